@@ -1,0 +1,178 @@
+"""Your own data: parse an uploaded CSV (bytes) into a Dataset.
+
+Format: a header row, numeric feature columns and one label column (chosen by name, else the
+last). Labels may be strings or integers; they map to 0..K-1 in sorted order (numerically if
+all are integers) and the original values are kept as class names. Exactly two feature
+columns give a "2d" dataset (features, decision boundary); more give a "table" dataset.
+Rows are numbered as a spreadsheet shows them: the header is row 1.
+
+Pure: a refused file raises DataError and leaves no state behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+
+from app.data.dataset import Dataset, make_2d, make_table
+from app.data.errors import DataError, check_float, check_int
+from app.data.registry import SEED_RANGE, TRAIN_FRACTION_RANGE
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_FEATURES = 1024
+MIN_ROWS = 4
+CLASSES_RANGE = (2, 20)
+
+
+def _decode(data: bytes) -> str:
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise DataError("file", f"the upload must be bytes; got {type(data).__name__}")
+    if len(data) > MAX_BYTES:
+        raise DataError(
+            "file", f"the file must be at most 5 MB ({MAX_BYTES} bytes); got {len(data)}"
+        )
+    try:
+        text = bytes(data).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            "file", f"the file must be UTF-8 text; invalid byte at offset {exc.start}"
+        ) from exc
+    if "\x00" in text:
+        raise DataError("file", "the file must be UTF-8 text; it contains NUL bytes")
+    return text
+
+
+def _read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (row number, cells) for every non-blank data row."""
+    first = text.split("\n", 1)[0]
+    delimiter = next((d for d in (",", ";", "\t") if d in first), ",")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue  # blank lines (and the trailing newline) are not rows
+            if header is None:
+                header = [c.strip() for c in cells]
+                continue
+            rows.append((reader.line_num, cells))
+            if len(rows) > MAX_ROWS:
+                raise DataError("file", f"the file must have at most {MAX_ROWS} data rows")
+    except csv.Error as exc:
+        raise DataError(f"row {reader.line_num}", f"the CSV cannot be read: {exc}") from exc
+    if header is None:
+        raise DataError("file", "the file is empty; it needs a header row and data rows")
+    for j, name in enumerate(header):
+        if not name:
+            raise DataError(
+                f"column {j + 1}", f"header cell {j + 1} is empty; every column needs a name"
+            )
+    dup = next((n for n in header if header.count(n) > 1), None)
+    if dup is not None:
+        raise DataError(f"column '{dup}'", f"column names must be unique; '{dup}' repeats")
+    if len(rows) < MIN_ROWS:
+        raise DataError(
+            "file", f"the file must have at least {MIN_ROWS} data rows; got {len(rows)}"
+        )
+    for row_no, cells in rows:
+        if len(cells) != len(header):
+            raise DataError(
+                f"row {row_no}", f"row {row_no} has {len(cells)} cells; expected {len(header)}"
+            )
+    return header, rows
+
+
+def _numbers(rows, columns: list[int], header: list[str]) -> np.ndarray:
+    """Feature cells -> (N, D) float64, naming the first bad cell on failure."""
+    cells = [[r[1][j] for j in columns] for r in rows]
+    try:
+        X = np.array(cells, dtype=np.str_).astype(np.float64)  # fast path
+    except ValueError:
+        X = None
+    if X is not None and np.isfinite(X).all():
+        return X
+    for row_no, r in rows:  # slow path only to name the culprit
+        for j in columns:
+            cell = r[j].strip()
+            where = f"row {row_no}, column '{header[j]}'"
+            if not cell:
+                raise DataError(where, f"{where} is empty; every feature cell must be a number")
+            try:
+                v = float(cell)
+            except ValueError:
+                raise DataError(
+                    where, f"{where} is {cell!r}; feature cells must be numbers"
+                ) from None
+            if not np.isfinite(v):
+                raise DataError(where, f"{where} is {cell!r}; feature cells must be finite numbers")
+    raise DataError("file", "the feature cells cannot be read as numbers")  # pragma: no cover
+
+
+def _labels(rows, j: int, name: str) -> tuple[np.ndarray, list[str]]:
+    """Label cells -> (N,) int64 in 0..K-1 and K class names."""
+    raw = []
+    for row_no, r in rows:
+        cell = r[j].strip()
+        if not cell:
+            where = f"row {row_no}, column '{name}'"
+            raise DataError(where, f"{where} is empty; every row needs a label")
+        raw.append(cell)
+    try:  # integer labels ("3", "3.0") sort numerically
+        as_num = [float(c) for c in raw]
+        numeric = all(np.isfinite(v) and v.is_integer() for v in as_num)
+    except ValueError:
+        numeric = False
+    keys = [str(int(v)) for v in as_num] if numeric else raw
+    names = sorted(set(keys), key=int) if numeric else sorted(set(keys))
+    lo, hi = CLASSES_RANGE
+    if not lo <= len(names) <= hi:
+        raise DataError(
+            f"column '{name}'",
+            f"the label column '{name}' must have between {lo} and {hi} classes; got {len(names)}",
+        )
+    index = {n: i for i, n in enumerate(names)}
+    return np.array([index[k] for k in keys], dtype=np.int64), names
+
+
+def parse_csv(
+    data: bytes,
+    label_column: str | None = None,
+    train_fraction: float = 0.5,
+    seed: int = 0,
+    features=None,
+    name: str = "upload",
+) -> Dataset:
+    """Parse an uploaded CSV into a split Dataset ("2d" for 2 feature columns, else "table").
+
+    `features` applies to 2-D data only (None: x1, x2). Raises DataError with the field
+    ("file", "row 7, column 'x2'", "label_column", ...) and the rule broken.
+    """
+    frac = check_float("train_fraction", train_fraction, *TRAIN_FRACTION_RANGE)
+    seed = check_int("seed", seed, *SEED_RANGE)
+    header, rows = _read_rows(_decode(data))
+    if label_column is None:
+        label_j = len(header) - 1
+    elif label_column in header:
+        label_j = header.index(label_column)
+    else:
+        raise DataError(
+            "label_column",
+            f"no column named {label_column!r}; columns are: {', '.join(header)}",
+        )
+    columns = [j for j in range(len(header)) if j != label_j]
+    if not 1 <= len(columns) <= MAX_FEATURES:
+        raise DataError(
+            "file",
+            f"the file must have between 1 and {MAX_FEATURES} feature columns besides the label; "
+            f"got {len(columns)}",
+        )
+    X = _numbers(rows, columns, header)
+    y, class_names = _labels(rows, label_j, header[label_j])
+    col_names = [header[j] for j in columns]
+    if len(columns) == 2:
+        return make_2d(name, X, y, len(class_names), class_names, frac, seed, features, col_names)
+    return make_table(name, X, y, len(class_names), class_names, col_names, frac, seed)

@@ -1,0 +1,159 @@
+"""The one registry of datasets, read by build_dataset, the server's catalogue and the page.
+
+DATASETS is ordered for the picker. Bounds common to every dataset live here too, so the
+catalogue (and the page's sliders) never restate them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.data import generators
+from app.data.dataset import Dataset, make_2d, make_image
+from app.data.errors import DataError, check_float, check_int
+from app.data.features import DEFAULT_FEATURES, FEATURES
+from app.data.mnist import CLASS_NAMES as DIGITS
+from app.data.mnist import IMAGE_SHAPE, load_mnist
+
+N_SAMPLES_RANGE = (20, 5000)
+NOISE_RANGE = (0.0, 1.0)
+TRAIN_FRACTION_RANGE = (0.1, 0.9)
+SEED_RANGE = (0, 2**32 - 1)
+
+Generator = Callable[[int, float, int, int], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """One entry of the picker. `generator` is None for non-generated data (mnist)."""
+
+    name: str
+    label: str
+    kind: str  # "2d" | "image"
+    description: str
+    generator: Generator | None = None
+    default_n_samples: int = 500
+    default_noise: float = 0.1
+    default_train_fraction: float = 0.5
+    classes_range: tuple[int, int] | None = None  # None: fixed class count
+    default_classes: int = 2
+
+    @property
+    def uses_classes(self) -> bool:
+        return self.classes_range is not None
+
+    def check_classes(self, classes: int | None) -> int:
+        """The class count to use; `classes` is ignored for fixed-class datasets."""
+        if classes is None or self.classes_range is None:
+            return self.default_classes
+        return check_int("classes", classes, *self.classes_range)
+
+    def generate(self, n_samples: int, noise: float, seed: int, classes: int | None = None):
+        """Validated draw: X (N, 2) float64 raw coordinates, y (N,) int64 in 0..classes-1."""
+        if self.generator is None:
+            raise DataError("dataset", f"{self.name!r} is not a generated 2-D dataset")
+        n = check_int("n_samples", n_samples, *N_SAMPLES_RANGE)
+        nz = check_float("noise", noise, *NOISE_RANGE)
+        s = check_int("seed", seed, *SEED_RANGE)
+        return self.generator(n, nz, s, self.check_classes(classes))
+
+    def preview(self, n: int = 120, seed: int = 0) -> list[tuple[float, float, int]] | None:
+        """n points (x, y, label) at default settings, scaled into [-1, 1] for thumbnails."""
+        if self.generator is None:
+            return None
+        n = max(n, N_SAMPLES_RANGE[0])
+        X, y = self.generate(n, self.default_noise, seed, self.default_classes)
+        centre = (X.max(axis=0) + X.min(axis=0)) / 2
+        X = (X - centre) / (np.abs(X - centre).max() or 1.0)
+        order = np.random.default_rng(seed).permutation(len(y))  # mix classes for drawing order
+        return [
+            (round(float(a), 3), round(float(b), 3), int(k))
+            for (a, b), k in zip(X[order], y[order], strict=True)
+        ]
+
+    def to_dict(self) -> dict:
+        """JSON-ready entry for the catalogue."""
+        return {
+            "name": self.name,
+            "label": self.label,
+            "kind": self.kind,
+            "description": self.description,
+            "default_n_samples": self.default_n_samples,
+            "default_noise": self.default_noise,
+            "default_train_fraction": self.default_train_fraction,
+            "uses_classes": self.uses_classes,
+            "classes_range": list(self.classes_range) if self.classes_range else None,
+            "default_classes": self.default_classes,
+        }
+
+
+_SPECS = [
+    DatasetSpec("xor", "XOR", "2d", "Four quadrants: class 1 where x1 and x2 share a sign.",
+                generators.xor, default_noise=0.1),
+    DatasetSpec("gauss", "Two Gaussians", "2d", "Two round clusters, one per class.",
+                generators.gauss, default_noise=0.2),
+    DatasetSpec("circles", "Circles", "2d", "A ring around a smaller ring.",
+                generators.circles, default_noise=0.1),
+    DatasetSpec("moons", "Moons", "2d", "Two interleaving half circles.",
+                generators.moons, default_noise=0.2),
+    DatasetSpec("blobs", "Blobs", "2d", "2-8 Gaussian clusters, one per class.",
+                generators.blobs, default_noise=0.2, classes_range=(2, 8), default_classes=3),
+    DatasetSpec("spiral", "Spiral", "2d", "2-5 interleaved spiral arms, one per class.",
+                generators.spiral, default_noise=0.1, classes_range=(2, 5)),
+    DatasetSpec("mnist", "MNIST (5k)", "image",
+                "5,000 handwritten 28x28 digits, 500 per class (4,000 train / 1,000 test).",
+                None, default_n_samples=5000, default_noise=0.0, default_train_fraction=0.8,
+                default_classes=10),
+]  # fmt: skip
+DATASETS: dict[str, DatasetSpec] = {s.name: s for s in _SPECS}
+
+
+def build_dataset(
+    name: str,
+    n_samples: int | None = None,
+    noise: float | None = None,
+    seed: int = 0,
+    train_fraction: float | None = None,
+    features=DEFAULT_FEATURES,
+    classes: int | None = None,
+) -> Dataset:
+    """Generate or load a dataset, split it and build the network inputs.
+
+    None picks the dataset's default (n_samples, noise, train_fraction, classes). For
+    "mnist", n_samples, noise, features and classes are ignored (default split 4,000/1,000).
+    Raises DataError naming the field and its allowed range.
+    """
+    spec = DATASETS.get(name) if isinstance(name, str) else None
+    if spec is None:
+        raise DataError("dataset", f"unknown dataset {name!r}; allowed: {', '.join(DATASETS)}")
+    if train_fraction is None:
+        train_fraction = spec.default_train_fraction
+    frac = check_float("train_fraction", train_fraction, *TRAIN_FRACTION_RANGE)
+    seed = check_int("seed", seed, *SEED_RANGE)
+    if spec.kind == "image":
+        X, y = load_mnist()
+        return make_image(spec.name, X, y, 10, DIGITS, IMAGE_SHAPE, frac, seed)
+    k = spec.check_classes(classes)
+    X, y = spec.generate(
+        spec.default_n_samples if n_samples is None else n_samples,
+        spec.default_noise if noise is None else noise,
+        seed,
+        k,
+    )
+    return make_2d(spec.name, X, y, k, [str(c) for c in range(k)], frac, seed, features)
+
+
+def catalogue() -> dict:
+    """Everything the page needs to draw the dataset controls, from this one registry."""
+    return {
+        "datasets": [s.to_dict() for s in DATASETS.values()],
+        "features": [{"id": f, "label": lbl} for f, lbl in FEATURES.items()],
+        "default_features": list(DEFAULT_FEATURES),
+        "n_samples_range": list(N_SAMPLES_RANGE),
+        "noise_range": list(NOISE_RANGE),
+        "train_fraction_range": list(TRAIN_FRACTION_RANGE),
+        "seed_range": list(SEED_RANGE),
+    }
