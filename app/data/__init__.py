@@ -7,7 +7,7 @@ from app.data.csv_upload import parse_csv
 from app.data.dataset import Dataset, stratified_split
 from app.data.errors import DataError
 from app.data.features import DEFAULT_FEATURES, FEATURES
-from app.data.mnist import load_idx_folder, load_mnist
+from app.data.mnist import idx_dataset, load_idx_folder, load_mnist
 from app.data.registry import (
     DATASETS,
     N_SAMPLES_RANGE,
@@ -32,6 +32,7 @@ __all__ = [
     "DatasetSpec",
     "build_dataset",
     "catalogue",
+    "idx_dataset",
     "load_idx_folder",
     "load_mnist",
     "parse_csv",

@@ -116,9 +116,9 @@ class Dataset:
         """
         p = np.asarray(points, dtype=np.float64)
         if self.kind == "image":
-            p = p.reshape(len(p), -1) if p.ndim >= 2 else p.reshape(1, -1)
-            if p.shape[1] != self.n_features:
-                raise DataError("points", f"an image needs {self.n_features} pixels")
+            if p.size == 0 or p.size % self.n_features:
+                raise DataError("points", f"an image needs {self.n_features} pixels; got {p.shape}")
+            p = p.reshape(-1, self.n_features)  # (784,), (28, 28), (M, 28, 28), (M, 784)
             return np.clip(p, 0.0, 1.0).astype(self.X_train.dtype)
         width = len(self.mean)
         if p.ndim == 1:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.data.dataset import Dataset
 from app.data.errors import DataError
 
 MNIST_FILE = "mnist_5k.npz"
@@ -82,3 +83,15 @@ def load_idx_folder(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarra
             labels.astype(np.int64),
         ]
     return tuple(parts)
+
+
+def idx_dataset(path: str | Path, name: str = "mnist_full") -> Dataset:
+    """A ready "image" Dataset from an IDX folder, keeping the files' own train/test split."""
+    X_tr, y_tr, X_te, y_te = load_idx_folder(path)
+    h, w = IMAGE_SHAPE
+    return Dataset(
+        name=name, kind="image", n_classes=10, class_names=list(CLASS_NAMES),
+        X_train=X_tr, y_train=y_tr, X_test=X_te, y_test=y_te, features=("pixels",),
+        input_names=[f"pixel ({r}, {c})" for r in range(h) for c in range(w)],
+        image_shape=IMAGE_SHAPE,
+    )  # fmt: skip

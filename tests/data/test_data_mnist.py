@@ -5,7 +5,7 @@ import gzip
 import numpy as np
 import pytest
 
-from app.data import DataError, build_dataset, load_idx_folder, load_mnist
+from app.data import DataError, build_dataset, idx_dataset, load_idx_folder, load_mnist
 
 
 def test_load_mnist_shape_range_and_classes():
@@ -74,6 +74,8 @@ def test_load_idx_folder_reads_the_four_standard_files(tmp_path, compress):
     assert X_tr.shape == (6, 784) and X_te.shape == (3, 784) and X_tr.dtype == np.float32
     np.testing.assert_allclose(X_tr[1], tr_img[1].ravel() / 255.0, rtol=1e-6)
     np.testing.assert_array_equal(y_te, [9, 8, 7])
+    ds = idx_dataset(tmp_path)
+    assert (ds.kind, ds.n_train, ds.n_test, ds.image_shape) == ("image", 6, 3, (28, 28))
 
 
 def test_load_idx_folder_refuses_missing_and_corrupt_files(tmp_path):
@@ -85,3 +87,12 @@ def test_load_idx_folder_refuses_missing_and_corrupt_files(tmp_path):
     with pytest.raises(DataError, match="truncated|not a uint8 IDX") as err:
         load_idx_folder(tmp_path)
     assert err.value.field == "path"
+
+
+def test_mnist_transform_accepts_shapes_a_page_may_send():
+    ds = build_dataset("mnist")
+    assert ds.transform(np.zeros((28, 28))).shape == (1, 784)
+    assert ds.transform(np.zeros(784)).shape == (1, 784)
+    assert ds.transform(np.zeros((3, 28, 28))).shape == (3, 784)
+    with pytest.raises(DataError, match="784 pixels"):
+        ds.transform(np.zeros((27, 28)))
