@@ -1,0 +1,29 @@
+"""The NumPy engine: a multi-layer perceptron and everything backprop needs.
+
+Read in this order: activations, layers, losses, regularization, mlp (forward and
+backward), trace (what one step computed), optimizers, initializers, gradcheck.
+"""
+
+from .activations import ACTIVATIONS, dead_share, saturation_share
+from .gradcheck import check_gradients, numeric_gradient_entry, relative_error
+from .initializers import INITIALIZERS
+from .losses import LOSSES
+from .mlp import MLP
+from .optimizers import OPTIMIZERS, make_optimizer
+from .trace import LayerTrace, Trace
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITIALIZERS",
+    "LOSSES",
+    "MLP",
+    "OPTIMIZERS",
+    "LayerTrace",
+    "Trace",
+    "check_gradients",
+    "dead_share",
+    "make_optimizer",
+    "numeric_gradient_entry",
+    "relative_error",
+    "saturation_share",
+]

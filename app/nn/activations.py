@@ -1,0 +1,178 @@
+"""Activation functions a = f(z) and their derivatives f'(z).
+
+Every activation works element-wise on arrays of any shape, e.g. z: (N, H) -> a: (N, H).
+The derivative takes both z and a = f(z) because for sigmoid and tanh it is cheapest to
+write in terms of the output (sigmoid' = a(1 - a), tanh' = 1 - a^2), while for the
+rectifiers it depends on the sign of z.
+
+Both methods accept `out=` so the network can write into preallocated buffers: a training
+step on a tiny network is dominated by Python overhead, not arithmetic.
+
+Conventions at the kinks: relu'(0) = 0 and leaky_relu'(0) = 0.01 (the same as PyTorch).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+LEAKY_SLOPE = 0.01
+# A sigmoid/tanh unit counts as saturated when its output is within 3% of a limit
+# (|tanh| > 0.97, sigmoid < 0.015 or > 0.985): there f'(z) < 0.06, so gradients fade.
+SATURATION_THRESHOLD = 0.97
+
+
+class Activation:
+    """Base class: `fn(z)` gives a = f(z); `grad(z, a)` gives f'(z), both (same shape as z).
+
+    `kind` tells the app which health statistic applies: "saturating" (sigmoid, tanh),
+    "rectifier" (relu, leaky_relu) or "identity" (linear).
+    """
+
+    name = ""
+    kind = ""
+
+    def fn(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """z: (N, H) pre-activations; returns a = f(z), (N, H)."""
+        raise NotImplementedError
+
+    def grad(self, z: np.ndarray, a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """z, a: (N, H) pre-activations and outputs; returns f'(z), (N, H)."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<activation {self.name}>"
+
+
+class Sigmoid(Activation):
+    """sigma(z) = 1 / (1 + e^-z), squashes to (0, 1); sigma'(z) = a (1 - a) <= 1/4."""
+
+    name = "sigmoid"
+    kind = "saturating"
+
+    def fn(self, z, out=None):
+        # sigma(z) = (1 + tanh(z / 2)) / 2 is the same function, but never evaluates e^-z,
+        # so z = -1000 gives exactly 0 without an overflow warning.
+        out = np.multiply(z, 0.5, out=out)
+        np.tanh(out, out=out)
+        out += 1.0
+        out *= 0.5
+        return out
+
+    def grad(self, z, a, out=None):
+        out = np.subtract(1.0, a, out=out)
+        out *= a
+        return out
+
+
+class Tanh(Activation):
+    """tanh(z), squashes to (-1, 1), zero-centred; tanh'(z) = 1 - a^2."""
+
+    name = "tanh"
+    kind = "saturating"
+
+    def fn(self, z, out=None):
+        return np.tanh(z, out=out)
+
+    def grad(self, z, a, out=None):
+        out = np.multiply(a, a, out=out)
+        np.subtract(1.0, out, out=out)
+        return out
+
+
+class ReLU(Activation):
+    """relu(z) = max(z, 0); relu'(z) = 1 where z > 0 else 0 (a unit with z < 0 passes no
+    gradient: if that holds for every input the unit is "dead")."""
+
+    name = "relu"
+    kind = "rectifier"
+
+    def fn(self, z, out=None):
+        return np.maximum(z, 0.0, out=out)
+
+    def grad(self, z, a, out=None):
+        if out is None:
+            out = np.empty_like(z)
+        return np.greater(z, 0.0, out=out)  # True/False written as 1.0/0.0
+
+
+class LeakyReLU(Activation):
+    """leaky_relu(z) = z if z > 0 else 0.01 z; its slope never reaches 0, so no unit dies."""
+
+    name = "leaky_relu"
+    kind = "rectifier"
+
+    def fn(self, z, out=None):
+        # For a slope below 1, max(z, slope * z) picks z when z > 0 and slope * z otherwise.
+        out = np.multiply(z, LEAKY_SLOPE, out=out)
+        return np.maximum(z, out, out=out)
+
+    def grad(self, z, a, out=None):
+        if out is None:
+            out = np.empty_like(z)
+        np.greater(z, 0.0, out=out)  # 1 or 0 ...
+        out *= 1.0 - LEAKY_SLOPE  # ... becomes 0.99 or 0 ...
+        out += LEAKY_SLOPE  # ... becomes 1 or 0.01
+        return out
+
+
+class Linear(Activation):
+    """identity: a = z, f'(z) = 1. A network of linear layers is still one linear map."""
+
+    name = "linear"
+    kind = "identity"
+
+    def fn(self, z, out=None):
+        if out is None:
+            return z.copy()
+        np.copyto(out, z)
+        return out
+
+    def grad(self, z, a, out=None):
+        if out is None:
+            return np.ones_like(z)
+        out.fill(1.0)
+        return out
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a for a in (Sigmoid(), Tanh(), ReLU(), LeakyReLU(), Linear())
+}
+
+
+def get_activation(name: str) -> Activation:
+    """Look up an activation by name; unknown names raise ValueError listing the choices."""
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}"
+        ) from None
+
+
+def saturation_share(name: str, a: np.ndarray) -> float | None:
+    """Share of outputs near a limit of a squashing activation.
+
+    a: (N, H) outputs of a sigmoid or tanh layer; returns the fraction of its N*H entries
+    that are saturated (|tanh| > 0.97, sigmoid within 0.015 of 0 or 1), or None when the
+    activation does not saturate (relu, leaky_relu, linear).
+    """
+    if name == "tanh":
+        return float(np.mean(np.abs(a) > SATURATION_THRESHOLD))
+    if name == "sigmoid":  # sigmoid(z) = (1 + tanh(z/2)) / 2, so 2a - 1 plays tanh's role
+        return float(np.mean(np.abs(2.0 * a - 1.0) > SATURATION_THRESHOLD))
+    return None
+
+
+def dead_share(name: str, a: np.ndarray) -> float | None:
+    """Share of dead relu units.
+
+    a: (N, H) outputs of a relu layer over a batch; returns the fraction of the H units
+    that output exactly 0 for all N inputs (they get no gradient, so they stay dead), or
+    None for activations that cannot die (everything except relu).
+    """
+    if name != "relu":
+        return None
+    a = np.asarray(a)
+    if a.ndim == 1:
+        a = a[None, :]
+    return float(np.mean(~np.any(a != 0, axis=0)))

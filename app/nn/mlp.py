@@ -1,0 +1,368 @@
+"""The multi-layer perceptron: a stack of Linear layers, one activation, a fused loss.
+
+    a_0 = X                                   (N, sizes[0])
+    z_l = a_{l-1} @ W_l + b_l,  a_l = f(z_l)  hidden layers l = 1 .. L-1
+    z_L = a_{L-1} @ W_L + b_L                 output pre-activations (N, sizes[-1])
+    loss = mean data loss(z_L, y) + l1 * sum|W| + 0.5 * l2 * sum W^2
+
+Backward runs the chain rule from the top: the loss gives dL/dz_L; each Linear turns
+dL/dz into dL/dW, dL/db and dL/da of the layer below; each activation turns dL/da into
+dL/dz = dL/da * f'(z).
+
+Speed, because the app runs thousands of tiny steps a second:
+- all parameters live in one flat vector (`params.flat`), gradients in another
+  (`grads.flat`); `params["W1"]` etc. are views, so the optimizer can update everything
+  with one NumPy call per rule, and the penalty can treat all weights at once;
+- every intermediate array is preallocated per batch size and written with `out=`;
+  `net.trace` refers to these buffers (overwritten by the next step of that batch size).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .activations import get_activation
+from .initializers import get_initializer
+from .layers import Linear
+from .losses import get_loss
+from .regularization import add_penalty_grad, penalty
+from .trace import LayerTrace, Trace
+
+DTYPES = {"float32": np.float32, "float64": np.float64}
+_MAX_WORKSPACES = 8  # batch sizes whose buffers are kept (e.g. batch + last partial batch)
+
+
+class ParamDict(dict):
+    """name -> array, every array a view into the one vector `flat`.
+
+    Memory order puts all weights first, then all biases, so `flat[:n_weights]` is every
+    weight at once; the dict order is W1, b1, W2, b2, ... `offsets[name]` is where each
+    array starts in `flat`.
+    """
+
+    def __init__(self, shapes: dict[str, tuple[int, ...]], dtype):
+        super().__init__()
+        order = [k for k in shapes if k.startswith("W")] + [k for k in shapes if k[0] != "W"]
+        self.flat = np.zeros(sum(math.prod(shapes[k]) for k in order), dtype)
+        self.offsets, at = {}, 0
+        for k in order:
+            self.offsets[k] = at
+            at += math.prod(shapes[k])
+        for k, shape in shapes.items():  # insertion order = W1, b1, W2, b2, ...
+            start = self.offsets[k]
+            self[k] = self.flat[start : start + math.prod(shape)].reshape(shape)
+        self.n_weights = sum(math.prod(shapes[k]) for k in shapes if k.startswith("W"))
+
+
+class _Workspace:
+    """Preallocated buffers for one batch size N. Index i = layer i + 1 (0-based)."""
+
+    def __init__(self, sizes: list[int], n: int, dtype):
+        outs = sizes[1:]
+        self.z = [np.empty((n, h), dtype) for h in outs]  # pre-activations
+        self.a = [np.empty((n, h), dtype) for h in outs]  # activations; a[-1] = y_hat
+        self.f_prime = [np.empty((n, h), dtype) for h in outs[:-1]]
+        self.dL_dz = [np.empty((n, h), dtype) for h in outs]
+        # dL_da_in[i] is dL/d(input of layer i) = dL/da of layer i - 1; [0] = dL/dX, lazy
+        self.dL_da_in = [None] + [np.empty((n, h), dtype) for h in sizes[1:-1]]
+        self.dX = None
+
+    def input_grad_buffer(self, n: int, d: int, dtype) -> np.ndarray:
+        if self.dX is None:
+            self.dX = np.empty((n, d), dtype)
+        return self.dX
+
+
+class MLP:
+    """A fully connected network. sizes = [inputs, hidden..., outputs], e.g. [2, 8, 8, 3].
+
+    activation: hidden-layer activation name; loss: output+loss name (its activation is
+    fused: softmax, sigmoid or linear); init: initializer name; dtype: "float32" (default)
+    or "float64"; seed: int or np.random.Generator, the only source of randomness (used
+    for the initial weights); l1, l2: weight penalties, changeable between steps.
+    """
+
+    def __init__(
+        self,
+        sizes,
+        activation="tanh",
+        loss="cross_entropy",
+        init="xavier_uniform",
+        dtype="float32",
+        seed=0,
+        l1=0.0,
+        l2=0.0,
+    ):
+        sizes = _check_sizes(sizes)
+        self.act = get_activation(activation)
+        self.loss_fn = get_loss(loss)
+        initializer = get_initializer(init)
+        self.dtype = _check_dtype(dtype)
+        _check_outputs(self.loss_fn.name, sizes[-1])
+        self.sizes, self.init = sizes, init
+        self.l1, self.l2 = _check_penalty("l1", l1), _check_penalty("l2", l2)
+        self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        self.seed = None if isinstance(seed, np.random.Generator) else seed
+
+        pairs = list(zip(sizes[:-1], sizes[1:], strict=False))  # (fan_in, fan_out) per layer
+        shapes = {}
+        for i, (fan_in, fan_out) in enumerate(pairs, start=1):
+            shapes[f"W{i}"], shapes[f"b{i}"] = (fan_in, fan_out), (fan_out,)
+        self.params = ParamDict(shapes, self.dtype)
+        self.grads = ParamDict(shapes, self.dtype)
+        for i, (fan_in, fan_out) in enumerate(pairs, start=1):
+            self.params[f"W{i}"][...] = initializer(fan_in, fan_out, self.rng, self.dtype)
+        self.layers = [
+            Linear(
+                self.params[f"W{i}"], self.params[f"b{i}"], self.grads[f"W{i}"], self.grads[f"b{i}"]
+            )
+            for i in range(1, len(sizes))
+        ]
+        nw = self.params.n_weights
+        self._weights, self._weight_grads = self.params.flat[:nw], self.grads.flat[:nw]
+        self._dW_data_flat = np.zeros(nw, self.dtype)  # data part of dW when penalised
+        self._dW_data = [
+            _like(self._dW_data_flat, self.grads, f"W{i}") for i in range(1, len(sizes))
+        ]
+        self._workspaces: dict[int, _Workspace] = {}
+        self._last = None  # what `trace` needs about the last gradients()/train_step()
+
+    # ---- description -------------------------------------------------------------------
+    activation = property(lambda self: self.act.name, doc="hidden activation name")
+    loss_name = property(lambda self: self.loss_fn.name, doc="loss name")
+    n_outputs = property(lambda self: self.sizes[-1], doc="output units")
+    n_classes = property(lambda self: self.loss_fn.n_classes(self.sizes[-1]), doc="classes")
+
+    def __repr__(self) -> str:
+        return (
+            f"MLP({self.sizes}, activation={self.activation!r}, loss={self.loss_name!r}, "
+            f"dtype={np.dtype(self.dtype).name!r})"
+        )
+
+    # ---- inference (fresh arrays, no effect on the trace) ------------------------------
+    def forward_layers(self, X) -> list[np.ndarray]:
+        """X: (N, D); returns [a_1 (N, h_1), ..., a_{L-1}, y_hat (N, C)]."""
+        acts, z = self._forward_fresh(self._check_X(X))
+        return acts[:-1] + [self.loss_fn.probs(z)]
+
+    def predict_proba(self, X) -> np.ndarray:
+        """X: (N, D); returns y_hat (N, C), for binary_cross_entropy (N, 1) = P(class 1)."""
+        return self.loss_fn.probs(self._forward_fresh(self._check_X(X))[1])
+
+    def predict(self, X) -> np.ndarray:
+        """X: (N, D); returns (N,) int class labels."""
+        return self.loss_fn.predict(self._forward_fresh(self._check_X(X))[1])
+
+    def loss(self, X, y) -> float:
+        """X: (N, D), y: (N,) int labels; returns mean data loss + penalty."""
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0])
+        z = self._forward_fresh(X)[1]
+        return self.loss_fn.loss(z, y) + penalty(self._weights, self.l1, self.l2)
+
+    def _forward_fresh(self, X):
+        """Returns ([a_1, ..., a_{L-1}, z_L], z_L) in new arrays."""
+        acts, a = [], X
+        for layer in self.layers[:-1]:
+            a = self.act.fn(a @ layer.W + layer.b)
+            acts.append(a)
+        z = a @ self.layers[-1].W + self.layers[-1].b
+        return acts + [z], z
+
+    # ---- training ----------------------------------------------------------------------
+    def gradients(self, X, y, input_grad: bool = True):
+        """X: (N, D), y: (N,) int labels; returns (loss, grads).
+
+        grads is `net.grads`: name -> array like params, the live buffers (overwritten by
+        the next call; copy to keep). Also sets `net.trace`. input_grad=True also computes
+        dL/dX (trace.layers[0].dL_da_in).
+        """
+        loss = self._forward_backward(X, y, input_grad)
+        return loss, self.grads
+
+    def train_step(self, X, y, optimizer) -> float:
+        """One gradient step on the batch (X (N, D), y (N,)); returns the loss before it.
+
+        Skips dL/dX (nothing uses it), so trace.layers[0].dL_da_in is None afterwards.
+        """
+        loss = self._forward_backward(X, y, False)
+        optimizer.step(self.params, self.grads)
+        return loss
+
+    def _forward_backward(self, X, y, input_grad: bool) -> float:
+        X = self._check_X(X)
+        n = X.shape[0]
+        y = self._check_y(y, n)
+        ws = self._workspaces.get(n)
+        if ws is None:
+            ws = self._workspace(n)
+        layers, act, last = self.layers, self.act, len(self.layers) - 1
+
+        # forward: each Linear caches its input; activations go straight into the buffers
+        a = X
+        for i in range(last):
+            a = act.fn(layers[i].forward(a, out=ws.z[i]), out=ws.a[i])
+        z = layers[last].forward(a, out=ws.z[last])
+        data_loss = self.loss_fn.forward(z, y, ws.a[last], ws.dL_dz[last])
+
+        # backward: dL/dz of the layer above -> dW, db and dL/da -> times f'(z) -> dL/dz
+        dz = ws.dL_dz[last]
+        for i in range(last, 0, -1):
+            da = layers[i].backward(dz, ws.dL_da_in[i])
+            fp = act.grad(ws.z[i - 1], ws.a[i - 1], out=ws.f_prime[i - 1])
+            dz = np.multiply(da, fp, out=ws.dL_dz[i - 1])
+        dx = ws.input_grad_buffer(n, self.sizes[0], self.dtype) if input_grad else None
+        layers[0].backward(dz, dx, need_dx=input_grad)
+
+        l1, l2 = self.l1, self.l2
+        pen = 0.0
+        if l1 or l2:  # keep the data gradient for the trace, then add the penalty's
+            np.copyto(self._dW_data_flat, self._weight_grads)
+            add_penalty_grad(self._weights, self._weight_grads, l1, l2)
+            pen = penalty(self._weights, l1, l2)
+        self._last = (ws, X, y, data_loss, pen, l1, l2, input_grad)
+        return data_loss + pen
+
+    def _workspace(self, n: int) -> _Workspace:
+        if len(self._workspaces) >= _MAX_WORKSPACES:
+            self._workspaces.pop(next(iter(self._workspaces)))
+        ws = self._workspaces[n] = _Workspace(self.sizes, n, self.dtype)
+        return ws
+
+    @property
+    def trace(self) -> Trace | None:
+        """Trace of the last gradients()/train_step() (None before): references to the
+        buffers that step used, valid until the next step on a batch of the same size."""
+        if self._last is None:
+            return None
+        ws, X, y, data_loss, pen, l1, l2, input_grad = self._last
+        last = len(self.layers) - 1
+        layers = []
+        for i in range(last + 1):
+            W = f"W{i + 1}"
+            layers.append(
+                LayerTrace(
+                    index=i + 1,
+                    activation=self.activation if i < last else self.loss_fn.output_activation,
+                    a_in=X if i == 0 else ws.a[i - 1],
+                    z=ws.z[i],
+                    a=ws.a[i],
+                    dL_da=ws.dL_da_in[i + 1] if i < last else None,
+                    f_prime=ws.f_prime[i] if i < last else None,
+                    dL_dz=ws.dL_dz[i],
+                    dW=self.grads[W],
+                    dW_data=self._dW_data[i] if (l1 or l2) else self.grads[W],
+                    db=self.grads[f"b{i + 1}"],
+                    dL_da_in=ws.dL_da_in[i] if i > 0 else (ws.dX if input_grad else None),
+                )
+            )
+        return Trace(
+            layers=layers,
+            loss=data_loss + pen,
+            data_loss=data_loss,
+            penalty=pen,
+            y_hat=ws.a[last],
+            labels=y,
+            l1=l1,
+            l2=l2,
+            loss_name=self.loss_name,
+        )
+
+    # ---- parameters --------------------------------------------------------------------
+    def copy_params(self) -> dict[str, np.ndarray]:
+        """returns name -> a copy of each parameter (a snapshot)."""
+        return {k: v.copy() for k, v in self.params.items()}
+
+    def set_params(self, values: dict[str, np.ndarray]) -> None:
+        """Copy values (name -> array of the parameter's shape) into the live params."""
+        for k, v in values.items():
+            if k not in self.params:
+                raise ValueError(f"params must have keys {', '.join(self.params)}; got {k!r}")
+            if np.shape(v) != self.params[k].shape:
+                raise ValueError(
+                    f"params[{k!r}] must have shape {self.params[k].shape}; got {np.shape(v)}"
+                )
+            self.params[k][...] = v
+
+    def copy(self, dtype=None) -> MLP:
+        """A new network with the same config and a copy of the weights (cast to dtype)."""
+        dtype = np.dtype(self.dtype if dtype is None else _check_dtype(dtype)).name
+        net = MLP(
+            self.sizes,
+            self.activation,
+            self.loss_name,
+            self.init,
+            dtype,
+            seed=0,
+            l1=self.l1,
+            l2=self.l2,
+        )
+        net.set_params(self.params)
+        return net
+
+    # ---- input checks ------------------------------------------------------------------
+    def _check_X(self, X) -> np.ndarray:
+        X = np.asarray(X)
+        if X.dtype != self.dtype:
+            X = X.astype(self.dtype)
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ValueError(f"X must have shape (N, {self.sizes[0]}); got {X.shape}")
+        return X
+
+    def _check_y(self, y, n: int) -> np.ndarray:
+        y = np.asarray(y)
+        if y.shape != (n,):
+            raise ValueError(f"y must have shape ({n},) to match X; got {y.shape}")
+        if y.dtype.kind not in "iu":
+            if y.dtype.kind not in "bf" or (y.dtype.kind == "f" and np.any(y != np.round(y))):
+                raise ValueError(f"y must hold integer class labels; got dtype {y.dtype}")
+            y = y.astype(np.intp)
+        if n and (y.min() < 0 or y.max() >= self.n_classes):
+            raise ValueError(
+                f"y labels must be in 0..{self.n_classes - 1}; "
+                f"got values from {y.min()} to {y.max()}"
+            )
+        return y
+
+
+def _like(flat, params: ParamDict, name: str) -> np.ndarray:
+    """The view of `flat` (laid out like the weights in params.flat) for weight `name`."""
+    start, shape = params.offsets[name], params[name].shape
+    return flat[start : start + math.prod(shape)].reshape(shape)
+
+
+def _check_sizes(sizes) -> list[int]:
+    message = (
+        "sizes must be a list of at least two integers >= 1 "
+        f"([inputs, hidden..., outputs]); got {sizes!r}"
+    )
+    try:
+        ok = [int(s) for s in sizes if not isinstance(s, bool) and int(s) == s]
+    except (TypeError, ValueError):
+        raise ValueError(message) from None
+    if len(ok) != len(sizes) or len(ok) < 2 or min(ok) < 1:
+        raise ValueError(message)
+    return ok
+
+
+def _check_dtype(dtype):
+    name = np.dtype(dtype).name if isinstance(dtype, (type, np.dtype)) else dtype
+    if name not in DTYPES:
+        raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {dtype!r}")
+    return DTYPES[name]
+
+
+def _check_outputs(loss: str, n_out: int) -> None:
+    if loss == "binary_cross_entropy" and n_out != 1:
+        raise ValueError(f"sizes[-1] must be 1 for binary_cross_entropy; got {n_out}")
+    if loss == "cross_entropy" and n_out < 2:
+        raise ValueError(f"sizes[-1] must be >= 2 for cross_entropy; got {n_out}")
+
+
+def _check_penalty(name: str, value) -> float:
+    value = float(value)
+    if not (value >= 0 and math.isfinite(value)):
+        raise ValueError(f"{name} must be a finite number >= 0; got {value!r}")
+    return value
