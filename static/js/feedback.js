@@ -1,0 +1,77 @@
+// Errors next to their control (error.field), toasts, divergence and connection banners.
+import { on, send, state } from "./state.js";
+import { setControlValues } from "./controls.js";
+
+const FADE_MS = 7000;
+
+export function toast(message, kind = "error") {
+  const box = document.getElementById("toasts");
+  const t = document.createElement("div");
+  t.className = `toast ${kind}`;
+  t.dataset.testid = "toast";
+  t.textContent = message;
+  t.addEventListener("click", () => t.remove());
+  box.append(t);
+  setTimeout(() => t.classList.add("fading"), FADE_MS - 800);
+  setTimeout(() => t.remove(), FADE_MS);
+}
+
+/** Show an error beside the control for `fieldName`; falls back to a toast. */
+export function showError(fieldName, message) {
+  const slots = fieldName
+    ? [...document.querySelectorAll(`[data-error-for="${CSS.escape(fieldName)}"]`)].filter(
+      (s) => s.offsetParent !== null || s.closest("[hidden]") === null)
+    : [];
+  const slot = slots[0];
+  if (!slot) {
+    toast(fieldName ? `${fieldName}: ${message}` : message);
+    return;
+  }
+  slot.textContent = message;
+  slot.classList.add("shown");
+  slot.dataset.testid = "field-error";
+  slot.closest(".control")?.classList.add("has-error");
+  clearTimeout(slot._timer);
+  slot._timer = setTimeout(() => {
+    slot.classList.remove("shown");
+    slot.closest(".control")?.classList.remove("has-error");
+  }, FADE_MS);
+}
+
+// The server refused a change: put the control back to what the session still has.
+const pendingKeys = [];
+on("config:changed", ({ partial, previous }) => {
+  pendingKeys.push({ keys: Object.keys(partial), previous });
+  if (pendingKeys.length > 50) pendingKeys.shift();
+});
+
+on("error", (e) => {
+  if (e.field && e.field in state.config) {
+    const rec = [...pendingKeys].reverse().find((p) => p.keys.includes(e.field));
+    if (rec && rec.previous[e.field] !== undefined) {
+      state.config[e.field] = rec.previous[e.field];
+      setControlValues();
+    }
+  }
+  showError(e.field, e.message ?? e.code ?? "error");
+});
+
+on("status", (s) => {
+  const banner = document.getElementById("banner-diverged");
+  if (s.state === "diverged") {
+    document.getElementById("diverged-msg").textContent =
+      s.message || "Training diverged (the loss became NaN or infinite). Lower the learning rate, then Reset.";
+    banner.hidden = false;
+  } else banner.hidden = true;
+});
+
+on("conn:lost", ({ delay }) => {
+  document.getElementById("banner-conn").hidden = false;
+  document.getElementById("conn-retry").textContent = ` in ${Math.ceil(delay / 1000)} s`;
+});
+on("hello", () => { document.getElementById("banner-conn").hidden = true; });
+
+document.getElementById("btn-diverged-reset").addEventListener("click", () => {
+  send({ type: "reset" });
+  document.getElementById("banner-diverged").hidden = true;
+});

@@ -1,0 +1,58 @@
+// Hidden layers editor: +/− for the number of layers, and +/− above each layer (TF Playground).
+import { configure, field, state } from "./state.js";
+
+function button(text, title, testid, onClick, disabled) {
+  const b = document.createElement("button");
+  b.className = "pm";
+  b.textContent = text;
+  b.title = title;
+  b.dataset.testid = testid;
+  b.disabled = disabled;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+/** Render both editors; `net` is the drawNetwork handle (for column positions). */
+export function renderLayerButtons(net) {
+  const f = field("hidden_layers");
+  const layers = state.config.hidden_layers ?? [];
+  document.getElementById("n-layers").textContent = String(layers.length);
+  document.querySelector(".net-head h2").lastChild.textContent =
+    layers.length === 1 ? " hidden layer" : " hidden layers";
+  const count = document.getElementById("layer-count");
+  if (!f) { count.replaceChildren(); return; }
+  const lastWidth = layers[layers.length - 1] ?? Math.min(4, f.max);
+  count.replaceChildren(
+    button("−", "Remove a hidden layer", "layers-minus",
+      () => configure({ hidden_layers: layers.slice(0, -1) }), layers.length <= f.min_layers),
+    button("+", "Add a hidden layer", "layers-plus",
+      () => configure({ hidden_layers: [...layers, lastWidth] }), layers.length >= f.max_layers),
+  );
+  let row = document.getElementById("layer-buttons");
+  if (!row) {
+    row = document.createElement("div");
+    row.id = "layer-buttons";
+    row.className = "layer-buttons";
+    document.getElementById("network-wrap").prepend(row);
+  }
+  row.replaceChildren();
+  if (!net) return;
+  const svgBox = net.svg.getBoundingClientRect();
+  const wrapBox = row.parentElement.getBoundingClientRect();
+  const vb = net.svg.viewBox.baseVal;
+  const sx = vb.width ? svgBox.width / vb.width : 1;
+  layers.forEach((w, i) => {
+    const g = document.createElement("div");
+    g.className = "layer-pm";
+    g.style.left = `${svgBox.left - wrapBox.left + net.columnX(i + 1) * sx}px`;
+    const set = (nw) => configure({ hidden_layers: layers.map((x, j) => (j === i ? nw : x)) });
+    g.append(
+      button("+", "Add a neuron", `neurons-plus-${i}`, () => set(Math.min(f.max, w + 1)), w >= f.max),
+      button("−", "Remove a neuron", `neurons-minus-${i}`, () => set(Math.max(f.min, w - 1)), w <= f.min),
+    );
+    const lab = document.createElement("span");
+    lab.textContent = `${w} neuron${w === 1 ? "" : "s"}`;
+    g.append(lab);
+    row.append(g);
+  });
+}

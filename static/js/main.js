@@ -1,0 +1,240 @@
+// Wiring: messages -> state -> one draw per animation frame (only the newest frame is drawn).
+import { configure, emit, field, on, send, state } from "./state.js";
+import { connect } from "./socket.js";
+import { buildControls, setControlValues } from "./controls.js";
+import { drawNetwork } from "./network.js";
+import { renderLayerButtons } from "./layers.js";
+import { boundaryThumb, drawBoundary, view } from "./boundary.js";
+import { clearCurves, drawCurves, recordFrame, setLogLoss } from "./curves.js";
+import { drawHistograms, drawSaturation } from "./histograms.js";
+import { buildSamples, drawMnist, forgetMnist } from "./mnist.js";
+import { initDraw } from "./draw.js";
+import { showError } from "./feedback.js";
+import { readHash, writeHash } from "./url.js";
+import { divergingURL, fmt } from "./grid.js";
+
+const $ = (id) => document.getElementById(id);
+const bp = window.__bp;
+let scheduled = false;
+let net = null;
+let netKey = "";
+let lastHeavyDraw = 0;
+let drawnFrame = null;
+const neuronURLs = new WeakMap(); // grid object -> data URL
+
+// ---- messages ---------------------------------------------------------------------------
+on("hello", (h) => {
+  state.hello = h;
+  state.session = h.session;
+  state.catalogue = h.catalogue;
+  state.config = structuredClone(h.config ?? {});
+  buildControls();
+  const wanted = readHash();
+  const diff = {};
+  for (const [k, v] of Object.entries(wanted)) {
+    if (JSON.stringify(state.config[k]) !== JSON.stringify(v)) diff[k] = v;
+  }
+  if (Object.keys(diff).length) configure(diff);
+  writeHash();
+  renderLayerButtons(net);
+  $("btn-play").disabled = false;
+});
+
+on("dataset", (d) => {
+  state.dataset = d;
+  document.body.classList.remove("mode-2d", "mode-image", "mode-table");
+  document.body.classList.add(`mode-${d.kind}`);
+  if (d.kind === "image") buildSamples(d);
+  else forgetMnist();
+  state.heavy.boundary = null;
+  state.heavy.neurons = null;
+  netKey = "";
+  schedule();
+});
+
+on("frame", (f) => {
+  state.frame = f;
+  bp.frames += 1;
+  if (f.boundary) state.heavy.boundary = f.boundary;
+  if (f.neurons) state.heavy.neurons = f.neurons;
+  if (f.mnist) {
+    for (const k of ["weights", "confusion", "samples"]) if (f.mnist[k]) state.heavy.mnist[k] = f.mnist[k];
+  }
+  if (f.state) setRunning(f.state === "running");
+  recordFrame(f);
+  schedule();
+});
+
+on("status", (s) => {
+  state.status = s;
+  setRunning(s.state === "running");
+  if (s.config) { Object.assign(state.config, s.config); setControlValues(); writeHash(); }
+  if (s.rebuilt) clearCurves();
+});
+
+on("config:changed", () => {
+  writeHash();
+  renderLayerButtons(net);
+});
+
+on("conn:lost", () => setRunning(false));
+
+function setRunning(r) {
+  state.running = r;
+  document.body.classList.toggle("running", r);
+  $("btn-play").setAttribute("aria-label", r ? "Pause" : "Play");
+  $("btn-play").dataset.state = r ? "running" : "paused";
+}
+
+// ---- drawing ----------------------------------------------------------------------------
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(render);
+}
+
+function networkSizes(f) {
+  if (f?.layers?.length) return [f.layers[0].fan_in, ...f.layers.map((l) => l.fan_out)];
+  return null;
+}
+
+function ensureNetwork(f) {
+  const sizes = networkSizes(f);
+  if (!sizes) return;
+  const ds = state.dataset;
+  const inputLabels = ds?.input_names?.length === sizes[0] ? ds.input_names : null;
+  const outputLabels = sizes[sizes.length - 1] > 1 ? ds?.class_names : null;
+  const key = `${sizes}|${inputLabels}|${outputLabels}|${$("network").clientWidth}|${$("network").clientHeight}`;
+  if (key === netKey) return;
+  netKey = key;
+  net = drawNetwork($("network"), sizes, {
+    inputLabels, outputLabels, maxNodes: 16,
+    onNeuronHover: (l, k) => {
+      view.neuron = l === null ? null : [l - 1, k];
+      drawBoundary();
+    },
+  });
+  renderLayerButtons(net);
+  emit("network:drawn", net);
+}
+
+function neuronImages() {
+  const ns = state.heavy.neurons;
+  if (!ns) return [];
+  return [null, ...ns.map((layer) => layer.map((g) => {
+    let u = neuronURLs.get(g);
+    if (!u) { u = divergingURL(g, true); neuronURLs.set(g, u); }
+    return u;
+  }))];
+}
+
+function drawCounters(f) {
+  $("epoch").textContent = f.epoch === undefined ? "–" : f.epoch >= 100 ? Math.floor(f.epoch).toLocaleString() : f.epoch.toFixed(f.epoch < 10 ? 2 : 1);
+  $("step").textContent = f.step.toLocaleString();
+  $("examples").textContent = (f.examples ?? 0).toLocaleString();
+  $("train-loss").textContent = fmt(f.train?.loss);
+  $("test-loss").textContent = fmt(f.test?.loss);
+  const pct = (a) => (a === null || a === undefined ? "–" : `${(a * 100).toFixed(1)}%`);
+  $("train-acc").textContent = pct(f.train?.accuracy);
+  $("test-acc").textContent = pct(f.test?.accuracy);
+  const lr = $("cfg-learning_rate");
+  if (lr) lr.closest(".control").dataset.serverValue = String(f.learning_rate);
+}
+
+function render() {
+  scheduled = false;
+  const f = state.frame;
+  if (!f || f === drawnFrame) return;
+  drawnFrame = f;
+  bp.draws += 1;
+  bp.lastStep = f.step;
+  drawCounters(f);
+  ensureNetwork(f);
+  const grads = $("show-grads").checked;
+  const is2d = state.dataset?.kind === "2d";
+  net?.update({
+    weights: f.layers.map((l) => (grads ? l.dW : l.W)),
+    images: is2d ? neuronImages() : [],
+    label: grads ? "dL/dW" : "weight",
+    outputImage: is2d && net.sizes[net.sizes.length - 1] === 1 ? boundaryThumb() : null,
+  });
+  if (is2d) drawBoundary();
+  drawCurves();
+  const now = performance.now();
+  if (now - lastHeavyDraw > 250 || !state.running) {
+    lastHeavyDraw = now;
+    drawHistograms(f);
+    drawSaturation(f);
+    if (state.dataset?.kind === "image") drawMnist();
+  }
+  emit("drawn", f);
+}
+
+// ---- user input -------------------------------------------------------------------------
+function playPause() {
+  const r = !state.running;
+  send({ type: r ? "play" : "pause" });
+  setRunning(r);
+}
+const step = () => send({ type: "step", n: 1 });
+const reset = () => { send({ type: "reset" }); clearCurves(); };
+
+$("btn-play").addEventListener("click", playPause);
+$("btn-step").addEventListener("click", step);
+$("btn-reset").addEventListener("click", reset);
+$("btn-regen").addEventListener("click", () => {
+  const f = field("seed");
+  const lo = f?.min ?? 0, hi = Math.min(f?.max ?? 99999, 99999);
+  configure({ seed: lo + Math.floor(Math.random() * (hi - lo + 1)) });
+});
+$("show-grads").addEventListener("change", () => { drawnFrame = null; schedule(); });
+$("show-test").addEventListener("change", (e) => { view.showTest = e.target.checked; drawBoundary(); });
+$("discretize").addEventListener("change", (e) => { view.discretize = e.target.checked; drawBoundary(); });
+$("loss-log").addEventListener("change", (e) => setLogLoss(e.target.checked));
+$("hist-layer").addEventListener("change", () => drawHistograms(state.frame));
+$("btn-stepper").addEventListener("click", () => emit("stepper:open"));
+$("btn-bigfont").addEventListener("click", () => {
+  const big = document.documentElement.classList.toggle("big");
+  $("btn-bigfont").setAttribute("aria-pressed", String(big));
+  localStorage.setItem("bp-big", big ? "1" : "");
+  window.dispatchEvent(new Event("resize"));
+});
+if (localStorage.getItem("bp-big")) document.documentElement.classList.add("big");
+
+$("upload").addEventListener("change", async (e) => {
+  const file = e.target.files?.[0];
+  e.target.value = "";
+  if (!file || !state.session) return;
+  const body = new FormData();
+  body.append("file", file);
+  try {
+    const res = await fetch(`/api/sessions/${encodeURIComponent(state.session)}/upload`, { method: "POST", body });
+    if (!res.ok) {
+      let err = {};
+      try { err = (await res.json()).error ?? {}; } catch { /* not JSON */ }
+      showError(err.field && document.querySelector(`[data-error-for="${err.field}"]`) ? err.field : "file",
+        err.message ?? `Upload failed (${res.status})`);
+    }
+  } catch (err) {
+    showError("file", `Upload failed: ${err.message}`);
+  }
+});
+
+document.addEventListener("keydown", (e) => {
+  const t = e.target;
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (t.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(t.tagName)) return;
+  if (e.key === " ") { e.preventDefault(); playPause(); }
+  else if (e.key === "s") step();
+  else if (e.key === "r") reset();
+});
+
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => { netKey = ""; drawnFrame = null; schedule(); }, 150);
+});
+
+$("btn-play").disabled = true;
+initDraw();
+connect();

@@ -1,0 +1,170 @@
+// The network diagram (SVG), reusable: the backprop stepper draws with it too.
+//
+//   const net = drawNetwork(svg, [2, 4, 4, 1], {inputLabels: ["X₁", "X₂"]});
+//   net.update({weights: [W1, W2, W3], images: [null, [url, ...], [url, ...], null]});
+//   net.highlight(layerIndex | null); net.nodeCenter(l, k) -> {x, y}; net.columnX(l)
+//
+// sizes[l] is the width of column l (inputs first, outputs last); W of layer l (between column
+// l and l+1) is fan_in x fan_out, as in frame.layers[].W. Columns wider than maxNodes are
+// collapsed: an input block ("784 inputs") or the first maxNodes neurons plus "+N more".
+
+const NS = "http://www.w3.org/2000/svg";
+const POS = "#0877bd";
+const NEG = "#f59322";
+
+function el(name, attrs = {}, parent = null) {
+  const e = document.createElementNS(NS, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (parent) parent.append(e);
+  return e;
+}
+
+/**
+ * Draw a network into `svg` (cleared first). Options: inputLabels, outputLabels, maxNodes (16),
+ * nodeSize (max px), width/height (default: the svg's box), onNeuronHover(l, k | null),
+ * showImages (true: hidden neurons get an <image> for their output map).
+ */
+export function drawNetwork(svg, sizes, options = {}) {
+  const o = { maxNodes: 16, nodeSize: 40, showImages: true, ...options };
+  const box = svg.getBoundingClientRect();
+  const W = o.width ?? Math.max(box.width, 300);
+  const H = o.height ?? Math.max(box.height, 240);
+  svg.replaceChildren();
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  const L = sizes.length;
+  const shownCount = sizes.map((n, l) => (n > o.maxNodes ? (l === 0 ? 1 : o.maxNodes) : n));
+  const maxShown = Math.max(...shownCount.map((n, l) => (l === 0 && sizes[0] > o.maxNodes ? 4 : n)));
+  const top = 14, bottom = 26;
+  const pitch = (H - top - bottom) / Math.max(maxShown, 1);
+  const s = Math.max(8, Math.min(o.nodeSize, pitch * 0.78));
+  const padX = s / 2 + 34;
+  const columnX = (l) => (L === 1 ? W / 2 : padX + (l * (W - 2 * padX)) / (L - 1));
+
+  const gEdges = el("g", { class: "edges" }, svg);
+  const gNodes = el("g", { class: "nodes" }, svg);
+  const nodes = []; // nodes[l][k] = {x, y, rect, image}
+  for (let l = 0; l < L; l++) {
+    const col = [];
+    const x = columnX(l);
+    const block = l === 0 && sizes[0] > o.maxNodes;
+    const n = shownCount[l];
+    const colH = block ? Math.min(H - top - bottom, 4 * pitch) : n * pitch;
+    const y0 = top + (H - top - bottom - colH) / 2;
+    if (block) {
+      const g = el("g", { class: "node input block", "data-layer": 0 }, gNodes);
+      el("rect", { x: x - s / 2, y: y0, width: s, height: colH, rx: 4 }, g);
+      const t = el("text", { x: x, y: y0 + colH / 2, class: "block-label",
+        transform: `rotate(-90 ${x} ${y0 + colH / 2})` }, g);
+      t.textContent = `${sizes[0]} inputs`;
+      col.push({ x, y: y0 + colH / 2, block: true, h: colH });
+    } else {
+      for (let k = 0; k < n; k++) {
+        const y = y0 + (k + 0.5) * pitch;
+        const kind = l === 0 ? "input" : l === L - 1 ? "output" : "hidden";
+        const g = el("g", { class: `node ${kind}`, "data-layer": l, "data-index": k }, gNodes);
+        const rect = el("rect", { x: x - s / 2, y: y - s / 2, width: s, height: s, rx: 3 }, g);
+        let image = null;
+        if (kind === "hidden" && o.showImages) {
+          image = el("image", { x: x - s / 2 + 1, y: y - s / 2 + 1, width: s - 2, height: s - 2,
+            preserveAspectRatio: "none" }, g);
+        }
+        const labels = l === 0 ? o.inputLabels : l === L - 1 ? o.outputLabels : null;
+        if (labels?.[k] !== undefined) {
+          const side = l === 0 ? -1 : 1;
+          const t = el("text", { x: x + side * (s / 2 + 4), y: y + 4,
+            "text-anchor": side < 0 ? "end" : "start", class: "node-label" }, g);
+          t.textContent = labels[k];
+        }
+        if (kind === "hidden" && o.onNeuronHover) {
+          g.addEventListener("mouseenter", () => o.onNeuronHover(l, k));
+          g.addEventListener("mouseleave", () => o.onNeuronHover(null, null));
+        }
+        col.push({ x, y, rect, image, g });
+      }
+      if (sizes[l] > n) {
+        const t = el("text", { x, y: y0 + colH + 14, class: "more-label", "text-anchor": "middle" }, gNodes);
+        t.textContent = `+${sizes[l] - n} more`;
+      }
+    }
+    nodes.push(col);
+  }
+
+  // Edges: one path per shown pair; from an input block, one path per target neuron.
+  const edges = []; // edges[l] = [{i, j, path, v}]
+  const byPath = new WeakMap();
+  let edgeLabel = "weight";
+  // Tooltips are written on hover only: cheap per frame.
+  gEdges.addEventListener("mouseover", (ev) => {
+    const e = byPath.get(ev.target);
+    if (!e) return;
+    const t = e.path.querySelector("title") ?? el("title", {}, e.path);
+    t.textContent = e.v === null ? "" : `${edgeLabel} ${e.i + 1}→${e.j + 1}: ${e.v.toPrecision(3)}`;
+  });
+  for (let l = 0; l < L - 1; l++) {
+    const list = [];
+    for (let i = 0; i < nodes[l].length; i++) {
+      for (let j = 0; j < nodes[l + 1].length; j++) {
+        const a = nodes[l][i], b = nodes[l + 1][j];
+        const x1 = a.x + s / 2, x2 = b.x - s / 2, mx = (x1 + x2) / 2;
+        const path = el("path", { d: `M${x1},${a.y} C${mx},${a.y} ${mx},${b.y} ${x2},${b.y}`,
+          class: "edge", "stroke-width": 1 }, gEdges);
+        const e = { i: a.block ? -1 : i, j, path, v: null };
+        byPath.set(path, e);
+        list.push(e);
+      }
+    }
+    edges.push(list);
+  }
+
+  return {
+    svg, sizes, nodes, edges, columnX, nodeSize: s,
+    nodeCenter: (l, k) => ({ x: nodes[l][k]?.x, y: nodes[l][k]?.y }),
+    /** weights: per layer a fan_in x fan_out array or null; images: per column [url|null]. */
+    update({ weights = [], images = [], label = "weight", outputImage = null } = {}) {
+      let scale = 0;
+      for (const Wl of weights) {
+        if (!Wl) continue;
+        for (const row of Wl) for (const v of row) scale = Math.max(scale, Math.abs(v));
+      }
+      scale = scale || 1;
+      for (let l = 0; l < edges.length; l++) {
+        const Wl = weights[l];
+        for (const e of edges[l]) {
+          let v = null;
+          if (Wl && e.i >= 0) v = Wl[e.i]?.[e.j];
+          e.v = Number.isFinite(v) ? v : null;
+          if (e.v === null) {
+            e.path.setAttribute("stroke", "#c8c8c8");
+            e.path.setAttribute("stroke-width", e.i < 0 ? 1.5 : 0.6);
+            e.path.setAttribute("stroke-opacity", 0.6);
+            continue;
+          }
+          const t = Math.min(1, Math.abs(v) / scale);
+          e.path.setAttribute("stroke", v >= 0 ? POS : NEG);
+          e.path.setAttribute("stroke-width", (0.4 + 6 * t).toFixed(2));
+          e.path.setAttribute("stroke-opacity", (0.35 + 0.65 * t).toFixed(2));
+        }
+      }
+      edgeLabel = label;
+      for (let l = 0; l < nodes.length; l++) {
+        const urls = images[l];
+        if (!urls) continue;
+        nodes[l].forEach((nd, k) => {
+          if (nd.image && urls[k]) nd.image.setAttribute("href", urls[k]);
+        });
+      }
+      const out = nodes[L - 1];
+      if (outputImage && out.length === 1 && !out[0].image) {
+        out[0].image = el("image", { x: out[0].x - s / 2 + 1, y: out[0].y - s / 2 + 1,
+          width: s - 2, height: s - 2, preserveAspectRatio: "none" }, out[0].g);
+      }
+      if (outputImage && out[0]?.image) out[0].image.setAttribute("href", outputImage);
+    },
+    /** Emphasise one column (or none): the stepper's "now at layer l". */
+    highlight(l) {
+      for (const g of svg.querySelectorAll(".node")) {
+        g.classList.toggle("dim", l !== null && l !== undefined && +g.dataset.layer !== l);
+      }
+    },
+  };
+}

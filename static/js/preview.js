@@ -1,0 +1,31 @@
+// Dataset thumbnails from catalogue.datasets[].preview ([[x, y, label], ...]).
+import { classColor } from "./grid.js";
+
+export function drawPreview(canvas, info) {
+  const ctx = canvas.getContext("2d");
+  const w = canvas.width, h = canvas.height;
+  ctx.fillStyle = "#f7f7f7";
+  ctx.fillRect(0, 0, w, h);
+  const pts = info.preview ?? [];
+  if (info.kind === "image" || !pts.length) {
+    ctx.fillStyle = "#555";
+    ctx.font = `bold ${Math.round(h / 3)}px system-ui, sans-serif`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(info.kind === "image" ? "0–9" : "CSV", w / 2, h / 2);
+    return;
+  }
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity, nc = 2;
+  for (const [x, y, l] of pts) {
+    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    nc = Math.max(nc, l + 1);
+  }
+  const pad = 5, sx = (w - 2 * pad) / (x1 - x0 || 1), sy = (h - 2 * pad) / (y1 - y0 || 1);
+  const r = Math.max(1.6, Math.min(3, 120 / Math.sqrt(pts.length) / 4));
+  for (const [x, y, l] of pts) {
+    ctx.fillStyle = classColor(l, nc);
+    ctx.beginPath();
+    ctx.arc(pad + (x - x0) * sx, h - pad - (y - y0) * sy, r, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+}

@@ -1,0 +1,83 @@
+// Shared state and a tiny event bus. Every module (and the backprop stepper) plugs in here:
+//   import { state, send, on } from "/static/js/state.js";
+//   on("frame", (f) => ...); send({type: "trace"});
+// Server messages are emitted under their `type`; page events use names with a colon
+// ("config:changed", "conn:open", "conn:lost").
+
+const handlers = new Map();
+
+export const state = {
+  hello: null,        // the latest `hello` (session id, catalogue, initial config)
+  session: null,      // session id from hello
+  catalogue: null,    // hello.catalogue
+  config: {},         // the page's view of the current config (hello.config + what we sent)
+  dataset: null,      // the latest `dataset`
+  frame: null,        // the latest `frame` (newest received, maybe not drawn yet)
+  heavy: {            // the latest non-null heavy parts, kept across frames that omit them
+    boundary: null,
+    neurons: null,
+    mnist: { weights: null, confusion: null, samples: null },
+  },
+  status: null,       // the latest `status`
+  running: false,
+  connected: false,
+};
+
+let transport = null;
+
+/** Set by socket.js: the function that really sends. */
+export function setTransport(fn) {
+  transport = fn;
+}
+
+/** Send a message to the server; returns false when not connected. */
+export function send(msg) {
+  if (!transport) return false;
+  return transport(msg);
+}
+
+/** Subscribe to a message type (or page event); returns an unsubscribe function. */
+export function on(type, handler) {
+  if (!handlers.has(type)) handlers.set(type, new Set());
+  handlers.get(type).add(handler);
+  return () => handlers.get(type).delete(handler);
+}
+
+/** Emit to subscribers of `type` and of "*". Handler errors are logged, never fatal. */
+export function emit(type, payload) {
+  for (const key of [type, "*"]) {
+    const set = handlers.get(key);
+    if (!set) continue;
+    for (const h of [...set]) {
+      try {
+        h(payload, type);
+      } catch (err) {
+        console.warn(`handler for ${type} failed`, err);
+      }
+    }
+  }
+}
+
+/** Catalogue field description for a config key, or undefined. */
+export function field(key) {
+  return state.catalogue?.fields?.[key];
+}
+
+/** Catalogue entry of a dataset by name. */
+export function datasetInfo(name) {
+  return state.catalogue?.datasets?.find((d) => d.name === name);
+}
+
+/** Change config keys locally and tell the server. */
+export function configure(partial) {
+  const previous = {};
+  for (const k of Object.keys(partial)) previous[k] = state.config[k];
+  Object.assign(state.config, partial);
+  send({ type: "configure", config: partial });
+  emit("config:changed", { partial, previous });
+}
+
+// Debug / bench hook: the renderer counts draws here.
+window.__bp = window.__bp || { draws: 0, frames: 0 };
+window.__bp.state = state;
+window.__bp.send = send;

@@ -1,0 +1,44 @@
+// Config in the URL hash: only keys that differ from the catalogue defaults, e.g.
+// #dataset=spiral&hidden_layers=8,8&learning_rate=0.01. Opening such a link restores it.
+import { state } from "./state.js";
+
+function encode(v) {
+  return Array.isArray(v) ? v.join(",") : String(v);
+}
+
+function same(a, b) {
+  return encode(a) === encode(b);
+}
+
+/** Parse the hash into typed config values using the catalogue kinds. Unknown keys are kept
+ * as strings so the server can name them in an error. */
+export function readHash() {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+  const fields = state.catalogue?.fields ?? {};
+  const out = {};
+  for (const [k, raw] of params) {
+    const f = fields[k];
+    if (!f) { out[k] = raw; continue; }
+    if (f.kind === "layers") out[k] = raw === "" ? [] : raw.split(",").map(Number);
+    else if (f.kind === "features") out[k] = raw === "" ? [] : raw.split(",");
+    else if (f.kind === "int" || f.kind === "float") out[k] = Number(raw);
+    else if (f.kind === "bool") out[k] = raw === "true" || raw === "1";
+    else out[k] = raw;
+  }
+  return out;
+}
+
+/** Write the non-default part of state.config into the hash (no history entry). */
+export function writeHash() {
+  const fields = state.catalogue?.fields ?? {};
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(state.config)) {
+    const f = fields[k];
+    if (!f || v === undefined || v === null) continue;
+    if ("default" in f && same(v, f.default)) continue;
+    params.set(k, encode(v));
+  }
+  const s = params.toString().replace(/%2C/g, ",");
+  const url = `${location.pathname}${location.search}${s ? `#${s}` : ""}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, "", url);
+}
