@@ -1,0 +1,252 @@
+"""The training configuration: one pydantic model that validates input and documents bounds.
+
+The same model produces the catalogue sent to the page in `hello`, so the sliders' ranges,
+options and defaults live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from app.data import DATASETS, DEFAULT_FEATURES, FEATURES
+from app.nn import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS
+
+MAX_LAYERS = 8
+MAX_NEURONS = 256
+
+# Keys that change the data, the model, or neither (live keys apply to a running session).
+DATA_KEYS = frozenset(
+    {"dataset", "n_samples", "noise", "train_fraction", "seed", "classes", "features"}
+)
+MODEL_KEYS = frozenset({"hidden_layers", "activation", "loss", "init", "dtype", "seed"})
+STRUCTURAL_KEYS = DATA_KEYS | MODEL_KEYS
+
+# What a dataset switch should bring along so the network suits the data (the page sends
+# these with the dataset change; the server never changes a user's setting silently).
+PRESETS: dict[str, dict[str, Any]] = {
+    "mnist": {
+        "hidden_layers": [64, 32],
+        "activation": "relu",
+        "init": "he_normal",
+        "optimizer": "adam",
+        "learning_rate": 0.003,
+        "batch_size": 32,
+        "speed": 8,
+        "train_fraction": 0.8,
+    },
+    "spiral": {
+        "hidden_layers": [16, 16, 8],
+        "activation": "tanh",
+        "optimizer": "adam",
+        "learning_rate": 0.01,
+        "speed": 10,
+    },
+}
+
+
+def _f(
+    default: Any, label: str, help: str, *, live: bool = False, log: bool = False, **bounds: Any
+) -> Any:
+    return Field(
+        default,
+        description=help,
+        json_schema_extra={"label": label, "live": live, "log": log},
+        **bounds,
+    )
+
+
+class TrainingConfig(BaseModel):
+    """Everything that defines a run. Unknown keys are errors, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    dataset: str = _f("xor", "Dataset", "Which data to learn")
+    n_samples: int = _f(500, "Samples", "Number of 2-D points", ge=20, le=5000)
+    noise: float = _f(0.1, "Noise", "How much the classes overlap (0 = clean)", ge=0.0, le=1.0)
+    train_fraction: float = _f(
+        0.5, "Train share", "Share of the data used for training", ge=0.1, le=0.9
+    )
+    seed: int = _f(0, "Seed", "Seeds the data and the initial weights", ge=0, le=2**31 - 1)
+    classes: int = _f(3, "Classes", "Number of classes (blobs) or arms (spiral)", ge=2, le=8)
+    features: list[str] = _f(
+        list(DEFAULT_FEATURES), "Features", "Input features computed from (X₁, X₂)"
+    )
+    hidden_layers: list[int] = _f([4, 4], "Hidden layers", "Neurons in each hidden layer")
+    activation: str = _f("tanh", "Activation", "Non-linearity of the hidden layers")
+    loss: str = _f("cross_entropy", "Output + loss", "Output layer and the loss it pairs with")
+    init: str = _f("xavier_uniform", "Initializer", "How the first weights are drawn")
+    optimizer: str = _f("sgd", "Optimizer", "How gradients become updates", live=True)
+    learning_rate: float = _f(
+        0.03, "Learning rate", "Step size", live=True, log=True, ge=1e-5, le=10.0
+    )
+    batch_size: int = _f(10, "Batch size", "Examples per step", live=True, ge=1, le=5000)
+    momentum: float = _f(
+        0.9, "Momentum", "Velocity kept between steps", live=True, ge=0.0, le=0.999
+    )
+    beta1: float = _f(0.9, "β₁", "Adam: decay of the mean gradient", live=True, ge=0.0, le=0.999)
+    beta2: float = _f(
+        0.999, "β₂", "Adam/RMSProp: decay of the squared gradient", live=True, ge=0.0, le=0.99999
+    )
+    l1: float = _f(0.0, "L1", "L1 penalty rate on weights", live=True, ge=0.0, le=1.0)
+    l2: float = _f(0.0, "L2", "L2 penalty rate on weights", live=True, ge=0.0, le=1.0)
+    speed: int = _f(10, "Speed", "Training steps per frame", live=True, ge=1, le=1000)
+    dtype: Literal["float32", "float64"] = _f("float32", "Precision", "Floating-point type")
+
+    @field_validator("dataset")
+    @classmethod
+    def _dataset_known(cls, v: str) -> str:
+        return _one_of("dataset", v, [*DATASETS, "custom"])
+
+    @field_validator("activation")
+    @classmethod
+    def _activation_known(cls, v: str) -> str:
+        return _one_of("activation", v, ACTIVATIONS)
+
+    @field_validator("loss")
+    @classmethod
+    def _loss_known(cls, v: str) -> str:
+        return _one_of("loss", v, LOSSES)
+
+    @field_validator("init")
+    @classmethod
+    def _init_known(cls, v: str) -> str:
+        return _one_of("init", v, INITIALIZERS)
+
+    @field_validator("optimizer")
+    @classmethod
+    def _optimizer_known(cls, v: str) -> str:
+        return _one_of("optimizer", v, OPTIMIZERS)
+
+    @field_validator("features")
+    @classmethod
+    def _features_known(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError(f"choose at least one of {', '.join(FEATURES)}")
+        for name in v:
+            _one_of("features", name, FEATURES)
+        if len(set(v)) != len(v):
+            raise ValueError("each feature may appear once")
+        return [f for f in FEATURES if f in v]  # canonical order: the inputs never reshuffle
+
+    @field_validator("hidden_layers")
+    @classmethod
+    def _layers_in_range(cls, v: list[int]) -> list[int]:
+        if len(v) > MAX_LAYERS:
+            raise ValueError(f"between 0 and {MAX_LAYERS} hidden layers; got {len(v)}")
+        for width in v:
+            if not 1 <= width <= MAX_NEURONS:
+                raise ValueError(
+                    f"each layer needs between 1 and {MAX_NEURONS} neurons; got {width}"
+                )
+        return v
+
+
+def _one_of(field: str, value: str, allowed: Any) -> str:
+    if value not in allowed:
+        raise ValueError(f"{field} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+class ConfigError(ValueError):
+    """A config change was refused; `field` names the key, `message` the rule."""
+
+    def __init__(self, field: str | None, message: str, code: str = "invalid_value"):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.code = code
+
+
+def explain(error: ValidationError, prefix: tuple = ()) -> ConfigError:
+    """Turn pydantic's first complaint into one sentence naming the field and its range."""
+    first = error.errors()[0]
+    loc = tuple(first.get("loc", ()))[len(prefix) :]
+    field = str(loc[0]) if loc else None
+    value = first.get("input")
+    kind = first.get("type", "")
+    spec = CATALOGUE_FIELDS.get(field or "")
+    if kind == "extra_forbidden":
+        return ConfigError(
+            field,
+            f"unknown config key {field!r}; allowed: {', '.join(TrainingConfig.model_fields)}",
+            "unknown_field",
+        )
+    if spec and "min" in spec and kind.startswith(("greater", "less")):
+        return ConfigError(
+            field,
+            f"{field} must be between {spec['min']:g} and {spec['max']:g}; got {value}",
+            "out_of_range",
+        )
+    msg = first.get("msg", "invalid value").removeprefix("Value error, ")
+    if kind.endswith("_parsing") or kind.endswith("_type"):
+        msg = f"{field} {msg[0].lower()}{msg[1:]}; got {value!r}"
+    elif field and not msg.startswith(field):
+        msg = f"{field}: {msg}"
+    code = "out_of_range" if "between" in msg else "invalid_value"
+    return ConfigError(field, msg, code)
+
+
+def _catalogue_fields() -> dict[str, dict[str, Any]]:
+    options = {
+        "dataset": list(DATASETS),
+        "activation": list(ACTIVATIONS),
+        "loss": list(LOSSES),
+        "init": list(INITIALIZERS),
+        "optimizer": list(OPTIMIZERS),
+        "dtype": ["float32", "float64"],
+    }
+    fields: dict[str, dict[str, Any]] = {}
+    for name, info in TrainingConfig.model_fields.items():
+        extra = dict(info.json_schema_extra or {})
+        entry: dict[str, Any] = {
+            "label": extra["label"],
+            "help": info.description,
+            "live": extra["live"],
+            "default": info.get_default(),
+        }
+        if name in options:
+            entry.update(kind="choice", options=options[name])
+        elif name == "features":
+            entry.update(
+                kind="features", options=[{"id": k, "label": v} for k, v in FEATURES.items()]
+            )
+        elif name == "hidden_layers":
+            entry.update(kind="layers", min_layers=0, max_layers=MAX_LAYERS, min=1, max=MAX_NEURONS)
+        else:
+            entry["kind"] = "int" if info.annotation is int else "float"
+            entry["log"] = extra["log"]
+            for meta in info.metadata:
+                if hasattr(meta, "ge"):
+                    entry["min"] = meta.ge
+                if hasattr(meta, "le"):
+                    entry["max"] = meta.le
+        fields[name] = entry
+    return fields
+
+
+CATALOGUE_FIELDS = _catalogue_fields()
+
+
+def catalogue() -> dict[str, Any]:
+    """Options, bounds, defaults and dataset previews for the page's controls."""
+    datasets = []
+    for spec in DATASETS.values():
+        preview = spec.preview(n=120, seed=0) if spec.kind == "2d" else None
+        datasets.append(
+            {
+                "name": spec.name,
+                "label": spec.label,
+                "kind": spec.kind,
+                "description": spec.description,
+                "uses_classes": spec.uses_classes,
+                "classes_range": spec.classes_range,
+                "default_noise": spec.default_noise,
+                "default_n_samples": spec.default_n_samples,
+                "preview": [[round(float(x), 3), round(float(y), 3), int(c)] for x, y, c in preview]
+                if preview is not None
+                else None,
+            }
+        )
+    return {"fields": CATALOGUE_FIELDS, "datasets": datasets, "presets": PRESETS}

@@ -1,0 +1,151 @@
+"""Frames: what a session looks like at one moment, as plain dicts of numbers.
+
+A frame is built from the live network and the last step's trace; it knows nothing of
+transport. Arrays that the page only colours (boundary, neuron maps, weight images) travel as
+quantized grids; numbers the page prints are rounded to 4 significant digits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from app.training.encode import grid, histogram, rounded
+
+BOUNDARY_RES = 100  # like TensorFlow Playground's output heatmap
+NEURON_STRIDE = 4  # neuron maps are the boundary grid sampled every 4th cell: 25x25
+MAX_NEURON_MAPS = 16  # per layer; the diagram shows at most this many nodes a layer
+MAX_DIAGRAM_WEIGHTS = 1024  # W and dW are listed for layers at most this big
+MNIST_WEIGHT_IMAGES = 16
+
+# Bounded activations have a fixed colour range, so a neuron map's colour means the same
+# value in every frame; unbounded ones use the map's own range.
+ACTIVATION_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+
+
+def evaluate(net, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Loss (penalties included) and accuracy of `net` on X: (N, F), y: (N,)."""
+    loss = float(net.loss(X, y))
+    acc = float(np.mean(net.predict(X) == y))
+    return {"loss": loss if np.isfinite(loss) else None, "accuracy": acc}
+
+
+def unit_health(activation: str, a: np.ndarray) -> tuple[float | None, float | None]:
+    """(saturated share, dead share) of a hidden layer's units given activations a: (N, H).
+
+    Saturated: sigmoid/tanh outputs where f'(z) is below a tenth of its peak, so gradients
+    through them are damped tenfold. Dead: relu units that output 0 for every example.
+    """
+    if activation == "tanh":
+        return float(np.mean(1.0 - a * a < 0.1)), None
+    if activation == "sigmoid":
+        return float(np.mean(a * (1.0 - a) < 0.025)), None
+    if activation == "relu":
+        return None, float(np.mean(np.all(a <= 0.0, axis=0)))
+    if activation == "leaky_relu":
+        return None, float(np.mean(np.all(a <= 0.0, axis=0)))
+    return None, None
+
+
+def layer_stats(net, opt, hidden: list[np.ndarray]) -> list[dict[str, Any]]:
+    """Per layer: weights for the diagram, histograms, norms, update ratio, unit health.
+
+    hidden: the activations of each layer on the evaluation set, [(N, h1), ..., (N, C)].
+    """
+    trace = net.trace
+    layers = []
+    n_layers = len(net.sizes) - 1
+    for i in range(1, n_layers + 1):
+        W, b = net.params[f"W{i}"], net.params[f"b{i}"]
+        dW = trace.layers[i - 1].dW if trace is not None else None
+        db = trace.layers[i - 1].db if trace is not None else None
+        delta = getattr(opt, "last_update", {}).get(f"W{i}") if trace is not None else None
+        w_norm = float(np.linalg.norm(W))
+        is_output = i == n_layers
+        act_name = "output" if is_output else net.activation
+        sat, dead = (None, None) if is_output else unit_health(net.activation, hidden[i - 1])
+        small = W.size <= MAX_DIAGRAM_WEIGHTS
+        layers.append(
+            {
+                "name": str(i),
+                "fan_in": int(W.shape[0]),
+                "fan_out": int(W.shape[1]),
+                "activation": act_name,
+                "W": rounded(W, 3) if small else None,
+                "b": rounded(b, 3) if small else None,
+                "dW": rounded(dW, 3) if small and dW is not None else None,
+                "db": rounded(db, 3) if small and db is not None else None,
+                "grad_norm": _finite(np.linalg.norm(dW)) if dW is not None else None,
+                "weight_norm": _finite(w_norm),
+                "update_ratio": _finite(np.linalg.norm(delta) / w_norm)
+                if delta is not None and w_norm > 0
+                else None,
+                "saturated": sat,
+                "dead": dead,
+                "hist": {
+                    "weights": histogram(W),
+                    "activations": histogram(hidden[i - 1]),
+                    "gradients": histogram(dW) if dW is not None else None,
+                },
+            }
+        )
+    return layers
+
+
+def boundary(net, data, grid_inputs: np.ndarray) -> tuple[dict, list[list[dict]]]:
+    """Decision boundary and per-neuron output maps over the plane.
+
+    grid_inputs: (R*R, F) network inputs for the R x R grid over data.bounds, row-major with
+    y as rows. Returns the boundary (argmax class + winning probability) and, per hidden
+    layer, up to MAX_NEURON_MAPS maps of (R/4, R/4).
+    """
+    res = int(round(np.sqrt(grid_inputs.shape[0])))
+    acts = net.forward_layers(grid_inputs)
+    probs = np.asarray(acts[-1], dtype=np.float64)
+    if probs.shape[1] == 1:  # one sigmoid unit: P(class 1)
+        p1 = probs[:, 0]
+        classes = (p1 > 0.5).astype(np.float64)
+        confidence = np.where(classes == 1, p1, 1.0 - p1)
+    else:
+        classes = probs.argmax(axis=1).astype(np.float64)
+        confidence = probs.max(axis=1)
+    (x0, x1), (y0, y1) = data.bounds
+    result = {
+        "xs_range": [x0, x1],
+        "ys_range": [y0, y1],
+        "classes": grid(classes.reshape(res, res), 0, max(data.n_classes - 1, 1)),
+        "confidence": grid(confidence.reshape(res, res), 0.0, 1.0),
+    }
+    lo_hi = ACTIVATION_RANGE.get(net.activation, (None, None))
+    neurons = []
+    for a in acts[:-1]:
+        a = np.asarray(a).reshape(res, res, -1)[::NEURON_STRIDE, ::NEURON_STRIDE]
+        neurons.append([grid(a[:, :, k], *lo_hi) for k in range(min(a.shape[2], MAX_NEURON_MAPS))])
+    return result, neurons
+
+
+def mnist_parts(
+    net, X_test: np.ndarray, y_test: np.ndarray, sample_idx: np.ndarray, n_classes: int
+) -> dict[str, Any]:
+    """First-layer weights as 28x28 images, the test confusion matrix, sample predictions."""
+    W1 = net.params["W1"]
+    images = []
+    for k in range(min(MNIST_WEIGHT_IMAGES, W1.shape[1])):
+        col = W1[:, k].reshape(28, 28)
+        m = float(np.abs(col).max()) or 1.0
+        images.append(grid(col, -m, m))  # symmetric: zero is the same colour in every image
+    pred = net.predict(X_test)
+    confusion = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(confusion, (y_test, pred), 1)
+    probs = net.predict_proba(X_test[sample_idx])
+    samples = [
+        {"index": int(i), "label": int(y_test[i]), "pred": int(p.argmax()), "probs": rounded(p, 3)}
+        for i, p in zip(sample_idx, probs, strict=True)
+    ]
+    return {"weights": images, "confusion": confusion.tolist(), "samples": samples}
+
+
+def _finite(x: float) -> float | None:
+    x = float(x)
+    return float(f"{x:.4g}") if np.isfinite(x) else None

@@ -1,0 +1,388 @@
+"""A training session: config -> data + model + optimizer; step; frames.
+
+One session per browser tab. It owns its state and turns it into frames; it knows nothing of
+WebSockets. The web layer calls it from a worker thread while holding `session.lock`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from app.data import DataError, build_dataset
+from app.nn import MLP, make_optimizer
+from app.training import frames
+from app.training.config import (
+    DATA_KEYS,
+    STRUCTURAL_KEYS,
+    ConfigError,
+    TrainingConfig,
+    explain,
+)
+from app.training.encode import grid, json_safe, rounded
+
+MNIST_SAMPLES = 12
+MNIST_EVAL_TRAIN = 1000  # frames estimate the MNIST train loss on a fixed subset
+HEAVY_INTERVAL = 0.5  # seconds between MNIST's heavy frame parts
+
+
+@dataclass
+class Change:
+    """What a `configure` did."""
+
+    changed: list[str]
+    rebuilt: bool
+    message: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+class TrainingSession:
+    """State of one run. Not thread-safe by itself: callers hold `lock`."""
+
+    def __init__(self, config: TrainingConfig | None = None):
+        self.lock = threading.RLock()
+        self.config = config or TrainingConfig()
+        self.custom = None  # an uploaded Dataset, when config.dataset == "custom"
+        self.data = self._build_data(self.config)
+        self._build_model(self.config)
+
+    # -- building --------------------------------------------------------------------------
+
+    def _build_data(self, cfg: TrainingConfig):
+        if cfg.dataset == "custom":
+            if self.custom is None:
+                raise ConfigError("dataset", "upload a CSV file to use your own data")
+            return self.custom
+        try:
+            return build_dataset(
+                cfg.dataset,
+                n_samples=cfg.n_samples,
+                noise=cfg.noise,
+                seed=cfg.seed,
+                train_fraction=cfg.train_fraction,
+                features=tuple(cfg.features),
+                classes=cfg.classes,
+            )
+        except DataError as e:
+            raise ConfigError(e.field, e.message, "out_of_range") from e
+
+    def _make_net(self, cfg: TrainingConfig, data) -> MLP:
+        n_out = 1 if cfg.loss == "binary_cross_entropy" else data.n_classes
+        if cfg.loss == "binary_cross_entropy" and data.n_classes != 2:
+            raise ConfigError(
+                "loss",
+                f"binary_cross_entropy needs 2 classes; this dataset has "
+                f"{data.n_classes}: use cross_entropy or mse",
+            )
+        try:
+            return MLP(
+                [data.n_features, *cfg.hidden_layers, n_out],
+                activation=cfg.activation,
+                loss=cfg.loss,
+                init=cfg.init,
+                dtype=cfg.dtype,
+                seed=cfg.seed,
+                l1=cfg.l1,
+                l2=cfg.l2,
+            )
+        except ValueError as e:
+            raise ConfigError(None, str(e)) from e
+
+    def _build_model(self, cfg: TrainingConfig, net: MLP | None = None) -> None:
+        """Fresh weights, optimizer state, counters and batch order for `cfg` and self.data."""
+        self.generation = getattr(self, "generation", 0) + 1  # frames of older runs are stale
+        self.net = net or self._make_net(cfg, self.data)
+        self.opt = self._make_optimizer(cfg)
+        self.rng = np.random.default_rng(cfg.seed)
+        self.order = self.rng.permutation(self.n_train)
+        self.cursor = 0
+        self.step = 0
+        self.examples = 0
+        self.diverged_at: int | None = None
+        self.last_loss: float | None = None
+        self.last_heavy = 0.0
+        self.heavy: dict[str, Any] | None = None
+        self.last_trace: dict[str, Any] | None = None
+        self._grid_inputs = None
+        self._cast_data()
+
+    def _make_optimizer(self, cfg: TrainingConfig):
+        return make_optimizer(
+            cfg.optimizer,
+            learning_rate=cfg.learning_rate,
+            momentum=cfg.momentum,
+            beta1=cfg.beta1,
+            beta2=cfg.beta2,
+        )
+
+    def _cast_data(self) -> None:
+        dt = np.dtype(self.config.dtype)
+        d = self.data
+        self.X_train = np.ascontiguousarray(d.X_train, dtype=dt)
+        self.X_test = np.ascontiguousarray(d.X_test, dtype=dt)
+        self.y_train, self.y_test = d.y_train, d.y_test
+        rng = np.random.default_rng(0)
+        self.eval_idx = (
+            np.sort(rng.choice(self.n_train, MNIST_EVAL_TRAIN, replace=False))
+            if d.kind == "image" and self.n_train > MNIST_EVAL_TRAIN
+            else None
+        )
+        self.sample_idx = (
+            np.arange(min(MNIST_SAMPLES, len(self.y_test))) if d.kind == "image" else None
+        )
+
+    @property
+    def n_train(self) -> int:
+        return len(self.data.y_train)
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    # -- changing ----------------------------------------------------------------------------
+
+    def configure(self, changes: dict[str, Any]) -> Change:
+        """Apply a partial config. Live keys keep the run; structural keys rebuild it.
+
+        Raises ConfigError (naming the field and its range) and leaves the session untouched.
+        """
+        try:
+            new = TrainingConfig.model_validate({**self.config.model_dump(), **changes})
+        except ValidationError as e:
+            raise explain(e) from e
+        old = self.config
+        changed = [k for k in changes if getattr(new, k) != getattr(old, k)]
+        notes: list[str] = []
+        if any(k in STRUCTURAL_KEYS for k in changed):
+            data = self._build_data(new) if any(k in DATA_KEYS for k in changed) else self.data
+            if new.batch_size > len(data.y_train):
+                notes.append(f"batch_size lowered to {len(data.y_train)}, the training set")
+                new = new.model_copy(update={"batch_size": len(data.y_train)})
+            net = self._make_net(new, data)  # may raise: nothing is replaced before this
+            self.config, self.data = new, data
+            self._build_model(new, net)
+            what = "data and model" if any(k in DATA_KEYS for k in changed) else "model"
+            return Change(changed, True, f"Rebuilt the {what} ({', '.join(changed)})", notes)
+        if new.batch_size > self.n_train:
+            raise ConfigError(
+                "batch_size",
+                f"batch_size must be between 1 and "
+                f"{self.n_train} (the training set); got {new.batch_size}",
+                "out_of_range",
+            )
+        self.config = new
+        self._apply_live(old, new)
+        return Change(changed, False, f"Changed {', '.join(changed)}" if changed else "")
+
+    def _apply_live(self, old: TrainingConfig, new: TrainingConfig) -> None:
+        if new.optimizer != old.optimizer:
+            self.opt = self._make_optimizer(new)  # a new optimizer state; weights are kept
+        for key in ("learning_rate", "momentum", "beta1", "beta2"):
+            if hasattr(self.opt, key):
+                setattr(self.opt, key, getattr(new, key))
+        self.net.l1, self.net.l2 = new.l1, new.l2
+
+    def reset(self) -> None:
+        """New weights from the seed and a fresh optimizer; the same data."""
+        self._build_model(self.config)
+
+    def load_dataset(self, data) -> Change:
+        """Use an uploaded or edited Dataset; the model is rebuilt to fit it."""
+        cfg = self.config.model_copy(update={"dataset": "custom"})
+        if cfg.batch_size > len(data.y_train):
+            cfg = cfg.model_copy(update={"batch_size": len(data.y_train)})
+        if data.kind != "2d":
+            cfg = cfg.model_copy(update={"features": list(self.config.features)})
+        net = self._make_net(cfg, data)
+        self.custom, self.config, self.data = data, cfg, data
+        self._build_model(cfg, net)
+        return Change(
+            ["dataset"],
+            True,
+            f"Loaded {data.n_features} features, "
+            f"{data.n_classes} classes, {len(data.y_train)} training rows",
+        )
+
+    # -- training ----------------------------------------------------------------------------
+
+    def next_batch(self) -> np.ndarray:
+        """Indices of the next mini-batch: a fresh permutation each epoch."""
+        bs = min(self.config.batch_size, self.n_train)
+        if self.cursor + bs > self.n_train:
+            self.order = self.rng.permutation(self.n_train)
+            self.cursor = 0
+        idx = self.order[self.cursor : self.cursor + bs]
+        self.cursor += bs
+        return idx
+
+    def advance(self, n: int, stop: threading.Event | None = None) -> int:
+        """Train `n` steps (fewer if stopped or diverged); returns the steps taken."""
+        done = 0
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned
+            done = self._advance(n, stop)
+        return done
+
+    def _advance(self, n: int, stop: threading.Event | None) -> int:
+        done = 0
+        for _ in range(n):
+            if self.diverged or (stop is not None and stop.is_set()):
+                break
+            idx = self.next_batch()
+            loss = self.net.train_step(self.X_train[idx], self.y_train[idx], self.opt)
+            self.step += 1
+            self.examples += len(idx)
+            done += 1
+            if not np.isfinite(loss):
+                self.diverged_at = self.step
+            self.last_loss = float(loss)
+        return done
+
+    @property
+    def epoch(self) -> float:
+        return self.examples / max(self.n_train, 1)
+
+    # -- describing ----------------------------------------------------------------------------
+
+    def status(self, state: str) -> dict[str, Any]:
+        msg = ""
+        if self.diverged:
+            state = "diverged"
+            msg = (
+                f"Loss became {self.last_loss} at step {self.diverged_at}: lower the "
+                f"learning rate, then Reset"
+            )
+        return {"type": "status", "state": state, "step": self.step, "message": msg}
+
+    def frame(self, state: str = "paused") -> dict[str, Any]:
+        """The session now, at the detail the page draws."""
+        net, d = self.net, self.data
+        Xe, ye = (
+            (self.X_train, self.y_train)
+            if self.eval_idx is None
+            else (self.X_train[self.eval_idx], self.y_train[self.eval_idx])
+        )
+        with np.errstate(all="ignore"):
+            hidden = net.forward_layers(Xe)
+            out: dict[str, Any] = {
+                "type": "frame",
+                "step": self.step,
+                "epoch": round(self.epoch, 3),
+                "examples": self.examples,
+                "state": "diverged" if self.diverged else state,
+                "learning_rate": self.config.learning_rate,
+                "batch_size": min(self.config.batch_size, self.n_train),
+                "train": frames.evaluate(net, Xe, ye),
+                "test": frames.evaluate(net, self.X_test, self.y_test),
+                "layers": frames.layer_stats(net, self.opt, hidden),
+                "boundary": None,
+                "neurons": None,
+                "mnist": None,
+            }
+            if d.kind == "2d":
+                out["boundary"], out["neurons"] = frames.boundary(net, d, self.grid_inputs())
+            if d.kind == "image":
+                now = time.monotonic()
+                if self.heavy is None or now - self.last_heavy >= HEAVY_INTERVAL:
+                    self.heavy = frames.mnist_parts(
+                        net, self.X_test, self.y_test, self.sample_idx, d.n_classes
+                    )
+                    self.last_heavy = now
+                    out["mnist"] = self.heavy
+        return json_safe(out) if self.diverged else out
+
+    def grid_inputs(self) -> np.ndarray:
+        if self._grid_inputs is None:
+            _, _, inputs = self.data.grid(frames.BOUNDARY_RES)
+            self._grid_inputs = np.ascontiguousarray(inputs, dtype=self.config.dtype)
+        return self._grid_inputs
+
+    def dataset_message(self) -> dict[str, Any]:
+        d = self.data
+        msg: dict[str, Any] = {
+            "type": "dataset",
+            "name": self.config.dataset,
+            "kind": d.kind,
+            "n_classes": d.n_classes,
+            "class_names": list(d.class_names),
+            "input_names": list(d.input_names),
+            "n_train": len(d.y_train),
+            "n_test": len(d.y_test),
+            "bounds": None,
+            "train": None,
+            "test": None,
+            "samples": None,
+        }
+        if d.kind == "2d":
+            (x0, x1), (y0, y1) = d.bounds
+            msg["bounds"] = {"x": [x0, x1], "y": [y0, y1]}
+            for split, raw, y in (
+                ("train", d.raw_train, d.y_train),
+                ("test", d.raw_test, d.y_test),
+            ):
+                msg[split] = {
+                    "x": rounded(raw[:, 0], 4),
+                    "y": rounded(raw[:, 1], 4),
+                    "label": y.tolist(),
+                }
+        if d.kind == "image":
+            msg["samples"] = [
+                {
+                    "index": int(i),
+                    "label": int(d.y_test[i]),
+                    "image": grid(d.X_test[i].reshape(28, 28), 0.0, 1.0),
+                }
+                for i in self.sample_idx
+            ]
+        return msg
+
+    def predict(
+        self, point: list[float] | None = None, image: list[float] | None = None
+    ) -> dict[str, Any]:
+        """Class probabilities and hidden activations for one probed point or drawn digit."""
+        if point is not None:
+            if self.data.kind != "2d":
+                raise ConfigError("point", "a point can be probed only on 2-D data")
+            x = self.data.transform(np.asarray([point], dtype=np.float64))
+        elif image is not None:
+            if self.data.kind != "image":
+                raise ConfigError("image", "a drawing can be classified only on MNIST")
+            x = np.asarray(image, dtype=np.float64).reshape(1, -1)
+        else:
+            raise ConfigError("point", "predict needs a point [x, y] or a 784-pixel image")
+        acts = self.net.forward_layers(np.ascontiguousarray(x, dtype=self.config.dtype))
+        probs = np.asarray(self.net.predict_proba(x.astype(self.config.dtype)))[0]
+        if probs.shape[0] == 1:
+            probs = np.array([1.0 - probs[0], probs[0]])
+        return {
+            "type": "prediction",
+            "probs": rounded(probs, 4),
+            "class": int(probs.argmax()),
+            "hidden": [rounded(a[0], 4) for a in acts[:-1]],
+        }
+
+    def edit_point(self, x: float, y: float, label: int | None) -> Change:
+        """Add a training point (label given) or remove the nearest one (label None)."""
+        if self.data.kind != "2d":
+            raise ConfigError("x", "points can be added only to 2-D data")
+        try:
+            if label is None:
+                (x0, x1), _ = self.data.bounds
+                data = self.data.without_point(x, y, radius=0.05 * (x1 - x0))
+            else:
+                data = self.data.with_point(x, y, label)
+        except DataError as e:
+            raise ConfigError(e.field, e.message) from e
+        # Keep the weights: a new point should bend the boundary, not restart the run.
+        net, step, examples = self.net, self.step, self.examples
+        self.custom, self.data = data, data
+        self.config = self.config.model_copy(update={"dataset": "custom"})
+        self._build_model(self.config, net)
+        self.step, self.examples = step, examples
+        return Change(
+            ["dataset"], True, "Added a point" if label is not None else "Removed a point"
+        )

@@ -1,0 +1,29 @@
+"""The FastAPI application: the page, Plotly.js from the installed package, the socket."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from app.web.paths import PLOTLY_JS, STATIC_DIR
+from app.web.routes import router as http_router
+from app.web.settings import Settings
+from app.web.socket import router as ws_router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new app; tests make one each with their own settings."""
+    app = FastAPI(title="Backprop Playground", docs_url="/api/docs", redoc_url=None)
+    app.state.settings = settings or Settings()
+    app.state.sessions = {}
+    app.include_router(http_router)
+    app.include_router(ws_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def get_plotly() -> FileResponse:
+        """Plotly.js, served from the installed plotly package: the page works offline."""
+        return FileResponse(PLOTLY_JS, media_type="text/javascript")
+
+    return app

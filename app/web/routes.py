@@ -1,0 +1,74 @@
+"""HTTP routes: the page, the catalogue, uploads, health."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
+
+from app import __version__
+from app.data import DataError, parse_csv
+from app.training.config import catalogue
+from app.web.paths import TEMPLATES_DIR
+
+router = APIRouter()
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def get_page(request: Request) -> HTMLResponse:
+    """The playground page."""
+    return templates.TemplateResponse(
+        request, "index.html", {"version": __version__, "plotly_src": "/vendor/plotly.min.js"}
+    )
+
+
+@router.get("/api/catalogue")
+def get_catalogue() -> dict[str, Any]:
+    """Every config option with its bounds and default, and the datasets."""
+    return catalogue()
+
+
+@router.get("/api/health")
+def get_health(request: Request) -> dict[str, Any]:
+    """Liveness and the number of open sessions."""
+    return {"ok": True, "sessions": len(request.app.state.sessions), "version": __version__}
+
+
+def _error(status: int, code: str, field: str | None, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "field": field, "message": message}}, status)
+
+
+@router.post("/api/sessions/{session_id}/upload")
+async def post_upload(
+    request: Request,
+    session_id: str,
+    file: Annotated[UploadFile, File()],
+    label_column: Annotated[str | None, Form()] = None,
+) -> JSONResponse:
+    """Load a CSV as the session's data; the socket then gets the dataset and a frame."""
+    runner = request.app.state.sessions.get(session_id)
+    if runner is None:
+        return _error(404, "no_session", "session", f"no open session {session_id!r}")
+    limit = request.app.state.settings.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        return _error(400, "too_large", "file", f"file must be at most {limit:,} bytes")
+    seed, frac = runner.session.config.seed, runner.session.config.train_fraction
+    try:
+        ds = await asyncio.to_thread(parse_csv, data, label_column or None, frac, seed)
+    except DataError as e:
+        return _error(400, "bad_data", e.field, e.message)
+    await runner.load_dataset(ds)
+    return JSONResponse(
+        {
+            "ok": True,
+            "n_train": len(ds.y_train),
+            "n_test": len(ds.y_test),
+            "n_classes": ds.n_classes,
+            "n_features": ds.n_features,
+        }
+    )

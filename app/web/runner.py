@@ -1,0 +1,230 @@
+"""One tab's session on the server: pacing, message dispatch, frames out.
+
+Training runs in a worker thread (`asyncio.to_thread`) so the event loop keeps reading
+control messages while the network trains. Frames are produced one at a time and awaited
+while sending, so a slow client simply gets fewer, newer frames: there is never a backlog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.training.config import ConfigError
+from app.training.encode import json_safe
+from app.training.session import Change, TrainingSession
+from app.training.tracing import gradient_check, run_trace
+from app.web import messages as m
+from app.web.errors import describe
+
+Send = Callable[[str], Awaitable[None]]
+
+
+class SessionRunner:
+    """Drives one TrainingSession for one WebSocket."""
+
+    def __init__(self, session_id: str, send_text: Send, frame_rate: float):
+        self.id = session_id
+        self.session = TrainingSession()
+        self.playing = False
+        self.closed = False
+        self._send_text = send_text
+        self._send_lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._stop = threading.Event()  # interrupts a training chunk between two steps
+        self._period = 1.0 / frame_rate
+
+    # -- output ------------------------------------------------------------------------------
+
+    async def send(self, msg: dict[str, Any]) -> None:
+        try:
+            text = json.dumps(msg, allow_nan=False, separators=(",", ":"))
+        except ValueError:  # a diverged run: JSON has no NaN, the page gets null
+            text = json.dumps(json_safe(msg), separators=(",", ":"))
+        async with self._send_lock:
+            if not self.closed:
+                await self._send_text(text)
+
+    async def error(self, err: ConfigError) -> None:
+        await self.send(
+            {"type": "error", "code": err.code, "field": err.field, "message": err.message}
+        )
+
+    async def _locked(self, fn: Callable[[], Any]) -> Any:
+        """Run fn in a worker thread while holding the session's lock."""
+
+        def call():
+            with self.session.lock:
+                return fn()
+
+        return await asyncio.to_thread(call)
+
+    def _state(self) -> str:
+        return "running" if self.playing else "paused"
+
+    async def _status(self, change: Change | None = None) -> None:
+        s = self.session
+        msg = s.status(self._state())
+        msg["config"] = s.config.model_dump()
+        if change is not None:
+            msg.update(
+                changed=change.changed,
+                rebuilt=change.rebuilt,
+                message=" · ".join([change.message, *change.notes]).strip(" ·"),
+            )
+        await self.send(msg)
+
+    async def start(self, hello: dict[str, Any]) -> None:
+        """Greet the client: hello, the data, the status and a first frame; then play."""
+        await self.send({**hello, "config": self.session.config.model_dump()})
+        await self.send(await self._locked(self.session.dataset_message))
+        self.playing = True  # the default trains at once, like TensorFlow Playground
+        await self._status()
+        await self.send(await self._locked(lambda: self.session.frame(self._state())))
+        self._wake.set()
+
+    # -- the training loop -----------------------------------------------------------------
+
+    async def train_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while not self.closed:
+            await self._wake.wait()
+            if self.closed:
+                return
+            t0 = loop.time()
+            generation = self.session.generation
+            frame = await self._locked(self._chunk)
+            if frame is not None and self.playing and generation == self.session.generation:
+                await self.send(frame)
+                if self.session.diverged:
+                    await self._pause()
+            await asyncio.sleep(max(0.0, self._period - (loop.time() - t0)))
+
+    def _chunk(self) -> dict[str, Any] | None:
+        if not self.playing or self.closed:
+            return None
+        self.session.advance(self.session.config.speed, self._stop)
+        return self.session.frame("running")
+
+    async def _pause(self) -> None:
+        self.playing = False
+        self._wake.clear()
+        self._stop.set()
+        frame = await self._locked(lambda: self.session.frame("paused"))
+        await self._status()
+        await self.send(frame)
+
+    def close(self) -> None:
+        """Stop all work: the running chunk ends after its current step."""
+        self.closed = True
+        self.playing = False
+        self._stop.set()
+        self._wake.set()
+
+    # -- input ---------------------------------------------------------------------------------
+
+    async def handle(self, text: str) -> None:
+        """Validate and apply one client message; every mistake becomes an `error` reply."""
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as e:
+            await self.error(
+                ConfigError(
+                    None, f"message is not valid JSON: {e.msg} at position {e.pos}", "invalid_json"
+                )
+            )
+            return
+        try:
+            msg = m.client_message.validate_python(raw)
+            await getattr(self, f"on_{msg.type}")(msg)
+        except ValidationError as e:
+            await self.error(describe(e, raw))
+        except ConfigError as e:
+            await self.error(e)
+
+    async def on_play(self, _: m.Play) -> None:
+        if self.session.diverged:
+            await self._status()
+            return
+        self.playing = True
+        self._stop.clear()
+        await self._status()
+        self._wake.set()
+
+    async def on_pause(self, _: m.Pause) -> None:
+        await self._pause()
+
+    async def on_step(self, msg: m.Step) -> None:
+        if self.playing:
+            await self._pause()
+        self._stop.clear()
+        frame = await self._locked(
+            lambda: (self.session.advance(msg.n, self._stop), self.session.frame("paused"))[1]
+        )
+        await self.send(frame)
+        if self.session.diverged:
+            await self._status()
+
+    async def on_reset(self, _: m.Reset) -> None:
+        def reset() -> Change:
+            self.session.reset()
+            return Change([], True, "Reset: new weights from the seed")
+
+        await self._change(reset)
+
+    async def on_configure(self, msg: m.Configure) -> None:
+        await self._change(lambda: self.session.configure(msg.config))
+
+    async def _change(self, apply: Callable[[], Change]) -> None:
+        """Apply a change and, in the same locked turn, describe its result: a rebuilt run's
+        dataset and step-0 frame can never be overtaken by a frame of the old run."""
+
+        def run():
+            change = apply()
+            data = self.session.dataset_message() if change.rebuilt else None
+            frame = (
+                self.session.frame(self._state()) if change.rebuilt or not self.playing else None
+            )
+            return change, data, frame
+
+        change, data, frame = await self._locked(run)
+        if data is not None:
+            await self.send(data)
+        await self._status(change)
+        if frame is not None:
+            await self.send(frame)
+
+    async def load_dataset(self, data) -> None:
+        """Switch to an uploaded dataset (called by the upload route)."""
+        await self._change(lambda: self.session.load_dataset(data))
+
+    async def on_add_point(self, msg: m.AddPoint) -> None:
+        await self._change(lambda: self.session.edit_point(msg.x, msg.y, msg.label))
+
+    async def on_remove_point(self, msg: m.RemovePoint) -> None:
+        await self._change(lambda: self.session.edit_point(msg.x, msg.y, None))
+
+    async def on_predict(self, msg: m.Predict) -> None:
+        await self.send(await self._locked(lambda: self.session.predict(msg.point, msg.image)))
+
+    async def on_trace(self, msg: m.Trace) -> None:
+        note = ""
+        if self.playing:
+            await self._pause()
+            note = "Paused to trace one step"
+        self._stop.clear()
+        trace = await self._locked(lambda: run_trace(self.session, msg.example, msg.split))
+        await self.send(trace)
+        if note:
+            await self.send({**self.session.status("paused"), "message": note})
+        await self.send(await self._locked(lambda: self.session.frame("paused")))
+
+    async def on_gradcheck(self, msg: m.GradCheck) -> None:
+        await self.send(
+            await self._locked(lambda: gradient_check(self.session, msg.param, msg.index))
+        )

@@ -1,0 +1,22 @@
+"""Server settings, read from the environment (prefix BP_), e.g. BP_PORT=9000."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything an operator may tune; the defaults suit one laptop."""
+
+    model_config = SettingsConfigDict(env_prefix="BP_")
+
+    host: str = Field("127.0.0.1", description="Interface to bind; loopback unless told")
+    port: int = Field(8000, ge=0, le=65535)
+    max_sessions: int = Field(32, ge=1, le=1024, description="Open tabs served at once")
+    frame_rate: float = Field(30.0, gt=0, le=120, description="Frames per second at most")
+    max_message_bytes: int = Field(64 * 1024, ge=1024, description="Largest client message")
+    max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest CSV upload")
+    allowed_origins: list[str] = Field(
+        default_factory=list, description="Extra origins allowed to open /ws"
+    )

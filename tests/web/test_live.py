@@ -1,0 +1,62 @@
+"""Against a real uvicorn on a loopback port, with a real WebSocket client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import httpx
+import websockets
+
+
+async def _next(ws, kind: str, where=lambda m: True, timeout: float = 10.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        msg = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
+        if msg["type"] == kind and where(msg):
+            return msg
+
+
+def test_real_server_streams_frames_and_obeys_pause(live_server_obj):
+    async def scenario():
+        async with websockets.connect(live_server_obj.ws_url) as ws:
+            hello = await _next(ws, "hello")
+            assert hello["config"]["dataset"] == "xor"
+            first = await _next(ws, "frame", lambda f: f["step"] > 0)
+            later = await _next(ws, "frame", lambda f: f["step"] >= first["step"] + 200)
+            assert later["train"]["loss"] < first["train"]["loss"]
+            await ws.send(json.dumps({"type": "pause"}))
+            paused = await _next(ws, "frame", lambda f: f["state"] == "paused")
+            await asyncio.sleep(0.3)
+            await ws.send(json.dumps({"type": "step", "n": 1}))
+            stepped = await _next(ws, "frame", lambda f: f["state"] == "paused")
+            assert stepped["step"] == paused["step"] + 1
+
+    asyncio.run(scenario())
+
+
+def test_closed_tab_ends_its_session_within_a_second(live_server_obj):
+    sessions = live_server_obj.app.state.sessions
+
+    async def scenario():
+        async with websockets.connect(live_server_obj.ws_url) as ws:
+            await _next(ws, "frame", lambda f: f["step"] > 0)
+            await ws.send(json.dumps({"type": "configure", "config": {"speed": 1000}}))
+            await _next(ws, "status")
+            runner = next(iter(sessions.values()))
+        t0 = time.monotonic()
+        while sessions and time.monotonic() - t0 < 1.0:
+            await asyncio.sleep(0.01)
+        assert not sessions, "the session outlived its socket by a second"
+        steps = runner.session.step
+        await asyncio.sleep(0.3)
+        assert runner.session.step == steps, "training went on after the tab closed"
+
+    asyncio.run(scenario())
+
+
+def test_real_server_serves_page_and_health(live_server):
+    r = httpx.get(f"{live_server}/api/health")
+    assert r.status_code == 200 and r.json()["ok"] is True
+    assert httpx.get(f"{live_server}/").status_code == 200
