@@ -94,8 +94,8 @@ class CrossEntropy(Loss):
         rows = _rows(n)
         # Subtracting the row maximum leaves softmax unchanged and keeps exp <= 1.
         s = np.subtract(z, z.max(axis=1, keepdims=True), out=probs_out)
+        s_y = s[rows, y]  # shifted logit of the true class, (N,), before clipping below
         np.maximum(s, _exp_floor(s.dtype), out=s)
-        s_y = s[rows, y]  # shifted logit of the true class, (N,)
         np.exp(s, out=s)
         total = s.sum(axis=1, keepdims=True)  # >= 1, so the log below is safe
         s /= total  # s now holds the softmax probabilities
