@@ -1,12 +1,9 @@
 // The 2-D output plot: decision boundary (or a hovered neuron's map) under the data points.
 import { send, state } from "./state.js";
-import {
-  DIVERGING, PALETTE_RGB, WHITE, classColor, decodeGrid, divergingURL, gridToDataURL, value,
-} from "./grid.js";
+import { PALETTE_RGB, classColor, decodeGrid, diverging, gridToDataURL, value } from "./grid.js";
 
 const div = () => document.getElementById("boundary");
 let created = false;
-let axes = null; // {xs, ys} cache for the heatmap
 export const view = { showTest: false, discretize: false, neuron: null };
 
 function layout(bounds) {
@@ -23,7 +20,7 @@ function layout(bounds) {
     hovermode: "closest",
     uirevision: "boundary",
     paper_bgcolor: "rgba(0,0,0,0)",
-    plot_bgcolor: "#fafafa",
+    plot_bgcolor: "rgba(0,0,0,0)",
     font: { family: "inherit" },
   };
 }
@@ -42,56 +39,76 @@ function pointsTrace(part, name, nClasses, test) {
   };
 }
 
-function linspace(a, b, n) {
-  return Array.from({ length: n }, (_, i) => (n === 1 ? a : a + ((b - a) * i) / (n - 1)));
+// The background (boundary or a neuron's map) is painted on a canvas under the transparent
+// Plotly plot area: a per-frame Plotly.react of a 100x100 heatmap costs ~60 ms on a laptop
+// without GPU; the canvas costs ~1 ms. Plotly keeps axes, points, hover and clicks.
+let canvas = null;
+let drawnPoints = { ds: null, showTest: null };
+
+function ensureCanvas() {
+  const gd = div();
+  const sz = gd._fullLayout?._size;
+  if (!sz) return null;
+  if (!canvas || !canvas.isConnected) {
+    canvas = document.createElement("canvas");
+    canvas.className = "boundary-bg";
+    canvas.dataset.testid = "boundary-canvas";
+    gd.style.position = "relative";
+    gd.prepend(canvas);
+  }
+  Object.assign(canvas.style, {
+    position: "absolute", left: `${sz.l}px`, top: `${sz.t}px`, width: `${sz.w}px`, height: `${sz.h}px`,
+  });
+  return canvas;
 }
 
-function background(boundary, nClasses) {
-  if (!boundary) return { type: "scatter", x: [], y: [] };
-  const [x0, x1] = boundary.xs_range, [y0, y1] = boundary.ys_range;
-  if (view.neuron && state.heavy.neurons?.[view.neuron[0]]?.[view.neuron[1]]) {
-    const g = state.heavy.neurons[view.neuron[0]][view.neuron[1]];
-    const [rows, cols] = g.shape;
-    return {
-      type: "image", source: divergingURL(g, false), x0, y0,
-      dx: (x1 - x0) / (cols - 1), dy: (y1 - y0) / (rows - 1), hoverinfo: "skip",
-    };
+function paint(g, colorOf) {
+  const c = ensureCanvas();
+  if (!c) return;
+  if (c.width !== g.cols || c.height !== g.rows) { c.width = g.cols; c.height = g.rows; }
+  const ctx = c.getContext("2d");
+  const img = ctx.createImageData(g.cols, g.rows);
+  for (let i = 0; i < g.rows; i++) {
+    const row = g.rows - 1 - i; // grid row 0 is the lowest y
+    for (let j = 0; j < g.cols; j++) {
+      const col = colorOf(i * g.cols + j);
+      const o = (row * g.cols + j) * 4;
+      img.data[o] = col[0]; img.data[o + 1] = col[1]; img.data[o + 2] = col[2]; img.data[o + 3] = 255;
+    }
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+const lerp = (c, t) => [255 + (c[0] - 255) * t, 255 + (c[1] - 255) * t, 255 + (c[2] - 255) * t];
+
+function paintBackground(boundary, nClasses) {
+  if (!boundary) { canvas?.getContext("2d").clearRect(0, 0, canvas.width, canvas.height); return; }
+  const hovered = view.neuron && state.heavy.neurons?.[view.neuron[0]]?.[view.neuron[1]];
+  if (hovered) {
+    const d = decodeGrid(hovered);
+    const m = Math.max(Math.abs(d.min), Math.abs(d.max)) || 1;
+    const lut = Array.from({ length: 256 }, (_, b) => diverging(value(d, b) / m));
+    paint(d, (k) => lut[d.bytes[k]]);
+    return;
   }
   const cls = decodeGrid(boundary.classes), conf = decodeGrid(boundary.confidence);
-  const { rows, cols } = cls;
   if (nClasses <= 2) {
-    if (!axes || axes.key !== `${rows}x${cols}:${x0},${x1},${y0},${y1}`) {
-      axes = { key: `${rows}x${cols}:${x0},${x1},${y0},${y1}`, xs: linspace(x0, x1, cols), ys: linspace(y0, y1, rows) };
-    }
-    const z = new Array(rows);
-    for (let i = 0; i < rows; i++) {
-      const r = new Array(cols);
-      for (let j = 0; j < cols; j++) {
-        const k = i * cols + j;
-        const c = Math.round(value(cls, cls.bytes[k]));
-        const p = value(conf, conf.bytes[k]);
-        r[j] = view.discretize ? (c === 1 ? 0.8 : 0.2) : c === 1 ? p : 1 - p;
-      }
-      z[i] = r;
-    }
-    return {
-      type: "heatmap", x: axes.xs, y: axes.ys, z, zmin: 0, zmax: 1, colorscale: DIVERGING,
-      showscale: false, zsmooth: "best", opacity: 0.85,
-      hovertemplate: "P(class 1) = %{z:.2f}<extra></extra>",
-    };
+    // Diverging scale of P(class 1): orange (0) - white (0.5) - blue (1), like TF Playground.
+    paint(cls, (k) => {
+      const c = Math.round(value(cls, cls.bytes[k]));
+      const p = view.discretize ? (c === 1 ? 0.85 : 0.15)
+        : c === 1 ? value(conf, conf.bytes[k]) : 1 - value(conf, conf.bytes[k]);
+      return lerp(p >= 0.5 ? PALETTE_RGB[1] : PALETTE_RGB[0], 0.85 * Math.abs(2 * p - 1));
+    });
+    return;
   }
-  // Multiclass: class colour, lightness by confidence (1/C → white, 1 → full colour).
+  // Multiclass: class colour, lightness by confidence (1/C -> white, 1 -> full colour).
   const floor = 1 / nClasses;
-  const source = gridToDataURL(cls, (k) => {
+  paint(cls, (k) => {
     const c = PALETTE_RGB[Math.round(value(cls, cls.bytes[k])) % PALETTE_RGB.length];
     const p = view.discretize ? 0.55 : (value(conf, conf.bytes[k]) - floor) / (1 - floor);
-    const t = 0.12 + 0.6 * Math.max(0, Math.min(1, p));
-    return [WHITE[0] + (c[0] - WHITE[0]) * t, WHITE[1] + (c[1] - WHITE[1]) * t, WHITE[2] + (c[2] - WHITE[2]) * t];
-  }, false);
-  return {
-    type: "image", source, x0, y0, dx: (x1 - x0) / (cols - 1), dy: (y1 - y0) / (rows - 1),
-    hoverinfo: "skip",
-  };
+    return lerp(c, 0.1 + 0.62 * Math.max(0, Math.min(1, p)));
+  });
 }
 
 /** Redraw from state (the newest boundary + current dataset). */
@@ -99,35 +116,41 @@ export function drawBoundary() {
   const ds = state.dataset;
   if (!ds || ds.kind !== "2d") return;
   const b = state.heavy.boundary;
-  const bounds = b ? { x: b.xs_range, y: b.ys_range } : ds.bounds;
+  const bounds = ds.bounds ?? (b ? { x: b.xs_range, y: b.ys_range } : null);
   if (!bounds) return;
   const n = ds.n_classes ?? 2;
-  const data = [
-    background(b, n),
-    pointsTrace(ds.train, "train", n, false),
-    view.showTest ? pointsTrace(ds.test, "test", n, true) : { type: "scatter", x: [], y: [] },
-  ];
-  const lay = layout(ds.bounds ?? bounds);
-  if (!created) {
-    Plotly.newPlot(div(), data, lay, { displayModeBar: false, responsive: true });
-    created = true;
-    installClicks();
-  } else {
-    Plotly.react(div(), data, lay);
+  if (!created || drawnPoints.ds !== ds || drawnPoints.showTest !== view.showTest) {
+    const data = [
+      pointsTrace(ds.train, "train", n, false),
+      view.showTest ? pointsTrace(ds.test, "test", n, true) : { type: "scatter", x: [], y: [] },
+    ];
+    if (!created) {
+      Plotly.newPlot(div(), data, layout(bounds), { displayModeBar: false, responsive: true });
+      created = true;
+      installClicks();
+      div().on("plotly_afterplot", () => ensureCanvas());
+    } else {
+      Plotly.react(div(), data, layout(bounds));
+    }
+    drawnPoints = { ds, showTest: view.showTest };
   }
+  paintBackground(b, n);
 }
 
+let thumb = { of: null, url: null };
 /** Image (data URL) of the output for the network diagram's output node. */
 export function boundaryThumb() {
   const b = state.heavy.boundary, n = state.dataset?.n_classes ?? 2;
   if (!b) return null;
+  if (thumb.of === b) return thumb.url;
   const cls = decodeGrid(b.classes), conf = decodeGrid(b.confidence);
-  return gridToDataURL(cls, (k) => {
+  const url = gridToDataURL(cls, (k) => {
     const c = Math.round(value(cls, cls.bytes[k]));
-    const rgb = n <= 2 ? (c === 1 ? [8, 119, 189] : [245, 147, 34]) : PALETTE_RGB[c % PALETTE_RGB.length];
-    const t = 0.15 + 0.6 * value(conf, conf.bytes[k]);
-    return rgb.map((v) => 255 + (v - 255) * t);
+    const rgb = n <= 2 ? PALETTE_RGB[c === 1 ? 1 : 0] : PALETTE_RGB[c % PALETTE_RGB.length];
+    return lerp(rgb, 0.15 + 0.6 * value(conf, conf.bytes[k]));
   }, true);
+  thumb = { of: b, url };
+  return url;
 }
 
 function installClicks() {

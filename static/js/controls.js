@@ -183,7 +183,7 @@ function datasetPicker(f) {
     b.className = "tile";
     b.dataset.dataset = name;
     b.dataset.testid = `dataset-${name}`;
-    b.title = info.label ?? name;
+    b.title = info.description ? `${info.label ?? name}: ${info.description}` : (info.label ?? name);
     const c = document.createElement("canvas");
     c.width = c.height = 64;
     drawPreview(c, info);

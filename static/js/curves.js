@@ -40,14 +40,6 @@ function createAll(n) {
     yaxis: lossAxis(),
     yaxis2: { overlaying: "y", side: "right", range: [0, 1.02], title: { text: "accuracy" }, showgrid: false },
   }), fig);
-  Plotly.newPlot("loss-mini", [
-    line("train", "#888", { line: { color: "#888", width: 1.5 } }),
-    line("test", "#222", { line: { color: "#222", width: 1.5 } }),
-  ], {
-    margin: { l: 2, r: 2, t: 2, b: 2 }, showlegend: false,
-    xaxis: { visible: false }, yaxis: { visible: false, type: curveView.logLoss ? "log" : "linear" },
-    paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", uirevision: "keep",
-  }, { ...fig, staticPlot: true });
   Plotly.newPlot("gradnorms", Array.from({ length: n }, (_, l) =>
     line(l === n - 1 ? `layer ${l + 1} (out)` : `layer ${l + 1}`, PALETTE[(l + 2) % PALETTE.length])),
   base({ yaxis: { type: "log", title: { text: "‖dL/dW‖" }, gridcolor: "#eee", exponentformat: "power" } }), fig);
@@ -59,6 +51,8 @@ export function clearCurves(n = nLayers) {
   nLayers = n;
   pending = emptyPending(Math.max(n, 0));
   lastStep = -1;
+  spark.train = [];
+  spark.test = [];
   if (n >= 0) createAll(n);
 }
 
@@ -75,17 +69,63 @@ export function recordFrame(f) {
   p.loss[1].push(pos(f.test?.loss));
   p.loss[2].push(pos(f.train?.accuracy));
   p.loss[3].push(pos(f.test?.accuracy));
+  pushSpark(pos(f.train?.loss), pos(f.test?.loss));
+  if (p.x.length > MAX + 500) { // panels off screen for long: keep the newest MAX only
+    const cut = p.x.length - MAX;
+    p.x.splice(0, cut);
+    for (const a of [...p.loss, ...p.grads]) a.splice(0, cut);
+  }
   f.layers.forEach((l, i) => p.grads[i].push(l.grad_norm > 0 ? l.grad_norm : null));
 }
 
-/** Append what was recorded since the last draw. */
-export function drawCurves() {
-  if (!created || !pending || !pending.x.length) return;
+// The loss sparkline under the scores (TF Playground's small line chart): a plain canvas,
+// cheap enough to redraw on every frame.
+const spark = { train: [], test: [] };
+const SPARK_MAX = 600;
+
+export function drawSparkline() {
+  const c = document.getElementById("loss-mini");
+  if (!c) return;
+  const w = c.clientWidth, h = c.clientHeight;
+  if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+  const g = c.getContext("2d");
+  g.clearRect(0, 0, w, h);
+  const all = [...spark.train, ...spark.test].filter((v) => v > 0 && Number.isFinite(v));
+  if (all.length < 2) return;
+  const tf = curveView.logLoss ? Math.log10 : (v) => v;
+  let lo = Math.min(...all.map(tf)), hi = Math.max(...all.map(tf));
+  if (hi - lo < 1e-9) { hi += 0.5; lo -= 0.5; }
+  for (const [arr, color] of [[spark.train, "#999"], [spark.test, "#222"]]) {
+    g.strokeStyle = color;
+    g.lineWidth = 1.5;
+    g.beginPath();
+    arr.forEach((v, i) => {
+      if (!(v > 0) || !Number.isFinite(v)) return;
+      const x = (i / Math.max(arr.length - 1, 1)) * (w - 2) + 1;
+      const y = h - 2 - ((tf(v) - lo) / (hi - lo)) * (h - 4);
+      if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
+    });
+    g.stroke();
+  }
+}
+
+function pushSpark(train, test) {
+  spark.train.push(train);
+  spark.test.push(test);
+  if (spark.train.length > SPARK_MAX) {
+    // Halve the resolution instead of dropping the start: the whole run stays visible.
+    spark.train = spark.train.filter((_, i) => i % 2 === 0);
+    spark.test = spark.test.filter((_, i) => i % 2 === 0);
+  }
+}
+
+/** Append what was recorded since the last draw (only when the panels are on screen). */
+export function drawCurves(onScreen = true) {
+  if (!onScreen || !created || !pending || !pending.x.length) return;
   const p = pending;
   pending = emptyPending(nLayers);
   const xs4 = [p.x, p.x, p.x, p.x];
   Plotly.extendTraces("curves", { x: xs4, y: p.loss }, [0, 1, 2, 3], MAX);
-  Plotly.extendTraces("loss-mini", { x: [p.x, p.x], y: [p.loss[0], p.loss[1]] }, [0, 1], MAX);
   if (nLayers > 0) {
     const idx = [...Array(nLayers).keys()];
     Plotly.extendTraces("gradnorms", { x: idx.map(() => p.x), y: p.grads }, idx, MAX);
@@ -96,7 +136,7 @@ export function setLogLoss(on) {
   curveView.logLoss = on;
   if (!created) return;
   Plotly.relayout("curves", { "yaxis.type": on ? "log" : "linear" });
-  Plotly.relayout("loss-mini", { "yaxis.type": on ? "log" : "linear" });
+  drawSparkline();
 }
 
 export function curvesState() {

@@ -5,7 +5,7 @@ import { buildControls, setControlValues } from "./controls.js";
 import { drawNetwork } from "./network.js";
 import { renderLayerButtons } from "./layers.js";
 import { boundaryThumb, drawBoundary, view } from "./boundary.js";
-import { clearCurves, drawCurves, recordFrame, setLogLoss } from "./curves.js";
+import { clearCurves, drawCurves, drawSparkline, recordFrame, setLogLoss } from "./curves.js";
 import { drawHistograms, drawSaturation } from "./histograms.js";
 import { buildSamples, drawMnist, forgetMnist } from "./mnist.js";
 import { initDraw } from "./draw.js";
@@ -19,6 +19,16 @@ let scheduled = false;
 let net = null;
 let netKey = "";
 let lastHeavyDraw = 0;
+let lastCurvesDraw = 0;
+// Panels currently on screen (IntersectionObserver): off-screen Plotly panels are not redrawn.
+const visible = new Set();
+const observer = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (e.isIntersecting) { visible.add(e.target.id); drawnFrame = null; schedule(); }
+    else visible.delete(e.target.id);
+  }
+});
+for (const id of ["histograms", "saturation", "curves", "gradnorms"]) observer.observe(document.getElementById(id));
 let drawnFrame = null;
 const neuronURLs = new WeakMap(); // grid object -> data URL
 
@@ -148,8 +158,12 @@ function render() {
   drawnFrame = f;
   bp.draws += 1;
   bp.lastStep = f.step;
+  const T = bp.t ?? (bp.t = {});
+  let t0 = performance.now();
+  const lap = (k) => { const t = performance.now(); T[k] = 0.9 * (T[k] ?? 0) + 0.1 * (t - t0); t0 = t; };
   drawCounters(f);
   ensureNetwork(f);
+  lap("network-build");
   const grads = $("show-grads").checked;
   const is2d = state.dataset?.kind === "2d";
   net?.update({
@@ -158,14 +172,25 @@ function render() {
     label: grads ? "dL/dW" : "weight",
     outputImage: is2d && net.sizes[net.sizes.length - 1] === 1 ? boundaryThumb() : null,
   });
+  lap("network");
   if (is2d) drawBoundary();
-  drawCurves();
+  lap("boundary");
+  // Plotly panels cost tens of ms each on a GPU-less laptop: curves at most 5/s, the rest
+  // 2/s, and only panels on screen (paused: every frame).
   const now = performance.now();
-  if (now - lastHeavyDraw > 250 || !state.running) {
+  const paused = !state.running;
+  drawSparkline();
+  if (paused || now - lastCurvesDraw > 400) {
+    lastCurvesDraw = now;
+    drawCurves(visible.has("curves") || visible.has("gradnorms"));
+    lap("curves");
+  }
+  if (paused || now - lastHeavyDraw > 500) {
     lastHeavyDraw = now;
-    drawHistograms(f);
-    drawSaturation(f);
+    if (visible.has("histograms")) drawHistograms(f);
+    if (visible.has("saturation")) drawSaturation(f);
     if (state.dataset?.kind === "image") drawMnist();
+    lap("heavy");
   }
   emit("drawn", f);
 }
