@@ -68,6 +68,10 @@ class SessionRunner:
         return "running" if self.playing else "paused"
 
     async def _status(self, change: Change | None = None) -> None:
+        await self.send(await self._locked(lambda: self._status_msg(change)))
+
+    def _status_msg(self, change: Change | None = None) -> dict[str, Any]:
+        """The session's state now (call holding the lock, so it matches what was done)."""
         s = self.session
         msg = s.status(self._state())
         msg["config"] = s.config.model_dump()
@@ -75,9 +79,9 @@ class SessionRunner:
             msg.update(
                 changed=change.changed,
                 rebuilt=change.rebuilt,
-                message=" · ".join([change.message, *change.notes]).strip(" ·"),
+                message=" · ".join(p for p in (change.message, *change.notes, msg["message"]) if p),
             )
-        await self.send(msg)
+        return msg
 
     async def start(self, hello: dict[str, Any]) -> None:
         """Greet the client: hello, the data, the status and a first frame; then play."""
@@ -190,12 +194,12 @@ class SessionRunner:
             frame = (
                 self.session.frame(self._state()) if change.rebuilt or not self.playing else None
             )
-            return change, data, frame
+            return data, self._status_msg(change), frame
 
-        change, data, frame = await self._locked(run)
+        data, status, frame = await self._locked(run)
         if data is not None:
             await self.send(data)
-        await self._status(change)
+        await self.send(status)
         if frame is not None:
             await self.send(frame)
 

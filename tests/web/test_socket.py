@@ -126,11 +126,13 @@ def test_divergence_pauses_and_reset_recovers(client):
         )
         status = until(ws, "status", lambda s: s["state"] == "diverged")
         assert "learning rate" in status["message"] and status["step"] > 0
+        frame = until(ws, "frame", lambda f: f["state"] == "diverged")
+        assert frame["train"]["loss"] is None  # inf/NaN arrive as null: the JSON stays valid
         ws.send_json({"type": "configure", "config": {"learning_rate": 0.001}})
         ws.send_json({"type": "reset"})
-        until(ws, "frame", lambda f: f["step"] == 0 and f["state"] != "diverged")
+        until(ws, "status", lambda s: s.get("message", "").startswith("Reset"))
         ws.send_json({"type": "step", "n": 3})
-        frame = until(ws, "frame", lambda f: f["step"] == 3)
+        frame = until(ws, "frame", lambda f: f["state"] == "paused" and f["step"] == 3)
         assert frame["train"]["loss"] is not None
 
 
