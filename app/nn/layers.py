@@ -43,7 +43,7 @@ class Linear:
         """dz: (N, out) = dL/dz. Writes dL/dW (in, out) into self.dW and dL/db (out,) into
         self.db; returns dL/dx (N, in) (into dx_out if given), or None if not need_dx."""
         np.matmul(self.x.T, dz, out=self.dW)
-        np.sum(dz, axis=0, out=self.db)
+        np.add.reduce(dz, axis=0, out=self.db)
         if not need_dx:
             return None
         return np.matmul(dz, self.W.T, out=dx_out)

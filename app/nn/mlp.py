@@ -319,7 +319,7 @@ class MLP:
             if y.dtype.kind not in "bf" or (y.dtype.kind == "f" and np.any(y != np.round(y))):
                 raise ValueError(f"y must hold integer class labels; got dtype {y.dtype}")
             y = y.astype(np.intp)
-        if n and (y.min() < 0 or y.max() >= self.n_classes):
+        if n and _out_of_range(y, self.n_classes):
             raise ValueError(
                 f"y labels must be in 0..{self.n_classes - 1}; "
                 f"got values from {y.min()} to {y.max()}"
@@ -331,6 +331,16 @@ def _like(flat, params: ParamDict, name: str) -> np.ndarray:
     """The view of `flat` (laid out like the weights in params.flat) for weight `name`."""
     start, shape = params.offsets[name], params[name].shape
     return flat[start : start + math.prod(shape)].reshape(shape)
+
+
+def _out_of_range(y: np.ndarray, n_classes: int) -> bool:
+    """True if any label is < 0 or >= n_classes (one reduction: seen as unsigned, a
+    negative int is huge, so a single maximum catches both ends)."""
+    if y.dtype.kind == "i" and y.ndim == 1 and y.strides[0] == y.itemsize:
+        y = y.view(y.dtype.str.replace("i", "u"))
+    elif y.dtype.kind == "i" and np.minimum.reduce(y) < 0:
+        return True
+    return bool(np.maximum.reduce(y) >= n_classes)
 
 
 def _check_sizes(sizes) -> list[int]:
