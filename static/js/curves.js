@@ -12,10 +12,10 @@ let created = false;
 export const curveView = { logLoss: true };
 
 const base = (extra = {}) => ({
-  margin: { l: 44, r: 40, t: 8, b: 30 },
+  margin: { l: 48, r: 44, t: 26, b: 34 },
   paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
   font: { family: "inherit", size: 11 },
-  legend: { orientation: "h", y: 1.14, x: 0, font: { size: 10 } },
+  legend: { orientation: "h", y: 1.0, yanchor: "bottom", x: 0, font: { size: 10 } },
   xaxis: { title: { text: "step", standoff: 2 }, zeroline: false, gridcolor: "#eee" },
   uirevision: "keep",
   ...extra,
@@ -38,7 +38,8 @@ function createAll(n) {
     line("test acc", "#2ca02c", { yaxis: "y2", line: { color: "#2ca02c", width: 1.5, dash: "dot" } }),
   ], base({
     yaxis: lossAxis(),
-    yaxis2: { overlaying: "y", side: "right", range: [0, 1.02], title: { text: "accuracy" }, showgrid: false },
+    yaxis2: { overlaying: "y", side: "right", range: [0, 1.02], title: { text: "accuracy" }, showgrid: false,
+      tickformat: ".0%", dtick: 0.25 },
   }), fig);
   Plotly.newPlot("gradnorms", Array.from({ length: n }, (_, l) =>
     line(l === n - 1 ? `layer ${l + 1} (out)` : `layer ${l + 1}`, PALETTE[(l + 2) % PALETTE.length])),
@@ -120,8 +121,8 @@ function pushSpark(train, test) {
 }
 
 /** Append what was recorded since the last draw (only when the panels are on screen). */
-export function drawCurves(onScreen = true) {
-  if (!onScreen || !created || !pending || !pending.x.length) return;
+export function drawCurves() {
+  if (!created || !pending || !pending.x.length) return;
   const p = pending;
   pending = emptyPending(nLayers);
   const xs4 = [p.x, p.x, p.x, p.x];

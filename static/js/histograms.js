@@ -48,13 +48,13 @@ export function drawHistograms(frame) {
   const ax = (d) => ({ domain: d, zeroline: false, tickfont: { size: 9 }, exponentformat: "e" });
   const lay = {
     grid: { rows: 1, columns: 3 }, showlegend: false, bargap: 0,
-    margin: { l: 30, r: 8, t: 22, b: 26 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
+    margin: { l: 30, r: 8, t: 26, b: 26 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
     font: { family: "inherit", size: 10 },
     xaxis: ax([0, 0.3]), xaxis2: ax([0.35, 0.65]), xaxis3: ax([0.7, 1]),
     yaxis: { anchor: "x", tickfont: { size: 9 } }, yaxis2: { anchor: "x2", tickfont: { size: 9 } },
     yaxis3: { anchor: "x3", tickfont: { size: 9 } },
     annotations: KINDS.map(([k], i) => ({
-      text: k, showarrow: false, xref: "paper", yref: "paper", y: 1.12, yanchor: "bottom",
+      text: k, showarrow: false, xref: "paper", yref: "paper", y: 1.0, yanchor: "bottom",
       x: [0.15, 0.5, 0.85][i], font: { size: 11 },
     })),
     uirevision: "hist",
@@ -79,9 +79,9 @@ export function drawSaturation(frame) {
       marker: { color: PALETTE[4], size: 9, symbol: "diamond" } },
   ];
   const lay = {
-    barmode: "group", margin: { l: 40, r: 50, t: 8, b: 30 },
+    barmode: "group", margin: { l: 40, r: 50, t: 26, b: 30 },
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff", font: { family: "inherit", size: 11 },
-    legend: { orientation: "h", y: 1.14, font: { size: 10 } },
+    legend: { orientation: "h", y: 1.0, yanchor: "bottom", font: { size: 10 } },
     xaxis: { title: { text: "layer", standoff: 2 }, type: "category" },
     yaxis: { range: [0, 1], tickformat: ".0%", gridcolor: "#eee" },
     yaxis2: { overlaying: "y", side: "right", type: "log", showgrid: false, exponentformat: "power",

@@ -11,7 +11,7 @@ import { buildSamples, drawMnist, forgetMnist } from "./mnist.js";
 import { initDraw } from "./draw.js";
 import { showError } from "./feedback.js";
 import { readHash, writeHash } from "./url.js";
-import { divergingURL, fmt } from "./grid.js";
+import { classColor, divergingURL, fmt } from "./grid.js";
 
 const $ = (id) => document.getElementById(id);
 const bp = window.__bp;
@@ -28,7 +28,7 @@ const observer = new IntersectionObserver((entries) => {
     else visible.delete(e.target.id);
   }
 });
-for (const id of ["histograms", "saturation", "curves", "gradnorms"]) observer.observe(document.getElementById(id));
+for (const id of ["histograms", "curves", "gradnorms", "mnist-weights"]) observer.observe(document.getElementById(id));
 let drawnFrame = null;
 const neuronURLs = new WeakMap(); // grid object -> data URL
 
@@ -125,6 +125,10 @@ function ensureNetwork(f) {
     },
   });
   renderLayerButtons(net);
+  const nOut = sizes[sizes.length - 1];
+  if (nOut > 1) {
+    net.nodes[sizes.length - 1].forEach((nd, k) => nd.rect?.setAttribute("stroke", classColor(k, nOut)));
+  }
   emit("network:drawn", net);
 }
 
@@ -175,20 +179,21 @@ function render() {
   lap("network");
   if (is2d) drawBoundary();
   lap("boundary");
-  // Plotly panels cost tens of ms each on a GPU-less laptop: curves at most 5/s, the rest
-  // 2/s, and only panels on screen (paused: every frame).
+  // Plotly panels cost tens of ms each on a GPU-less laptop: on screen, curves at most
+  // 2.5/s and the other panels 2/s; off screen, once a second (paused: every frame).
   const now = performance.now();
   const paused = !state.running;
+  const due = (id, last, every) => paused || now - last > (visible.has(id) ? every : 1000);
   drawSparkline();
-  if (paused || now - lastCurvesDraw > 400) {
+  if (due("curves", lastCurvesDraw, 400) || due("gradnorms", lastCurvesDraw, 400)) {
     lastCurvesDraw = now;
-    drawCurves(visible.has("curves") || visible.has("gradnorms"));
+    drawCurves();
     lap("curves");
   }
-  if (paused || now - lastHeavyDraw > 500) {
+  if (due("histograms", lastHeavyDraw, 500) || due("mnist-weights", lastHeavyDraw, 500)) {
     lastHeavyDraw = now;
-    if (visible.has("histograms")) drawHistograms(f);
-    if (visible.has("saturation")) drawSaturation(f);
+    drawHistograms(f);
+    drawSaturation(f);
     if (state.dataset?.kind === "image") drawMnist();
     lap("heavy");
   }
