@@ -54,11 +54,17 @@ on("dataset", (d) => {
   state.dataset = d;
   document.body.classList.remove("mode-2d", "mode-image", "mode-table");
   document.body.classList.add(`mode-${d.kind}`);
+  const prev = state.datasetName;
+  state.datasetName = `${d.name}|${d.kind}|${d.n_classes}`;
   if (d.kind === "image") buildSamples(d);
   else forgetMnist();
-  state.heavy.boundary = null;
-  state.heavy.neurons = null;
-  netKey = "";
+  if (prev !== state.datasetName) {
+    // Another dataset: old maps no longer apply. (An added point keeps them until the next frame.)
+    state.heavy.boundary = null;
+    state.heavy.neurons = null;
+    netKey = "";
+  }
+  drawnFrame = null;
   schedule();
 });
 
@@ -88,6 +94,7 @@ on("config:changed", () => {
 });
 
 on("conn:lost", () => setRunning(false));
+on("error", () => writeHash()); // feedback.js has put the refused value back
 
 function setRunning(r) {
   state.running = r;
