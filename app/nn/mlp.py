@@ -162,6 +162,18 @@ class MLP:
         z = self._forward_fresh(X)[1]
         return self.loss_fn.loss(z, y) + penalty(self._weights, self.l1, self.l2)
 
+    def evaluate(self, X, y) -> tuple[float, float, list[np.ndarray]]:
+        """One forward pass for a report: X: (N, D), y: (N,) int labels.
+
+        Returns (loss incl. penalty, accuracy, [a_1 (N, h_1), ..., y_hat (N, C)]).
+        """
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0])
+        acts, z = self._forward_fresh(X)
+        loss = self.loss_fn.loss(z, y) + penalty(self._weights, self.l1, self.l2)
+        accuracy = float(np.mean(self.loss_fn.predict(z) == y))
+        return loss, accuracy, acts[:-1] + [self.loss_fn.probs(z)]
+
     def _forward_fresh(self, X):
         """Returns ([a_1, ..., a_{L-1}, z_L], z_L) in new arrays."""
         acts, a = [], X

@@ -15,10 +15,15 @@ def grid(values: np.ndarray, lo: float | None = None, hi: float | None = None) -
     values: (R, C). Cell k decodes as lo + byte[k] / 255 * (hi - lo).
     """
     v = np.asarray(values, dtype=np.float64)
-    lo = float(np.nanmin(v)) if lo is None else float(lo)
-    hi = float(np.nanmax(v)) if hi is None else float(hi)
-    span = hi - lo if np.isfinite(hi - lo) and hi > lo else 1.0
-    q = np.clip(np.rint((np.nan_to_num(v, nan=lo) - lo) / span * 255.0), 0, 255)
+    if lo is None or hi is None:
+        finite = v[np.isfinite(v)]
+        lo = (float(finite.min()) if finite.size else 0.0) if lo is None else lo
+        hi = (float(finite.max()) if finite.size else 1.0) if hi is None else hi
+    lo, hi = float(lo), float(hi)
+    span = hi - lo if hi > lo else 1.0
+    q = (v - lo) * (255.0 / span) + 0.5  # +0.5 then truncation rounds to nearest
+    np.clip(q, 0, 255, out=q)
+    q[~np.isfinite(q)] = 0
     return {
         "shape": list(v.shape),
         "min": lo,
@@ -39,6 +44,10 @@ def rounded(a: np.ndarray | float, digits: int = 4) -> Any:
     Non-finite values become None (JSON has no NaN).
     """
     arr = np.asarray(a, dtype=np.float64)
+    if arr.size <= 64:  # small arrays (most of a frame): plain Python is faster than ufuncs
+        fmt = f"{{:.{digits}g}}"
+        flat = [float(fmt.format(x)) if math.isfinite(x) else None for x in arr.ravel().tolist()]
+        return np.array(flat, dtype=object).reshape(arr.shape).tolist() if arr.ndim else flat[0]
     finite = np.isfinite(arr)
     safe = np.where(finite & (arr != 0), np.abs(arr), 1.0)
     scale = 10.0 ** (digits - 1 - np.floor(np.log10(safe)))
@@ -55,16 +64,25 @@ def exact(a: np.ndarray | float) -> Any:
 
 
 def histogram(values: np.ndarray, bins: int = 20) -> dict[str, list] | None:
-    """Counts of `values` (any shape) in `bins` equal bins spanning their range."""
-    v = np.asarray(values, dtype=np.float64).ravel()
-    v = v[np.isfinite(v)]
+    """Counts of `values` (any shape) in `bins` equal bins spanning their range.
+
+    np.bincount on the bin index: several times faster than np.histogram at these sizes.
+    """
+    v = np.asarray(values).ravel()
     if v.size == 0:
         return None
     lo, hi = float(v.min()), float(v.max())
+    if not (math.isfinite(lo) and math.isfinite(hi)):  # a diverging run: count what is finite
+        v = v[np.isfinite(v)]
+        if v.size == 0:
+            return None
+        lo, hi = float(v.min()), float(v.max())
     if hi <= lo:
         lo, hi = lo - 0.5, hi + 0.5
-    counts, edges = np.histogram(v, bins=bins, range=(lo, hi))
-    return {"edges": rounded(edges, 4), "counts": counts.tolist()}
+    idx = ((v - lo) * (bins / (hi - lo))).astype(np.int64)
+    np.minimum(idx, bins - 1, out=idx)  # the maximum belongs to the last bin
+    counts = np.bincount(idx, minlength=bins)
+    return {"edges": rounded(np.linspace(lo, hi, bins + 1), 4), "counts": counts.tolist()}
 
 
 def json_safe(x: Any) -> Any:

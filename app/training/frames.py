@@ -24,11 +24,11 @@ MNIST_WEIGHT_IMAGES = 16
 ACTIVATION_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 
 
-def evaluate(net, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Loss (penalties included) and accuracy of `net` on X: (N, F), y: (N,)."""
-    loss = float(net.loss(X, y))
-    acc = float(np.mean(net.predict(X) == y))
-    return {"loss": loss if np.isfinite(loss) else None, "accuracy": acc}
+def evaluate(net, X: np.ndarray, y: np.ndarray) -> tuple[dict[str, float], list[np.ndarray]]:
+    """Loss (penalties included) and accuracy of `net` on X: (N, F), y: (N,), and the
+    activations of every layer [(N, h1), ..., (N, C)], from one forward pass."""
+    loss, acc, acts = net.evaluate(X, y)
+    return {"loss": float(loss) if np.isfinite(loss) else None, "accuracy": acc}, acts
 
 
 def unit_health(activation: str, a: np.ndarray) -> tuple[float | None, float | None]:
@@ -48,10 +48,11 @@ def unit_health(activation: str, a: np.ndarray) -> tuple[float | None, float | N
     return None, None
 
 
-def layer_stats(net, opt, hidden: list[np.ndarray]) -> list[dict[str, Any]]:
+def layer_stats(net, opt, hidden: list[np.ndarray], hists: bool = True) -> list[dict[str, Any]]:
     """Per layer: weights for the diagram, histograms, norms, update ratio, unit health.
 
     hidden: the activations of each layer on the evaluation set, [(N, h1), ..., (N, C)].
+    hists: include the histograms (a heavy part, sent ~10 times a second; else null).
     """
     trace = net.trace
     layers = []

@@ -29,6 +29,7 @@ from app.training.encode import grid, json_safe, rounded
 MNIST_SAMPLES = 12
 MNIST_EVAL_TRAIN = 1000  # frames estimate the MNIST train loss on a fixed subset
 HEAVY_INTERVAL = 0.5  # seconds between MNIST's heavy frame parts
+HIST_INTERVAL = 0.1  # seconds between histograms: ten a second is smooth enough to read
 
 
 @dataclass
@@ -105,7 +106,7 @@ class TrainingSession:
         self.examples = 0
         self.diverged_at: int | None = None
         self.last_loss: float | None = None
-        self.last_heavy = 0.0
+        self.last_heavy = self.last_hist = 0.0
         self.heavy: dict[str, Any] | None = None
         self.last_trace: dict[str, Any] | None = None
         self._grid_inputs = None
@@ -266,8 +267,13 @@ class TrainingSession:
             if self.eval_idx is None
             else (self.X_train[self.eval_idx], self.y_train[self.eval_idx])
         )
+        now = time.monotonic()
+        hists = now - self.last_hist >= HIST_INTERVAL or state != "running"
+        if hists:
+            self.last_hist = now
         with np.errstate(all="ignore"):
-            hidden = net.forward_layers(Xe)
+            train, hidden = frames.evaluate(net, Xe, ye)
+            test, _ = frames.evaluate(net, self.X_test, self.y_test)
             out: dict[str, Any] = {
                 "type": "frame",
                 "step": self.step,
@@ -276,9 +282,9 @@ class TrainingSession:
                 "state": "diverged" if self.diverged else state,
                 "learning_rate": self.config.learning_rate,
                 "batch_size": min(self.config.batch_size, self.n_train),
-                "train": frames.evaluate(net, Xe, ye),
-                "test": frames.evaluate(net, self.X_test, self.y_test),
-                "layers": frames.layer_stats(net, self.opt, hidden),
+                "train": train,
+                "test": test,
+                "layers": frames.layer_stats(net, self.opt, hidden, hists),
                 "boundary": None,
                 "neurons": None,
                 "mnist": None,
@@ -286,7 +292,6 @@ class TrainingSession:
             if d.kind == "2d":
                 out["boundary"], out["neurons"] = frames.boundary(net, d, self.grid_inputs())
             if d.kind == "image":
-                now = time.monotonic()
                 if self.heavy is None or now - self.last_heavy >= HEAVY_INTERVAL:
                     self.heavy = frames.mnist_parts(
                         net, self.X_test, self.y_test, self.sample_idx, d.n_classes

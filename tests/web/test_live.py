@@ -41,14 +41,15 @@ def test_closed_tab_ends_its_session_within_a_second(live_server_obj):
 
     async def scenario():
         async with websockets.connect(live_server_obj.ws_url) as ws:
+            sid = (await _next(ws, "hello"))["session"]
             await _next(ws, "frame", lambda f: f["step"] > 0)
             await ws.send(json.dumps({"type": "configure", "config": {"speed": 1000}}))
             await _next(ws, "status")
-            runner = next(iter(sessions.values()))
+            runner = sessions[sid]
         t0 = time.monotonic()
-        while sessions and time.monotonic() - t0 < 1.0:
+        while sid in sessions and time.monotonic() - t0 < 1.0:
             await asyncio.sleep(0.01)
-        assert not sessions, "the session outlived its socket by a second"
+        assert sid not in sessions, "the session outlived its socket by a second"
         steps = runner.session.step
         await asyncio.sleep(0.3)
         assert runner.session.step == steps, "training went on after the tab closed"
