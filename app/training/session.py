@@ -107,7 +107,6 @@ class TrainingSession:
         self.diverged_at: int | None = None
         self.last_loss: float | None = None
         self.last_heavy = self.last_hist = 0.0
-        self.heavy: dict[str, Any] | None = None
         self.last_trace: dict[str, Any] | None = None
         self._grid_inputs = None
         self._cast_data()
@@ -291,13 +290,12 @@ class TrainingSession:
             }
             if d.kind == "2d":
                 out["boundary"], out["neurons"] = frames.boundary(net, d, self.grid_inputs())
-            if d.kind == "image":
-                if self.heavy is None or now - self.last_heavy >= HEAVY_INTERVAL:
-                    self.heavy = frames.mnist_parts(
-                        net, self.X_test, self.y_test, self.sample_idx, d.n_classes
-                    )
-                    self.last_heavy = now
-                    out["mnist"] = self.heavy
+            heavy_due = state != "running" or now - self.last_heavy >= HEAVY_INTERVAL
+            if d.kind == "image" and heavy_due:
+                out["mnist"] = frames.mnist_parts(
+                    net, self.X_test, self.y_test, self.sample_idx, d.n_classes
+                )
+                self.last_heavy = now
         return json_safe(out) if self.diverged else out
 
     def grid_inputs(self) -> np.ndarray:
