@@ -22,6 +22,18 @@ function sup(s) {
   return [...s].map((c) => SUP[c] ?? c).join("");
 }
 
+/** Very short form for inside a neuron box: 2 significant digits, small numbers as 9.5e−4. */
+export function short(x) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "";
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  if (a < 0.01 || a >= 1000) {
+    const [m, e] = x.toExponential(1).split("e");
+    return `${m}e${e}`.replace(/-/g, "−").replace("e+", "e");
+  }
+  return x.toPrecision(2).replace("-", "−");
+}
+
 export function esc(s) {
   return String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }

@@ -33,7 +33,7 @@ function activation(t, c, k, n) {
       const zs = layer.z[n];
       const den = zs.map((zz, j) => `e<sup>${sig(zz)}</sup>`);
       return line(`${Y} = softmax(z)<sub>${k + 1}</sub> = e<sup>z<sub>${k + 1}</sub></sup> / Σ<sub>j</sub> e<sup>z<sub>j</sub></sup>`)
-        + line(`= e<sup>${sig(z)}</sup> / (${terms(den, 5)}) = ${num(sig(Math.exp(z)) && Math.exp(z))} / ${num(sum(zs.map(Math.exp)))} = ${num(a, { q: "a" })}`, "sub")
+        + line(`= e<sup>${sig(z)}</sup> / (${terms(den, 5)}) = ${num(Math.exp(z))} / ${num(sum(zs.map(Math.exp)))} = ${num(a, { q: "a" })}`, "sub")
         + note(`the probability the network gives to class “${esc(className(t, k))}”.`);
     }
     if (out === "sigmoid") {
@@ -43,7 +43,7 @@ function activation(t, c, k, n) {
     return line(`${Y} = z = ${num(a, { q: "a" })}`) + note("MSE uses the raw (linear) output.");
   }
   const f = layer.activation;
-  const Z = num(z, { paren: true });
+  const Z = num(z);
   const rhs = {
     tanh: `tanh(${Z})`,
     sigmoid: `1 / (1 + e<sup>${sig(-z)}</sup>)`,
@@ -134,7 +134,7 @@ export function backwardNeuron(t, c, k, n) {
     const pred = t.loss_name === "mse" ? layer.z[n][k] : layer.a[n][k];
     const [P, T] = { cross_entropy: ["ŷ", "y"], binary_cross_entropy: ["p", "y"], mse: ["z", "t"] }[t.loss_name] ?? ["ŷ", "y"];
     html += line(`${DZ} = (${v(P, k + 1)} − ${v(T, k + 1)}) / N = (${num(pred)} − ${y}) / ${N} = ${num(dz, { q: "dL_dz" })}`)
-      + note(`${T} = ${y}: example ${n + 1} is labelled “${esc(className(t, t.labels[n]))}”. `
+      + note(`${T} = ${y} for this output (class “${esc(className(t, k))}”): example ${n + 1} is labelled “${esc(className(t, t.labels[n]))}”. `
         + "The derivative of the loss through the output activation collapses to this difference.");
   } else {
     const next = t.layers[c];
@@ -184,12 +184,12 @@ function rule(t, G, P) {
 }
 
 function update(t, P, old, g, delta, neu) {
-  let html = rule(t, "g", "");
+  let html = rule(t, `dL/d${P}`, P);
   if (t.optimizer === "sgd") {
     html += line(`${P}<sub>new</sub> = ${P} − η·dL/d${P} = ${num(old, { paren: true })} − ${t.learning_rate}·${num(g, { paren: true })} = ${num(neu, { q: "new" })}`);
   } else {
     html += line(`${P}<sub>new</sub> = ${P} + Δ${P} = ${num(old, { paren: true })} + ${num(delta, { paren: true })} = ${num(neu, { q: "new" })}`)
-      + note(`gradient ${num(g)} → applied step ΔW = ${num(delta)}.`);
+      + note(`gradient ${num(g)} → applied step Δ = ${num(delta)}.`);
   }
   return html;
 }

@@ -1,0 +1,103 @@
+// The network diagram inside the step-through: network.js draws it; this lights the current
+// layer, writes each neuron's value for the selected example, and makes neurons and edges
+// clickable (a wide invisible path over each edge).
+import { drawNetwork } from "../network.js";
+import { diverging } from "../grid.js";
+import { short, sig } from "./fmt.js";
+import { edgeLabel, edgeValues, neuronValue, neuronValueLabel } from "./model.js";
+
+const NS = "http://www.w3.org/2000/svg";
+
+export function createDiagram(svg, t, { onSelect, width, height }) {
+  const sizes = [t.layers[0].shape[0], ...t.layers.map((l) => l.shape[1])];
+  const K = sizes[sizes.length - 1];
+  const inputLabels = t.input_names?.length === sizes[0] ? t.input_names : null;
+  const outputLabels = K > 1 ? t.class_names : null;
+  const net = drawNetwork(svg, sizes, { inputLabels, outputLabels, maxNodes: 12, nodeSize: 46,
+    showImages: false, width, height });
+  const hits = document.createElementNS(NS, "g");
+  hits.setAttribute("class", "sv-hits");
+  svg.querySelector("g.nodes").before(hits);
+  net.edges.forEach((list, li) => {
+    for (const e of list) {
+      if (e.i < 0) continue;
+      const p = document.createElementNS(NS, "path");
+      p.setAttribute("d", e.path.getAttribute("d"));
+      p.setAttribute("class", "sv-hit");
+      p.dataset.layer = li + 1;
+      p.dataset.i = e.i;
+      p.dataset.j = e.j;
+      p.dataset.testid = "stepper-edge";
+      p.addEventListener("click", () => onSelect({ type: "edge", layer: li + 1, i: e.i, j: e.j }));
+      hits.append(p);
+      e.hit = p;
+    }
+  });
+  net.nodes.forEach((colNodes, c) => colNodes.forEach((nd, k) => {
+    if (!nd.g) return;
+    nd.g.dataset.testid = "stepper-neuron";
+    nd.g.addEventListener("click", () => onSelect({ type: "neuron", col: c, k }));
+    const txt = document.createElementNS(NS, "text");
+    txt.setAttribute("x", nd.x);
+    txt.setAttribute("y", nd.y + 4);
+    txt.setAttribute("class", "sv-val");
+    txt.setAttribute("text-anchor", "middle");
+    nd.g.append(txt);
+    nd.val = txt;
+  }));
+
+  function render(stage, n, sel) {
+    net.update({ weights: edgeValues(t, stage), label: edgeLabel(stage) });
+    const cur = stage.column;
+    const L = sizes.length - 1;
+    net.nodes.forEach((colNodes, c) => {
+      const pending = stage.kind === "forward" ? c > cur : stage.kind === "backward" ? c < cur : false;
+      colNodes.forEach((nd, k) => {
+        const g = nd.g ?? null;
+        if (!g) {
+          svg.querySelector(".node.block")?.classList.toggle("sv-pending", pending);
+          return;
+        }
+        g.classList.toggle("sv-current", c === cur);
+        g.classList.toggle("sv-pending", pending);
+        g.classList.toggle("sv-selected", sel?.type === "neuron" && sel.col === c && sel.k === k);
+        const val = neuronValue(t, stage, c, k, n);
+        nd.val.textContent = val === null ? "" : short(val);
+        const scale = colScale(t, stage, c, n);
+        const rgb = val === null ? [255, 255, 255] : diverging(val / scale);
+        nd.rect.style.fill = `rgb(${rgb.map(Math.round).join(",")})`;
+        nd.val.classList.toggle("light", val !== null && Math.abs(val / scale) > 0.6);
+        g.querySelector("title")?.remove();
+        const title = document.createElementNS(NS, "title");
+        title.textContent = val === null ? "not computed yet" : `${neuronValueLabel(stage)} = ${sig(val)} (click for the formula)`;
+        g.append(title);
+      });
+    });
+    net.edges.forEach((list, li) => {
+      const l = li + 1;
+      const active = stage.kind === "update" || l === stage.layer;
+      for (const e of list) {
+        e.path.classList.toggle("sv-active", active);
+        e.path.classList.toggle("sv-faded", !active && stage.kind !== "loss");
+        const on = sel?.type === "edge" && sel.layer === l && sel.i === e.i && sel.j === e.j;
+        e.path.classList.toggle("sv-selected", on);
+        e.hit?.classList.toggle("sv-selected", on);
+      }
+    });
+    svg.dataset.stage = stage.kind;
+    void L;
+  }
+  return { net, render };
+}
+
+function colScale(t, stage, c, n) {
+  const vals = [];
+  const cols = c === 0 ? t.layers[0].a_in : null;
+  if (cols) vals.push(...cols[n]);
+  else if (c > 0) {
+    const ly = t.layers[c - 1];
+    const arr = stage.kind === "forward" || stage.kind === "loss" ? ly.a : ly.dL_dz;
+    if (arr) vals.push(...arr[n]);
+  }
+  return Math.max(1e-12, ...vals.map(Math.abs));
+}
