@@ -175,3 +175,63 @@ def test_mnist_step_through_shows_dw_images(page, watch, artifacts):
     page.get_by_test_id("stepper-next").click()
     page.screenshot(path=artifacts / "stepper-mnist-one-example.png")
     assert watch.errors == []
+
+
+COMBOS = [
+    {"loss": "binary_cross_entropy", "activation": "sigmoid", "optimizer": "adam"},
+    {"loss": "mse", "activation": "relu", "optimizer": "momentum", "l2": 0.01},
+    {"loss": "mse", "activation": "leaky_relu", "optimizer": "rmsprop", "classes": 3},
+    {"loss": "cross_entropy", "activation": "linear", "optimizer": "nesterov", "l1": 0.001},
+]
+
+
+def test_every_loss_activation_and_optimizer_renders_numbers(page, watch, artifacts):
+    """Each output+loss, activation and optimizer: every stage, a neuron and an edge, with
+    numbers (no NaN/undefined) and the output dL/dz as the trace has it."""
+    page.get_by_test_id("stepper-open").click()
+    page.wait_for_function("() => window.__bp.stepper && window.__bp.stepper.trace")
+    for combo in COMBOS:
+        config = {"dataset": "blobs" if "classes" in combo else "xor", **combo}
+        page.evaluate(
+            "(c) => window.__bp.send({type: 'configure', config: c})",
+            config,
+        )
+        page.wait_for_function(
+            "(c) => window.__bp.state.status?.config?.loss === c.loss"
+            " && window.__bp.state.status.config.optimizer === c.optimizer",
+            arg=config,
+        )
+        page.get_by_test_id("stepper-again").click()
+        page.wait_for_function(
+            "(c) => window.__bp.stepper.trace?.optimizer === c.optimizer"
+            " && window.__bp.stepper.trace.loss_name === c.loss",
+            arg=config,
+        )
+        n = page.evaluate("() => window.__bp.stepper.stages.length")
+        for k in range(n):
+            for sel in (
+                "{type: 'neuron', col: 1, k: 0}",
+                "{type: 'neuron', col: window.__bp.stepper.trace.layers.length, k: 0}",
+                "{type: 'edge', layer: 2, i: 1, j: 0}",
+            ):
+                text = page.evaluate(
+                    f"() => {{ const s = window.__bp.stepper; s.go({k}); s.select({sel});"
+                    " return document.querySelector('[data-testid=stepper-formula]').innerText; }"
+                )
+                assert re.search(r"\d", text), (combo, k, text)
+                assert "NaN" not in text and "undefined" not in text, (combo, k, text)
+        # the output layer's dL/dz, as displayed at the backward stage, is the trace's
+        L = page.evaluate("() => window.__bp.stepper.trace.layers.length")
+        page.evaluate(
+            f"() => {{ const s = window.__bp.stepper; s.go({L + 1}); "
+            f"s.select({{type: 'neuron', col: {L}, k: 0}}); }}"
+        )
+        shown = shown_number(
+            page.get_by_test_id("stepper-formula").locator('[data-quantity="dL_dz"]').inner_text()
+        )
+        want = page.evaluate("() => window.__bp.stepper.trace.layers.at(-1).dL_dz[0][0]")
+        assert same_3_sig(shown, want), (combo, shown, want)
+        page.evaluate(f"() => window.__bp.stepper.go({n - 1})")
+        page.locator('#stepper .node[data-layer="1"][data-index="0"]').click()
+        page.screenshot(path=artifacts / f"stepper-{combo['loss']}-{combo['optimizer']}.png")
+    assert watch.errors == []

@@ -37,11 +37,15 @@ export function createDiagram(svg, t, { onSelect, width, height }) {
     if (!nd.g) return;
     nd.g.dataset.testid = "stepper-neuron";
     nd.g.addEventListener("click", () => onSelect({ type: "neuron", col: c, k }));
+    // Small boxes (wide layers): the value goes beside the box, outputs on their left.
     const txt = document.createElementNS(NS, "text");
-    txt.setAttribute("x", nd.x);
-    txt.setAttribute("y", nd.y + 4);
-    txt.setAttribute("class", "sv-val");
-    txt.setAttribute("text-anchor", "middle");
+    const s = net.nodeSize;
+    const outside = s < 34;
+    const left = c === sizes.length - 1;
+    txt.setAttribute("x", outside ? nd.x + (left ? -1 : 1) * (s / 2 + 3) : nd.x);
+    txt.setAttribute("y", nd.y + (outside ? 3 : 4));
+    txt.setAttribute("class", outside ? "sv-val outside" : "sv-val");
+    txt.setAttribute("text-anchor", outside ? (left ? "end" : "start") : "middle");
     nd.g.append(txt);
     nd.val = txt;
   }));
@@ -66,7 +70,7 @@ export function createDiagram(svg, t, { onSelect, width, height }) {
         const scale = colScale(t, stage, c, n);
         const rgb = val === null ? [255, 255, 255] : diverging(val / scale);
         nd.rect.style.fill = `rgb(${rgb.map(Math.round).join(",")})`;
-        nd.val.classList.toggle("light", val !== null && Math.abs(val / scale) > 0.6);
+        nd.val.classList.toggle("light", val !== null && Math.abs(val / scale) > 0.6 && !nd.val.classList.contains("outside"));
         g.querySelector("title")?.remove();
         const title = document.createElementNS(NS, "title");
         title.textContent = val === null ? "not computed yet" : `${neuronValueLabel(stage)} = ${sig(val)} (click for the formula)`;

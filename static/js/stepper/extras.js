@@ -56,7 +56,7 @@ export function dwImages(t) {
   const imgs = t.layers[0].dW_images;
   if (!imgs?.length) return "";
   const tiles = imgs.map((g, j) => `<figure><img data-testid="stepper-dw-image" src="${divergingURL(g, false)}" alt="dL/dW of hidden neuron ${j + 1}"><figcaption>${j + 1}</figcaption></figure>`).join("");
-  return `<div class="sv-dw"><h4>dL/dW of layer 1, one 28×28 image per hidden neuron <span class="hint">(blue +, orange −: the update moves the weights the opposite way)</span></h4><div class="sv-dw-grid">${tiles}</div></div>`;
+  return `<div class="sv-dw"><h4>dL/dW of layer 1, one 28×28 image per hidden neuron <span class="hint">(blue +, orange −; dL/dW = Σ x·dL/dz, so each image is the batch's digits weighted by that neuron's error; the update moves the weights the opposite way)</span></h4><div class="sv-dw-grid">${tiles}</div></div>`;
 }
 
 /** The traced example's input as a 28x28 image, when the trace has it (one example). */

@@ -186,9 +186,9 @@ function rule(t, G, P) {
 function update(t, P, old, g, delta, neu) {
   let html = rule(t, `dL/d${P}`, P);
   if (t.optimizer === "sgd") {
-    html += line(`${P}<sub>new</sub> = ${P} − η·dL/d${P} = ${num(old, { paren: true })} − ${t.learning_rate}·${num(g, { paren: true })} = ${num(neu, { q: "new" })}`);
+    html += line(`${P} ← ${P} − η·dL/d${P} = ${num(old, { paren: true })} − ${t.learning_rate}·${num(g, { paren: true })} = ${num(neu, { q: "new" })}`);
   } else {
-    html += line(`${P}<sub>new</sub> = ${P} + Δ${P} = ${num(old, { paren: true })} + ${num(delta, { paren: true })} = ${num(neu, { q: "new" })}`)
+    html += line(`${P} ← ${P} + Δ${P} = ${num(old, { paren: true })} + ${num(delta, { paren: true })} = ${num(neu, { q: "new" })}`)
       + note(`gradient ${num(g)} → applied step Δ = ${num(delta)}.`);
   }
   return html;

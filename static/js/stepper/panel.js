@@ -122,6 +122,7 @@ function traceOptions() {
 function open(opts = null) {
   root.hidden = false;
   document.body.classList.add("stepper-open");
+  if (state.dataset?.n_train) S.$(".sv-example").max = state.dataset.n_train - 1;
   if (opts?.example !== undefined) {
     S.$('input[value="one"]').checked = true;
     S.$(".sv-example").value = opts.example;
