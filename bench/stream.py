@@ -35,8 +35,12 @@ def free_port() -> int:
 
 def start_server(port: int) -> subprocess.Popen:
     """The server in its own process, as a user runs it (clients must not share its GIL)."""
-    proc = subprocess.Popen([sys.executable, "-m", "app", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -67,8 +71,11 @@ async def watch(url: str, seconds: float, warmup: float = 1.0) -> dict:
             nbytes += len(raw)
             first_step = msg["step"] if first_step is None else first_step
             last_step = msg["step"]
-        return {"fps": frames / seconds, "bytes": nbytes / max(frames, 1),
-                "steps_per_s": ((last_step or 0) - (first_step or 0)) / seconds}
+        return {
+            "fps": frames / seconds,
+            "bytes": nbytes / max(frames, 1),
+            "steps_per_s": ((last_step or 0) - (first_step or 0)) / seconds,
+        }
 
 
 async def latencies(url: str, rounds: int) -> dict[str, list[float]]:
@@ -88,7 +95,8 @@ async def latencies(url: str, rounds: int) -> dict[str, list[float]]:
             lr = 0.03 if i % 2 else 0.05
             await ws.send(json.dumps({"type": "configure", "config": {"learning_rate": lr}}))
             out["configure"].append(
-                await answer(lambda m, lr=lr: m["config"]["learning_rate"] == lr))
+                await answer(lambda m, lr=lr: m["config"]["learning_rate"] == lr)
+            )
             await asyncio.sleep(0.05)
         for _ in range(rounds // 2):
             await ws.send(json.dumps({"type": "pause"}))
@@ -136,8 +144,7 @@ def main() -> None:
         lat = asyncio.run(latencies(url, args.rounds))
 
         async def many():
-            return await asyncio.gather(*(watch(url, args.seconds)
-                                          for _ in range(args.clients)))
+            return await asyncio.gather(*(watch(url, args.seconds) for _ in range(args.clients)))
 
         crowd = asyncio.run(many())
     finally:
@@ -148,16 +155,30 @@ def main() -> None:
     rows = [
         ("1 client: frames/s", f"{one['fps']:.1f}", ">= 30", one["fps"] >= 30),
         ("1 client: KB per frame", f"{one['bytes'] / 1024:.1f}", "<= 64", one["bytes"] <= 65536),
-        ("configure latency p50 / p95 (ms)",
-         f"{pct(lat['configure'], .5):.1f} / {pct(lat['configure'], .95):.1f}", "p95 <= 50",
-         pct(lat["configure"], .95) <= 50),
-        ("pause latency p50 / p95 (ms)",
-         f"{pct(lat['pause'], .5):.1f} / {pct(lat['pause'], .95):.1f}", "p95 <= 50",
-         pct(lat["pause"], .95) <= 50),
-        (f"{args.clients} clients: frames/s min / median", f"{min(fps):.1f} / "
-         f"{statistics.median(fps):.1f}", ">= 10 each", min(fps) >= 10),
-        ("training steps/s while streaming (1 client)", f"{one['steps_per_s']:,.0f}",
-         f"{one['steps_per_s'] / bare['steps_per_s']:.2f}x bare", True),
+        (
+            "configure latency p50 / p95 (ms)",
+            f"{pct(lat['configure'], 0.5):.1f} / {pct(lat['configure'], 0.95):.1f}",
+            "p95 <= 50",
+            pct(lat["configure"], 0.95) <= 50,
+        ),
+        (
+            "pause latency p50 / p95 (ms)",
+            f"{pct(lat['pause'], 0.5):.1f} / {pct(lat['pause'], 0.95):.1f}",
+            "p95 <= 50",
+            pct(lat["pause"], 0.95) <= 50,
+        ),
+        (
+            f"{args.clients} clients: frames/s min / median",
+            f"{min(fps):.1f} / {statistics.median(fps):.1f}",
+            ">= 10 each",
+            min(fps) >= 10,
+        ),
+        (
+            "training steps/s while streaming (1 client)",
+            f"{one['steps_per_s']:,.0f}",
+            f"{one['steps_per_s'] / bare['steps_per_s']:.2f}x bare",
+            True,
+        ),
         ("bare engine steps/s (default session)", f"{bare['steps_per_s']:,.0f}", "", True),
         ("building one frame (ms)", f"{bare['frame_ms']:.2f}", "", True),
     ]
@@ -167,8 +188,9 @@ def main() -> None:
         print(f"  {name:<{w}}  {value:>14}  {target}{mark}")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "stream.json").write_text(json.dumps({
-        "one_client": one, "latency_ms": lat, "clients": crowd, "bare": bare}, indent=1))
+    (out / "stream.json").write_text(
+        json.dumps({"one_client": one, "latency_ms": lat, "clients": crowd, "bare": bare}, indent=1)
+    )
 
 
 if __name__ == "__main__":

@@ -23,10 +23,11 @@ DATA_KEYS = frozenset(
 MODEL_KEYS = frozenset({"hidden_layers", "activation", "loss", "init", "dtype", "seed"})
 STRUCTURAL_KEYS = DATA_KEYS | MODEL_KEYS
 
-# What a dataset switch should bring along so the network suits the data (the page sends
-# these with the dataset change; the server never changes a user's setting silently).
+# What a switch between kinds of data (2-D points <-> images) brings along, so the network
+# suits the data: a 2-4-4-2 tanh net cannot read digits, a 784-64-32-10 one is absurd for XOR.
+# The page sends these with the dataset change; the server never changes a setting silently.
 PRESETS: dict[str, dict[str, Any]] = {
-    "mnist": {
+    "image": {
         "hidden_layers": [64, 32],
         "activation": "relu",
         "init": "he_normal",
@@ -36,12 +37,15 @@ PRESETS: dict[str, dict[str, Any]] = {
         "speed": 8,
         "train_fraction": 0.8,
     },
-    "spiral": {
-        "hidden_layers": [16, 16, 8],
+    "2d": {
+        "hidden_layers": [4, 4],
         "activation": "tanh",
-        "optimizer": "adam",
-        "learning_rate": 0.01,
+        "init": "xavier_uniform",
+        "optimizer": "sgd",
+        "learning_rate": 0.03,
+        "batch_size": 10,
         "speed": 10,
+        "train_fraction": 0.5,
     },
 }
 

@@ -258,8 +258,12 @@ class TrainingSession:
             )
         return {"type": "status", "state": state, "step": self.step, "message": msg}
 
-    def frame(self, state: str = "paused") -> dict[str, Any]:
-        """The session now, at the detail the page draws."""
+    def frame(self, state: str = "paused", plane: bool = True) -> dict[str, Any]:
+        """The session now, at the detail the page draws.
+
+        plane=False leaves out the decision boundary and neuron maps (null): the heaviest
+        part, which a busy server sends in fewer frames.
+        """
         net, d = self.net, self.data
         Xe, ye = (
             (self.X_train, self.y_train)
@@ -288,7 +292,7 @@ class TrainingSession:
                 "neurons": None,
                 "mnist": None,
             }
-            if d.kind == "2d":
+            if d.kind == "2d" and plane:
                 out["boundary"], out["neurons"] = frames.boundary(net, d, self.grid_inputs())
             heavy_due = state != "running" or now - self.last_heavy >= HEAVY_INTERVAL
             if d.kind == "image" and heavy_due:

@@ -28,7 +28,13 @@ Send = Callable[[str], Awaitable[None]]
 class SessionRunner:
     """Drives one TrainingSession for one WebSocket."""
 
-    def __init__(self, session_id: str, send_text: Send, frame_rate: float):
+    def __init__(
+        self,
+        session_id: str,
+        send_text: Send,
+        frame_rate: float,
+        crowd: Callable[[], int] = lambda: 1,
+    ):
         self.id = session_id
         self.session = TrainingSession()
         self.playing = False
@@ -38,6 +44,8 @@ class SessionRunner:
         self._wake = asyncio.Event()
         self._stop = threading.Event()  # interrupts a training chunk between two steps
         self._period = 1.0 / frame_rate
+        self._crowd = crowd  # how many sessions share this server now
+        self._frames = 0
 
     # -- output ------------------------------------------------------------------------------
 
@@ -96,24 +104,33 @@ class SessionRunner:
 
     async def train_loop(self) -> None:
         loop = asyncio.get_running_loop()
+        due = loop.time()
         while not self.closed:
-            await self._wake.wait()
+            if not self._wake.is_set():
+                await self._wake.wait()
+                due = loop.time()
             if self.closed:
                 return
-            t0 = loop.time()
             generation = self.session.generation
             frame = await self._locked(self._chunk)
             if frame is not None and self.playing and generation == self.session.generation:
                 await self.send(frame)
                 if self.session.diverged:
                     await self._pause()
-            await asyncio.sleep(max(0.0, self._period - (loop.time() - t0)))
+            # Frames keep a steady rate: the next one is due one period after the last was
+            # due, not after this one finished (a late frame does not push the rest back).
+            due = max(due + self._period, loop.time() - self._period)
+            await asyncio.sleep(max(0.0, due - loop.time()))
 
     def _chunk(self) -> dict[str, Any] | None:
         if not self.playing or self.closed:
             return None
         self.session.advance(self.session.config.speed, self._stop)
-        return self.session.frame("running")
+        # A crowded server draws the plane (the costliest part) in every k-th frame only,
+        # so that each of 16 tabs still gets its curves and numbers 10+ times a second.
+        self._frames += 1
+        every = max(1, self._crowd() // 4)
+        return self.session.frame("running", plane=self._frames % every == 0)
 
     async def _pause(self) -> None:
         self.playing = False

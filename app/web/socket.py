@@ -42,7 +42,7 @@ async def ws_session(ws: WebSocket) -> None:
         await ws.close(code=CLOSE_FULL, reason=msg[:120])
         return
     sid = secrets.token_hex(8)
-    runner = SessionRunner(sid, ws.send_text, settings.frame_rate)
+    runner = SessionRunner(sid, ws.send_text, settings.frame_rate, lambda: len(sessions))
     sessions[sid] = runner
     trainer = None
     try:

@@ -190,7 +190,14 @@ function datasetPicker(f) {
     const cap = document.createElement("span");
     cap.textContent = info.label ?? name;
     b.append(c, cap);
-    b.addEventListener("click", () => configure({ dataset: name }));
+    // Crossing between kinds of data (points <-> digits) brings the catalogue's preset
+    // network along: a 2-4-4-2 tanh net cannot read digits.
+    b.addEventListener("click", () => {
+      const kind = info.kind ?? "2d";
+      const current = datasetInfo(state.config.dataset)?.kind ?? state.dataset?.kind ?? "2d";
+      const preset = kind !== current ? state.hello?.catalogue?.presets?.[kind] : null;
+      configure({ dataset: name, ...(preset ?? {}) });
+    });
     tiles.set(name, b);
     box.append(b);
   }

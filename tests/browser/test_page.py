@@ -84,6 +84,11 @@ def test_step_advances_exactly_one_step(page):
     assert frame_value(page, "f.step") == before + 1
     page.keyboard.press("s")
     page.wait_for_function("(s) => window.__bp.state.frame.step === s + 2", arg=before)
+    # The counter is drawn on the next animation frame: wait for what a person reads.
+    page.wait_for_function(
+        "(s) => document.getElementById('step').textContent.replace(/,/g, '') === String(s + 2)",
+        arg=before,
+    )
     assert counter(page, "step-count") == before + 2
 
 

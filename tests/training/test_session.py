@@ -144,7 +144,7 @@ def test_relu_reports_dead_units(session):
 
 
 def test_mnist_frame_has_weight_images_confusion_and_samples(session):
-    session.configure({"dataset": "mnist", **PRESETS["mnist"]})  # as the page sends it
+    session.configure({"dataset": "mnist", **PRESETS["image"]})  # as the page sends it
     assert (session.n_train, len(session.y_test)) == (4000, 1000)
     session.advance(125)  # one epoch
     frame = session.frame()
@@ -175,3 +175,10 @@ def test_catalogue_bounds_come_from_the_config_model():
     assert fields["activation"]["default"] == TrainingConfig().activation
     names = [d["name"] for d in catalogue()["datasets"]]
     assert {"xor", "gauss", "blobs", "moons", "circles", "spiral", "mnist"} <= set(names)
+
+
+def test_presets_are_valid_configs_and_the_2d_preset_is_the_default():
+    defaults = TrainingConfig()
+    for preset in PRESETS.values():
+        TrainingConfig.model_validate({**defaults.model_dump(), **preset})
+    assert all(getattr(defaults, k) == v for k, v in PRESETS["2d"].items())

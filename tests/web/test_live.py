@@ -4,10 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 
 import httpx
 import websockets
+
+
+def run_in_thread(scenario) -> None:
+    """asyncio.run in a thread of its own: the browser tests' playwright (sync API) keeps an
+    event loop on the main thread for the whole session."""
+    errors: list[BaseException] = []
+
+    def target():
+        try:
+            asyncio.run(scenario())
+        except BaseException as e:  # re-raised in the test's thread
+            errors.append(e)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=60)
+    if errors:
+        raise errors[0]
+    assert not thread.is_alive(), "scenario did not finish in 60 s"
 
 
 async def _next(ws, kind: str, where=lambda m: True, timeout: float = 10.0) -> dict:
@@ -33,7 +53,7 @@ def test_real_server_streams_frames_and_obeys_pause(live_server_obj):
             stepped = await _next(ws, "frame", lambda f: f["state"] == "paused")
             assert stepped["step"] == paused["step"] + 1
 
-    asyncio.run(scenario())
+    run_in_thread(scenario)
 
 
 def test_closed_tab_ends_its_session_within_a_second(live_server_obj):
@@ -54,7 +74,7 @@ def test_closed_tab_ends_its_session_within_a_second(live_server_obj):
         await asyncio.sleep(0.3)
         assert runner.session.step == steps, "training went on after the tab closed"
 
-    asyncio.run(scenario())
+    run_in_thread(scenario)
 
 
 def test_real_server_serves_page_and_health(live_server):
