@@ -88,7 +88,9 @@ def layer_stats(net, opt, hidden: list[np.ndarray], hists: bool = True) -> list[
                     "weights": histogram(W),
                     "activations": histogram(hidden[i - 1]),
                     "gradients": histogram(dW) if dW is not None else None,
-                },
+                }
+                if hists
+                else None,
             }
         )
     return layers

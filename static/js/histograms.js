@@ -1,5 +1,6 @@
 // Per-layer histograms (weights, activations, gradients) and saturated / dead unit shares.
 import { PALETTE } from "./grid.js";
+import { state } from "./state.js";
 
 const KINDS = [
   ["weights", "#0877bd"],
@@ -43,8 +44,10 @@ export function drawHistograms(frame) {
   const layers = frame?.layers;
   if (!layers?.length) return;
   syncSelector(layers);
-  const l = layers[+select().value] ?? layers[0];
-  const data = KINDS.map(([k, c], i) => bars(l.hist?.[k], c, i + 1));
+  const i = layers[+select().value] ? +select().value : 0;
+  // Frames between two histogram updates carry none: draw the latest ones received.
+  const hist = layers[i].hist ?? state.heavy.hists?.[i];
+  const data = KINDS.map(([k, c], j) => bars(hist?.[k], c, j + 1));
   const ax = (d) => ({ domain: d, zeroline: false, tickfont: { size: 9 }, exponentformat: "e" });
   const lay = {
     grid: { rows: 1, columns: 3 }, showlegend: false, bargap: 0,

@@ -62,6 +62,7 @@ on("dataset", (d) => {
     // Another dataset: old maps no longer apply. (An added point keeps them until the next frame.)
     state.heavy.boundary = null;
     state.heavy.neurons = null;
+    state.heavy.hists = null;
     netKey = "";
   }
   drawnFrame = null;
@@ -73,6 +74,7 @@ on("frame", (f) => {
   bp.frames += 1;
   if (f.boundary) state.heavy.boundary = f.boundary;
   if (f.neurons) state.heavy.neurons = f.neurons;
+  if (f.layers?.[0]?.hist) state.heavy.hists = f.layers.map((l) => l.hist);
   if (f.mnist) {
     for (const k of ["weights", "confusion", "samples"]) if (f.mnist[k]) state.heavy.mnist[k] = f.mnist[k];
   }

@@ -16,6 +16,7 @@ export const state = {
   heavy: {            // the latest non-null heavy parts, kept across frames that omit them
     boundary: null,
     neurons: null,
+    hists: null,      // per layer {weights, activations, gradients}
     mnist: { weights: null, confusion: null, samples: null },
   },
   status: null,       // the latest `status`

@@ -182,3 +182,13 @@ def test_presets_are_valid_configs_and_the_2d_preset_is_the_default():
     for preset in PRESETS.values():
         TrainingConfig.model_validate({**defaults.model_dump(), **preset})
     assert all(getattr(defaults, k) == v for k, v in PRESETS["2d"].items())
+
+
+def test_histograms_come_at_their_own_rate_and_in_every_paused_frame(session):
+    session.advance(5)
+    first = session.frame("running")
+    assert first["layers"][0]["hist"] is not None
+    # Built ~10 times a second while running: a frame right after the last carries none.
+    assert all(layer["hist"] is None for layer in session.frame("running")["layers"])
+    paused = session.frame("paused")
+    assert sum(paused["layers"][1]["hist"]["activations"]["counts"]) == 4 * session.n_train
