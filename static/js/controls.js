@@ -249,7 +249,7 @@ function updateRelevance() {
     let show = true;
     if (when) show = Object.entries(when).every(([k, vals]) => vals.includes(state.config[k]));
     if (key === "classes") show = !!datasetInfo(state.config.dataset)?.uses_classes;
-    if (key === "features" || key === "noise") {
+    if (key === "features" || key === "noise" || key === "n_samples") {
       show = datasetInfo(state.config.dataset)?.kind !== "image" && state.dataset?.kind !== "image";
     }
     w.el.hidden = !show;

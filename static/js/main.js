@@ -10,7 +10,7 @@ import { drawHistograms, drawSaturation } from "./histograms.js";
 import { buildSamples, drawMnist, forgetMnist } from "./mnist.js";
 import { initDraw } from "./draw.js";
 import { showError } from "./feedback.js";
-import { readHash, writeHash } from "./url.js";
+import { baseConfig, readHash, writeHash } from "./url.js";
 import { classColor, divergingURL, fmt } from "./grid.js";
 
 const $ = (id) => document.getElementById(id);
@@ -39,7 +39,8 @@ on("hello", (h) => {
   state.catalogue = h.catalogue;
   state.config = structuredClone(h.config ?? {});
   buildControls();
-  const wanted = readHash();
+  const hash = readHash();
+  const wanted = { ...baseConfig(hash.dataset ?? state.config.dataset), ...hash };
   const diff = {};
   for (const [k, v] of Object.entries(wanted)) {
     if (JSON.stringify(state.config[k]) !== JSON.stringify(v)) diff[k] = v;

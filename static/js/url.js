@@ -1,6 +1,19 @@
-// Config in the URL hash: only keys that differ from the catalogue defaults, e.g.
+// Config in the URL hash: only keys that differ from the defaults, e.g.
 // #dataset=spiral&hidden_layers=8,8&learning_rate=0.01. Opening such a link restores it.
-import { state } from "./state.js";
+// The defaults are the catalogue's, with the preset of the data's kind on top: #dataset=mnist
+// alone means MNIST with the network the dataset picker would give it.
+import { datasetInfo, state } from "./state.js";
+
+/** Defaults a link is written against, for the given dataset. */
+export function baseConfig(dataset) {
+  const fields = state.catalogue?.fields ?? {};
+  const out = {};
+  for (const [k, f] of Object.entries(fields)) if ("default" in f) out[k] = f.default;
+  const kind = datasetInfo(dataset)?.kind ?? "2d";
+  const defaultKind = datasetInfo(out.dataset)?.kind ?? "2d";
+  if (kind !== defaultKind) Object.assign(out, state.catalogue?.presets?.[kind] ?? {});
+  return out;
+}
 
 function encode(v) {
   return Array.isArray(v) ? v.join(",") : String(v);
@@ -31,11 +44,12 @@ export function readHash() {
 /** Write the non-default part of state.config into the hash (no history entry). */
 export function writeHash() {
   const fields = state.catalogue?.fields ?? {};
+  const base = baseConfig(state.config.dataset);
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(state.config)) {
     const f = fields[k];
     if (!f || v === undefined || v === null) continue;
-    if ("default" in f && same(v, f.default)) continue;
+    if (k in base && same(v, base[k])) continue;
     params.set(k, encode(v));
   }
   const s = params.toString().replace(/%2C/g, ",");

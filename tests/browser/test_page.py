@@ -115,6 +115,26 @@ def test_url_restores_spiral_multiclass(browser, base_url, artifacts):
     context.close()
 
 
+def test_a_link_to_mnist_brings_the_network_the_picker_would(browser, base_url):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    pg = context.new_page()
+    pg.goto(base_url + "/#dataset=mnist&learning_rate=0.001")
+    wait_drawn(pg)
+    pg.wait_for_function(
+        "() => { const s = window.__bp.state; return s.dataset.name === 'mnist' "
+        "&& s.frame.layers.length === 3 && s.frame.layers[0].fan_in === 784; }"
+    )
+    preset = pg.evaluate("() => window.__bp.state.catalogue.presets.image")
+    config = pg.evaluate("() => window.__bp.state.config")
+    assert config["hidden_layers"] == preset["hidden_layers"]
+    assert config["activation"] == preset["activation"]
+    assert config["learning_rate"] == 0.001  # the link's own value wins over the preset
+    # The link stays as short as it came: preset values are not spelled out.
+    assert pg.evaluate("() => location.hash") == "#dataset=mnist&learning_rate=0.001"
+    assert not pg.get_by_test_id("cfg-n_samples").is_visible()  # digits have a fixed count
+    context.close()
+
+
 def test_activation_change_lands_in_the_url(page):
     page.get_by_test_id("cfg-activation").select_option("relu")
     page.wait_for_function("() => location.hash.includes('activation=relu')")
