@@ -1,6 +1,5 @@
 // Controls built from hello.catalogue: bounds, options and defaults come from the server only.
 import { configure, datasetInfo, emit, field, on, state } from "./state.js";
-import { fmt } from "./grid.js";
 import { drawPreview } from "./preview.js";
 
 // Where each config key goes (layout only). Keys the server adds later land in "net-controls".
@@ -51,7 +50,8 @@ function logScale(f) {
 
 function showValue(key, v) {
   if (key === "train_fraction") return `${Math.round(v * 100)}%`;
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : fmt(v, Math.abs(v) < 0.1 ? 4 : 2);
+  // Three significant digits: β₂ = 0.999 must not read 1.00.
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(+v.toPrecision(3));
   return String(v);
 }
 

@@ -37,8 +37,11 @@ export function drawNetwork(svg, sizes, options = {}) {
   const top = 14, bottom = 26;
   const pitch = (H - top - bottom) / Math.max(maxShown, 1);
   const s = Math.max(8, Math.min(o.nodeSize, pitch * 0.78));
-  const padX = s / 2 + 34;
-  const columnX = (l) => (L === 1 ? W / 2 : padX + (l * (W - 2 * padX)) / (L - 1));
+  // Room for the labels beside the input and output columns ("sin(X₁)" is wider than "X₁").
+  const room = (labels) => 10 + 6.5 * Math.max(0, ...(labels ?? []).map((t) => String(t).length));
+  const padL = s / 2 + Math.max(34, room(o.inputLabels));
+  const padR = s / 2 + Math.max(34, room(o.outputLabels));
+  const columnX = (l) => (L === 1 ? W / 2 : padL + (l * (W - padL - padR)) / (L - 1));
 
   const gEdges = el("g", { class: "edges" }, svg);
   const gNodes = el("g", { class: "nodes" }, svg);
