@@ -1,5 +1,5 @@
 // The 2-D output plot: decision boundary (or a hovered neuron's map) under the data points.
-import { send, state } from "./state.js";
+import { emit, send, state } from "./state.js";
 import { PALETTE_RGB, classColor, decodeGrid, diverging, gridToDataURL, value } from "./grid.js";
 
 const div = () => document.getElementById("boundary");
@@ -153,6 +153,22 @@ export function boundaryThumb() {
   return url;
 }
 
+/** The drawn data point within 6 px of (px, py) in plot pixels, as {example, split}. */
+function pointAt(fl, px, py) {
+  const ds = state.dataset;
+  let best = null, bestD = 36;
+  for (const split of view.showTest ? ["train", "test"] : ["train"]) {
+    const part = ds?.[split];
+    if (!part) continue;
+    for (let i = 0; i < part.x.length; i++) {
+      const dx = fl.xaxis.d2p(part.x[i]) - px, dy = fl.yaxis.d2p(part.y[i]) - py;
+      const d = dx * dx + dy * dy;
+      if (d <= bestD) { bestD = d; best = { example: i, split }; }
+    }
+  }
+  return best;
+}
+
 function installClicks() {
   const gd = div();
   gd.addEventListener("click", (ev) => {
@@ -161,9 +177,12 @@ function installClicks() {
     if (!fl || !drag) return;
     const r = drag.getBoundingClientRect();
     if (ev.clientX < r.left || ev.clientX > r.right || ev.clientY < r.top || ev.clientY > r.bottom) return;
-    const x = fl.xaxis.p2d(ev.clientX - r.left);
-    const y = fl.yaxis.p2d(ev.clientY - r.top);
-    if (ev.altKey) send({ type: "remove_point", x, y });
+    const px = ev.clientX - r.left, py = ev.clientY - r.top;
+    const x = fl.xaxis.p2d(px);
+    const y = fl.yaxis.p2d(py);
+    const hit = !ev.altKey && !ev.shiftKey && pointAt(fl, px, py);
+    if (hit) emit("trace:example", hit); // a click on a point: step through backprop on it
+    else if (ev.altKey) send({ type: "remove_point", x, y });
     else send({ type: "add_point", x, y, label: ev.shiftKey ? 1 : 0 });
   });
 }

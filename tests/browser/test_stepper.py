@@ -235,3 +235,26 @@ def test_every_loss_activation_and_optimizer_renders_numbers(page, watch, artifa
         page.locator('#stepper .node[data-layer="1"][data-index="0"]').click()
         page.screenshot(path=artifacts / f"stepper-{combo['loss']}-{combo['optimizer']}.png")
     assert watch.errors == []
+
+
+def test_clicking_a_point_on_the_plot_traces_that_example(page, watch):
+    page.wait_for_function("() => window.__bp.state.dataset && window.__bp.state.dataset.train")
+    n_train = page.evaluate("() => window.__bp.state.dataset.n_train")
+    k = 7
+    # Where training point k is drawn on the screen (the plot's own axes convert it).
+    pt = page.evaluate(
+        """(k) => { const gd = document.querySelector('[data-testid=boundary]');
+        const fl = gd._fullLayout, r = gd.querySelector('.nsewdrag').getBoundingClientRect();
+        const d = window.__bp.state.dataset.train;
+        return {x: r.left + fl.xaxis.d2p(d.x[k]), y: r.top + fl.yaxis.d2p(d.y[k])}; }""",
+        k,
+    )
+    page.mouse.click(pt["x"], pt["y"])
+    page.wait_for_function("() => window.__bp.stepper && window.__bp.stepper.trace")
+    trace = page.evaluate("() => window.__bp.stepper.trace")
+    assert trace["example"] == k and trace["split"] == "train" and trace["batch_size"] == 1
+    label = page.evaluate("(k) => window.__bp.state.dataset.train.label[k]", k)
+    assert trace["labels"] == [label]
+    # A click on a point traces; it does not add one.
+    assert page.evaluate("() => window.__bp.state.dataset.n_train") == n_train
+    assert watch.errors == []

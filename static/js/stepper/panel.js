@@ -79,7 +79,10 @@ export function initStepper() {
   $(".sv-row-prev").addEventListener("click", () => setRow(S.n - 1));
   $(".sv-row-next").addEventListener("click", () => setRow(S.n + 1));
   $(".sv-again").addEventListener("click", () => requestTrace());
-  $(".sv-example").addEventListener("change", () => { root.querySelector('input[value="one"]').checked = true; });
+  $(".sv-example").addEventListener("change", () => {
+    root.querySelector('input[value="one"]').checked = true;
+    S.split = "train"; // a typed number is a training example
+  });
   root.addEventListener("click", (e) => { if (e.target === root) close(); });
   $(".sv-gradcheck").addEventListener("click", (e) => { if (e.target.closest(".sv-check")) gradcheck(); });
 
@@ -94,7 +97,9 @@ export function initStepper() {
   on("status", (s) => {
     if (!root.hidden && s.message && /trace/i.test(s.message)) message(esc(s.message));
   });
-  // MNIST sample tiles (test examples): while the panel is open, a click traces that digit.
+  // A point clicked on the 2-D plot (boundary.js): trace one step on that example.
+  on("trace:example", (opts) => open(opts));
+  // MNIST sample tiles (test examples): a click traces that digit.
   document.getElementById("mnist-samples")?.addEventListener("click", (e) => {
     const tile = e.target.closest("figure");
     if (!tile) return;
@@ -116,7 +121,7 @@ export function initStepper() {
 function traceOptions() {
   const one = S.$('input[value="one"]').checked;
   if (!one) return {};
-  return { example: Math.max(0, Math.floor(+S.$(".sv-example").value || 0)), split: "train" };
+  return { example: Math.max(0, Math.floor(+S.$(".sv-example").value || 0)), split: S.split ?? "train" };
 }
 
 function open(opts = null) {
@@ -126,6 +131,7 @@ function open(opts = null) {
   if (opts?.example !== undefined) {
     S.$('input[value="one"]').checked = true;
     S.$(".sv-example").value = opts.example;
+    S.split = opts.split ?? "train";
   }
   requestTrace(opts);
 }
