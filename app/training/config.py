@@ -91,7 +91,10 @@ class TrainingConfig(BaseModel):
     )
     beta1: float = _f(0.9, "β₁", "Adam: decay of the mean gradient", live=True, ge=0.0, le=0.999)
     beta2: float = _f(
-        0.999, "β₂", "Adam/RMSProp: decay of the squared gradient", live=True, ge=0.0, le=0.99999
+        0.999, "β₂", "Adam: decay of the squared gradient", live=True, ge=0.0, le=0.99999
+    )
+    rho: float = _f(
+        0.9, "ρ", "RMSprop: decay of the squared gradient", live=True, ge=0.0, le=0.9999
     )
     l1: float = _f(0.0, "L1", "L1 penalty rate on weights", live=True, ge=0.0, le=1.0)
     l2: float = _f(0.0, "L2", "L2 penalty rate on weights", live=True, ge=0.0, le=1.0)

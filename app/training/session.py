@@ -118,6 +118,7 @@ class TrainingSession:
             momentum=cfg.momentum,
             beta1=cfg.beta1,
             beta2=cfg.beta2,
+            rho=cfg.rho,
         )
 
     def _cast_data(self) -> None:
@@ -182,7 +183,7 @@ class TrainingSession:
     def _apply_live(self, old: TrainingConfig, new: TrainingConfig) -> None:
         if new.optimizer != old.optimizer:
             self.opt = self._make_optimizer(new)  # a new optimizer state; weights are kept
-        for key in ("learning_rate", "momentum", "beta1", "beta2"):
+        for key in ("learning_rate", "momentum", "beta1", "beta2", "rho"):
             if hasattr(self.opt, key):
                 setattr(self.opt, key, getattr(new, key))
         self.net.l1, self.net.l2 = new.l1, new.l2

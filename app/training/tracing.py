@@ -69,6 +69,7 @@ def run_trace(session, example: int | None = None, split: str = "train") -> dict
         "momentum": cfg.momentum,
         "beta1": cfg.beta1,
         "beta2": cfg.beta2,
+        "rho": cfg.rho,
         "l1": cfg.l1,
         "l2": cfg.l2,
         "dtype": cfg.dtype,

@@ -14,7 +14,8 @@ const SPECIAL = new Set(["dataset", "features", "hidden_layers"]);
 const WHEN = {
   momentum: { optimizer: ["momentum", "nesterov"] },
   beta1: { optimizer: ["adam"] },
-  beta2: { optimizer: ["adam", "rmsprop"] },
+  beta2: { optimizer: ["adam"] },
+  rho: { optimizer: ["rmsprop"] },
 };
 const PRETTY = {
   relu: "ReLU", leaky_relu: "Leaky ReLU", tanh: "Tanh", sigmoid: "Sigmoid", linear: "Linear",

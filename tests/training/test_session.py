@@ -192,3 +192,12 @@ def test_histograms_come_at_their_own_rate_and_in_every_paused_frame(session):
     assert all(layer["hist"] is None for layer in session.frame("running")["layers"])
     paused = session.frame("paused")
     assert sum(paused["layers"][1]["hist"]["activations"]["counts"]) == 4 * session.n_train
+
+
+def test_rmsprop_decay_is_its_own_live_setting(session):
+    session.configure({"optimizer": "rmsprop", "rho": 0.8})
+    session.advance(3)
+    assert session.opt.name == "rmsprop" and session.opt.rho == 0.8
+    step = session.step
+    change = session.configure({"rho": 0.95})
+    assert not change.rebuilt and session.step == step and session.opt.rho == 0.95
