@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -81,3 +84,55 @@ def test_real_server_serves_page_and_health(live_server):
     r = httpx.get(f"{live_server}/api/health")
     assert r.status_code == 200 and r.json()["ok"] is True
     assert httpx.get(f"{live_server}/").status_code == 200
+
+
+def test_client_mistakes_leave_no_traceback_in_the_server_log():
+    """`python -m app` as a user runs it: bad messages get errors, its log stays clean."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
+                time.sleep(0.1)
+
+        async def scenario():
+            async with websockets.connect(f"ws://127.0.0.1:{port}/ws") as ws:
+                await _next(ws, "hello")
+                for text in (
+                    "{not json",
+                    json.dumps({"type": "fly"}),
+                    json.dumps({"type": "configure", "config": {"hidden_layers": "many"}}),
+                    json.dumps({"type": "trace", "example": 10**9}),
+                    json.dumps({"type": "gradcheck", "param": "W9", "index": [0, 0]}),
+                    json.dumps({"type": "predict", "image": [1.0] * 3}),
+                    "x" * (70 * 1024),
+                ):
+                    await ws.send(text)
+                    err = await _next(ws, "error")
+                    assert err["message"]
+                await ws.send(json.dumps({"type": "step", "n": 3}))
+                await _next(ws, "frame", lambda f: f["state"] == "paused")
+            r = httpx.post(
+                f"http://127.0.0.1:{port}/api/sessions/nope/upload",
+                files={"file": ("a.csv", b"x,y\n1,2\n")},
+            )
+            assert r.status_code == 404
+
+        run_in_thread(scenario)
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=20)
+    assert "Traceback" not in err and "Exception" not in err, err[-3000:]
+    assert "Backprop Playground on" in out
