@@ -195,3 +195,45 @@ def test_mnist_shows_weight_images_and_predicts_a_drawing(page, artifacts):
     assert re.fullmatch(r"[0-9]", digit.inner_text())
     assert page.locator("#pred-bars .bar-row").count() == 10
     page.screenshot(path=artifacts / "mnist.png", full_page=True)
+
+
+def test_divergence_shows_a_banner_and_its_reset_recovers(browser, base_url, artifacts):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    pg = context.new_page()
+    pg.goto(
+        base_url + "/#activation=linear&loss=mse&hidden_layers=8,8&learning_rate=10"
+        "&batch_size=250&speed=50"
+    )
+    banner = pg.get_by_test_id("banner-diverged")
+    banner.wait_for(state="visible", timeout=20_000)
+    assert "learning rate" in banner.inner_text()
+    pg.screenshot(path=artifacts / "diverged.png")
+    assert pg.evaluate("() => window.__bp.state.frame.state") == "diverged"
+    banner.get_by_role("button").click()
+    pg.wait_for_function(
+        "() => { const f = window.__bp.state.frame; return f.step === 0 && f.train.loss !== null; }"
+    )
+    assert banner.is_hidden()
+    context.close()
+
+
+def test_lost_connection_shows_a_banner_and_reconnects(browser):
+    from app.web.settings import Settings
+    from tests.conftest import LiveServer, free_port
+
+    port = free_port()
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    pg = context.new_page()
+    with LiveServer(Settings(port=port)):
+        pg.goto(f"http://127.0.0.1:{port}/#dataset=moons&learning_rate=0.1")
+        pg.wait_for_function("() => window.__bp.state.frame && window.__bp.state.frame.step > 0")
+    banner = pg.get_by_test_id("banner-connection")
+    banner.wait_for(state="visible", timeout=15_000)  # the server went away
+    with LiveServer(Settings(port=port)):
+        banner.wait_for(state="hidden", timeout=30_000)  # back, by itself
+        # The new session gets the page's configuration back (it lives in the URL).
+        pg.wait_for_function(
+            "() => { const s = window.__bp.state; return s.dataset.name === 'moons' "
+            "&& s.frame.learning_rate === 0.1 && s.frame.step > 0; }"
+        )
+    context.close()
