@@ -28,12 +28,12 @@ const PRETTY = {
 export const pretty = (v) => PRETTY[v] ?? String(v).replace(/_/g, " ");
 
 const widgets = new Map(); // key -> {set(value), el}
-const LOG_STEPS = 1000;
+// ~7 % per notch: an arrow key press always changes the value (a finer slider rounded
+// back to where it was), and 3 significant digits keep every notch distinct.
+const LOG_STEPS = 200;
 
 function niceRound(v) {
-  if (v === 0) return 0;
-  const p = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 1);
-  return Math.round(v / p) * p;
+  return v === 0 ? 0 : +v.toPrecision(3);
 }
 
 function logScale(f) {
@@ -251,7 +251,9 @@ function updateRelevance() {
     if (when) show = Object.entries(when).every(([k, vals]) => vals.includes(state.config[k]));
     if (key === "classes") show = !!datasetInfo(state.config.dataset)?.uses_classes;
     if (key === "features" || key === "noise" || key === "n_samples") {
-      show = datasetInfo(state.config.dataset)?.kind !== "image" && state.dataset?.kind !== "image";
+      // Digits have fixed pixels and count; uploaded data is used as it came.
+      show = datasetInfo(state.config.dataset)?.kind !== "image" && state.dataset?.kind !== "image"
+        && state.config.dataset !== "custom";
     }
     w.el.hidden = !show;
     if (key === "classes" && show) {

@@ -82,13 +82,14 @@ export function drawSaturation(frame) {
       marker: { color: PALETTE[4], size: 9, symbol: "diamond" } },
   ];
   const lay = {
-    barmode: "group", margin: { l: 40, r: 50, t: 26, b: 30 },
+    barmode: "group", margin: { l: 40, r: 62, t: 26, b: 30 },
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff", font: { family: "inherit", size: 11 },
     legend: { orientation: "h", y: 1.0, yanchor: "bottom", font: { size: 10 } },
     xaxis: { title: { text: "layer", standoff: 2 }, type: "category" },
     yaxis: { range: [0, 1], tickformat: ".0%", gridcolor: "#eee" },
+    // A fixed decade scale (10⁻⁷…10¹): readable ticks, and ~10⁻³ (healthy) sits mid-chart.
     yaxis2: { overlaying: "y", side: "right", type: "log", showgrid: false, exponentformat: "power",
-      title: { text: "update/weight" } },
+      range: [-7, 1], dtick: 2, tickfont: { size: 10 }, title: { text: "update/weight", standoff: 4 } },
     uirevision: "sat",
   };
   if (!satCreated) {

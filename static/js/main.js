@@ -252,7 +252,7 @@ $("upload").addEventListener("change", async (e) => {
     if (!res.ok) {
       let err = {};
       try { err = (await res.json()).error ?? {}; } catch { /* not JSON */ }
-      showError(err.field && document.querySelector(`[data-error-for="${err.field}"]`) ? err.field : "file",
+      showError(err.field && document.querySelector(`[data-error-for="${CSS.escape(err.field)}"]`) ? err.field : "file",
         err.message ?? `Upload failed (${res.status})`);
     }
   } catch (err) {

@@ -65,7 +65,7 @@ def test_learning_rate_changes_mid_run_without_reset(page):
     old = frame_value(page, "f.learning_rate")
     slider = page.get_by_test_id("cfg-learning_rate")
     slider.evaluate(
-        "(el) => { el.value = String(+el.value + 120); "
+        "(el) => { el.value = String(+el.value + 24); "
         "el.dispatchEvent(new Event('input', {bubbles: true})); "
         "el.dispatchEvent(new Event('change', {bubbles: true})); }"
     )
@@ -237,3 +237,20 @@ def test_lost_connection_shows_a_banner_and_reconnects(browser):
             "&& s.frame.learning_rate === 0.1 && s.frame.step > 0; }"
         )
     context.close()
+
+
+def test_arrow_keys_move_the_learning_rate_slider(page):
+    slider = page.get_by_test_id("cfg-learning_rate")
+    start = page.evaluate("() => window.__bp.state.config.learning_rate")
+    slider.focus()
+    seen = [start]
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "(v) => window.__bp.state.config.learning_rate > v", arg=seen[-1], timeout=5_000
+        )
+        seen.append(page.evaluate("() => window.__bp.state.config.learning_rate"))
+    assert seen[-1] < 2 * start  # notches, not leaps
+    page.wait_for_function("() => location.hash.includes('learning_rate=')")
+    shown = page.evaluate("() => location.hash.match(/learning_rate=([^&]*)/)[1]")
+    assert len(shown) <= 6 and float(shown) == seen[-1]  # 0.0343, not 0.034300000000000004
