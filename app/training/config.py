@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from app.data import DATASETS, DEFAULT_FEATURES, FEATURES
 from app.nn import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS
@@ -101,30 +108,10 @@ class TrainingConfig(BaseModel):
     speed: int = _f(10, "Speed", "Training steps per frame", live=True, ge=1, le=1000)
     dtype: Literal["float32", "float64"] = _f("float32", "Precision", "Floating-point type")
 
-    @field_validator("dataset")
+    @field_validator("dataset", "activation", "loss", "init", "optimizer")
     @classmethod
-    def _dataset_known(cls, v: str) -> str:
-        return _one_of("dataset", v, [*DATASETS, "custom"])
-
-    @field_validator("activation")
-    @classmethod
-    def _activation_known(cls, v: str) -> str:
-        return _one_of("activation", v, ACTIVATIONS)
-
-    @field_validator("loss")
-    @classmethod
-    def _loss_known(cls, v: str) -> str:
-        return _one_of("loss", v, LOSSES)
-
-    @field_validator("init")
-    @classmethod
-    def _init_known(cls, v: str) -> str:
-        return _one_of("init", v, INITIALIZERS)
-
-    @field_validator("optimizer")
-    @classmethod
-    def _optimizer_known(cls, v: str) -> str:
-        return _one_of("optimizer", v, OPTIMIZERS)
+    def _name_known(cls, v: str, info: ValidationInfo) -> str:
+        return _one_of(info.field_name, v, _CHOICES[info.field_name])
 
     @field_validator("features")
     @classmethod
@@ -148,6 +135,16 @@ class TrainingConfig(BaseModel):
                     f"each layer needs between 1 and {MAX_NEURONS} neurons; got {width}"
                 )
         return v
+
+
+# The names each string setting accepts: the registries that build them.
+_CHOICES: dict[str, Any] = {
+    "dataset": [*DATASETS, "custom"],
+    "activation": ACTIVATIONS,
+    "loss": LOSSES,
+    "init": INITIALIZERS,
+    "optimizer": OPTIMIZERS,
+}
 
 
 def _one_of(field: str, value: str, allowed: Any) -> str:
