@@ -79,10 +79,10 @@ def watch() -> PageWatch:
 
 
 @pytest.fixture
-def page(browser, base_url, watch) -> Iterator:
-    """A 1366x768 page on the live server with the app loaded (first frame drawn)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    pg = context.new_page()
+def open_page(browser, watch) -> Iterator:
+    """A factory of 1366x768 pages (at `url` when given) that record console errors and
+    refuse every request outside 127.0.0.1; all are closed after the test."""
+    contexts = []
 
     def route(r):
         url = r.request.url
@@ -94,13 +94,28 @@ def page(browser, base_url, watch) -> Iterator:
             watch.foreign.append(url)
             r.abort()
 
-    context.route("**/*", route)
-    pg.on("console", lambda m: watch.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: watch.errors.append(f"pageerror: {e}"))
-    pg.goto(base_url + "/")
+    def make(url: str | None = None):
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        contexts.append(context)
+        context.route("**/*", route)
+        pg = context.new_page()
+        pg.on("console", lambda m: watch.errors.append(m.text) if m.type == "error" else None)
+        pg.on("pageerror", lambda e: watch.errors.append(f"pageerror: {e}"))
+        if url is not None:
+            pg.goto(url)
+        return pg
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page, base_url) -> Iterator:
+    """A page on the live server with the app loaded (first frame drawn)."""
+    pg = open_page(base_url + "/")
     wait_drawn(pg)
     yield pg
-    context.close()
 
 
 def wait_drawn(pg, timeout: float = 15_000) -> None:

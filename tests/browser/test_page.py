@@ -98,10 +98,8 @@ def test_space_toggles_play_and_pause(page):
     page.wait_for_function("() => window.__bp.state.frame.state === 'paused'")
 
 
-def test_url_restores_spiral_multiclass(browser, base_url, artifacts):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    pg = context.new_page()
-    pg.goto(base_url + "/#dataset=spiral&classes=3&hidden_layers=8,8&activation=relu")
+def test_url_restores_spiral_multiclass(open_page, base_url, artifacts):
+    pg = open_page(base_url + "/#dataset=spiral&classes=3&hidden_layers=8,8&activation=relu")
     wait_drawn(pg)
     pg.wait_for_function(
         "() => { const s = window.__bp.state; return s.dataset.name === 'spiral' "
@@ -112,13 +110,10 @@ def test_url_restores_spiral_multiclass(browser, base_url, artifacts):
     assert pg.locator("[data-testid=dataset-spiral].on").count() == 1
     pg.wait_for_function("() => window.__bp.state.frame.step > 2000", timeout=30_000)
     pg.screenshot(path=artifacts / "spiral-multiclass.png", full_page=True)
-    context.close()
 
 
-def test_a_link_to_mnist_brings_the_network_the_picker_would(browser, base_url):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    pg = context.new_page()
-    pg.goto(base_url + "/#dataset=mnist&learning_rate=0.001")
+def test_a_link_to_mnist_brings_the_network_the_picker_would(open_page, base_url):
+    pg = open_page(base_url + "/#dataset=mnist&learning_rate=0.001")
     wait_drawn(pg)
     pg.wait_for_function(
         "() => { const s = window.__bp.state; return s.dataset.name === 'mnist' "
@@ -132,7 +127,6 @@ def test_a_link_to_mnist_brings_the_network_the_picker_would(browser, base_url):
     # The link stays as short as it came: preset values are not spelled out.
     assert pg.evaluate("() => location.hash") == "#dataset=mnist&learning_rate=0.001"
     assert not pg.get_by_test_id("cfg-n_samples").is_visible()  # digits have a fixed count
-    context.close()
 
 
 def test_activation_change_lands_in_the_url(page):
@@ -140,16 +134,13 @@ def test_activation_change_lands_in_the_url(page):
     page.wait_for_function("() => location.hash.includes('activation=relu')")
 
 
-def test_out_of_range_value_shows_error_next_to_its_control(browser, base_url, artifacts):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    pg = context.new_page()
-    pg.goto(base_url + "/#learning_rate=50")
+def test_out_of_range_value_shows_error_next_to_its_control(open_page, base_url, artifacts):
+    pg = open_page(base_url + "/#learning_rate=50")
     wait_drawn(pg)
     err = pg.locator("[data-error-for=learning_rate].shown")
     err.wait_for()
     assert "learning_rate" in err.inner_text()
     pg.screenshot(path=artifacts / "error-learning-rate.png")
-    context.close()
 
 
 def test_invalid_upload_shows_the_error(page, artifacts):
@@ -197,10 +188,8 @@ def test_mnist_shows_weight_images_and_predicts_a_drawing(page, artifacts):
     page.screenshot(path=artifacts / "mnist.png", full_page=True)
 
 
-def test_divergence_shows_a_banner_and_its_reset_recovers(browser, base_url, artifacts):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    pg = context.new_page()
-    pg.goto(
+def test_divergence_shows_a_banner_and_its_reset_recovers(open_page, base_url, artifacts):
+    pg = open_page(
         base_url + "/#activation=linear&loss=mse&hidden_layers=8,8&learning_rate=10"
         "&batch_size=250&speed=50"
     )
@@ -214,16 +203,14 @@ def test_divergence_shows_a_banner_and_its_reset_recovers(browser, base_url, art
         "() => { const f = window.__bp.state.frame; return f.step === 0 && f.train.loss !== null; }"
     )
     assert banner.is_hidden()
-    context.close()
 
 
-def test_lost_connection_shows_a_banner_and_reconnects(browser):
+def test_lost_connection_shows_a_banner_and_reconnects(open_page):
     from app.web.settings import Settings
     from tests.conftest import LiveServer, free_port
 
     port = free_port()
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    pg = context.new_page()
+    pg = open_page()
     with LiveServer(Settings(port=port)):
         pg.goto(f"http://127.0.0.1:{port}/#dataset=moons&learning_rate=0.1")
         pg.wait_for_function("() => window.__bp.state.frame && window.__bp.state.frame.step > 0")
@@ -236,7 +223,6 @@ def test_lost_connection_shows_a_banner_and_reconnects(browser):
             "() => { const s = window.__bp.state; return s.dataset.name === 'moons' "
             "&& s.frame.learning_rate === 0.1 && s.frame.step > 0; }"
         )
-    context.close()
 
 
 def test_arrow_keys_move_the_learning_rate_slider(page):
