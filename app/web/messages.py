@@ -66,8 +66,25 @@ class RemovePoint(_Msg):
     y: float = Field(ge=-1e6, le=1e6)
 
 
+class Export(_Msg):
+    """Take the run home: `script` is the run as a NumPy-only Python file."""
+
+    type: Literal["export"]
+    format: Literal["script"]
+
+
 ClientMessage = Annotated[
-    Configure | Play | Pause | Step | Reset | Trace | GradCheck | Predict | AddPoint | RemovePoint,
+    Configure
+    | Play
+    | Pause
+    | Step
+    | Reset
+    | Trace
+    | GradCheck
+    | Predict
+    | AddPoint
+    | RemovePoint
+    | Export,
     Field(discriminator="type"),
 ]
 MODELS: dict[str, type[_Msg]] = {
@@ -81,6 +98,7 @@ MODELS: dict[str, type[_Msg]] = {
     "predict": Predict,
     "add_point": AddPoint,
     "remove_point": RemovePoint,
+    "export": Export,
 }
 MESSAGE_TYPES = tuple(MODELS)
 client_message = TypeAdapter(ClientMessage)

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from app.training.config import ConfigError
 from app.training.encode import json_safe
+from app.training.script_export import export_script, script_filename
 from app.training.session import Change, TrainingSession
 from app.training.tracing import gradient_check, run_trace
 from app.web import messages as m
@@ -249,3 +250,18 @@ class SessionRunner:
         await self.send(
             await self._locked(lambda: gradient_check(self.session, msg.param, msg.index))
         )
+
+    async def on_export(self, msg: m.Export) -> None:
+        """The run as a file to download; training goes on."""
+
+        def export() -> dict[str, Any]:
+            s = self.session
+            return {
+                "type": "export",
+                "format": msg.format,
+                "filename": script_filename(s),
+                "step": s.step,
+                "content": export_script(s),
+            }
+
+        await self.send(await self._locked(export))
