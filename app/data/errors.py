@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
+
+from app.errors import ClientError
 
 
-class DataError(ValueError):
-    """Bad dataset parameters or a bad upload.
+class DataError(ClientError):
+    """Bad dataset parameters or a bad upload: a ClientError with code "bad_data".
 
     `field` names what was wrong ("n_samples", "noise", "file", "row 7, column 'x2'");
     `message` says the rule and the allowed range. str(err) is the message.
     """
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+    def __init__(
+        self, field: str, message: str, code: str = "bad_data", params: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(field, message, code, params)
 
     def __repr__(self) -> str:
         return f"DataError(field={self.field!r}, message={self.message!r})"

@@ -16,9 +16,14 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from app.data import DATASETS, DEFAULT_FEATURES, FEATURES
+from app.errors import ClientError
+from app.errors import explain as explain_error
 from app.nn import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS
+
+ConfigError = ClientError  # a refused config change: the one client-error type
 
 MAX_LAYERS = 8
 MAX_NEURONS = 256
@@ -69,9 +74,12 @@ def _f(
 
 
 class TrainingConfig(BaseModel):
-    """Everything that defines a run. Unknown keys are errors, not ignored."""
+    """Everything that defines a run. Unknown keys are errors, not ignored; numbers must be
+    numbers and finite, booleans booleans: nothing is coerced from a string."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, strict=True, allow_inf_nan=False
+    )
 
     dataset: str = _f("xor", "Dataset", "Which data to learn")
     n_samples: int = _f(500, "Samples", "Number of 2-D points", ge=20, le=5000)
@@ -117,22 +125,33 @@ class TrainingConfig(BaseModel):
     @classmethod
     def _features_known(cls, v: list[str]) -> list[str]:
         if not v:
-            raise ValueError(f"choose at least one of {', '.join(FEATURES)}")
+            raise PydanticCustomError(
+                "out_of_range",
+                f"features: choose at least one of {', '.join(FEATURES)}",
+                {"min": 1, "max": len(FEATURES), "got": 0, "of": "length"},
+            )
         for name in v:
             _one_of("features", name, FEATURES)
         if len(set(v)) != len(v):
-            raise ValueError("each feature may appear once")
+            raise ValueError("features: each feature may appear once")
         return [f for f in FEATURES if f in v]  # canonical order: the inputs never reshuffle
 
     @field_validator("hidden_layers")
     @classmethod
     def _layers_in_range(cls, v: list[int]) -> list[int]:
         if len(v) > MAX_LAYERS:
-            raise ValueError(f"between 0 and {MAX_LAYERS} hidden layers; got {len(v)}")
-        for width in v:
+            raise PydanticCustomError(
+                "out_of_range",
+                f"hidden_layers: between 0 and {MAX_LAYERS} hidden layers; got {len(v)}",
+                {"min": 0, "max": MAX_LAYERS, "got": len(v), "of": "length"},
+            )
+        for i, width in enumerate(v):
             if not 1 <= width <= MAX_NEURONS:
-                raise ValueError(
-                    f"each layer needs between 1 and {MAX_NEURONS} neurons; got {width}"
+                raise PydanticCustomError(
+                    "out_of_range",
+                    f"hidden_layers: each layer needs between 1 and {MAX_NEURONS} neurons; "
+                    f"got {width}",
+                    {"min": 1, "max": MAX_NEURONS, "got": width, "index": i},
                 )
         return v
 
@@ -149,47 +168,17 @@ _CHOICES: dict[str, Any] = {
 
 def _one_of(field: str, value: str, allowed: Any) -> str:
     if value not in allowed:
-        raise ValueError(f"{field} must be one of {', '.join(allowed)}; got {value!r}")
+        raise PydanticCustomError(
+            "invalid_choice",
+            f"{field} must be one of {', '.join(allowed)}; got {value!r}",
+            {"allowed": list(allowed), "got": value},
+        )
     return value
 
 
-class ConfigError(ValueError):
-    """A config change was refused; `field` names the key, `message` the rule."""
-
-    def __init__(self, field: str | None, message: str, code: str = "invalid_value"):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-        self.code = code
-
-
-def explain(error: ValidationError, prefix: tuple = ()) -> ConfigError:
-    """Turn pydantic's first complaint into one sentence naming the field and its range."""
-    first = error.errors()[0]
-    loc = tuple(first.get("loc", ()))[len(prefix) :]
-    field = str(loc[0]) if loc else None
-    value = first.get("input")
-    kind = first.get("type", "")
-    spec = CATALOGUE_FIELDS.get(field or "")
-    if kind == "extra_forbidden":
-        return ConfigError(
-            field,
-            f"unknown config key {field!r}; allowed: {', '.join(TrainingConfig.model_fields)}",
-            "unknown_field",
-        )
-    if spec and "min" in spec and kind.startswith(("greater", "less")):
-        return ConfigError(
-            field,
-            f"{field} must be between {spec['min']:g} and {spec['max']:g}; got {value}",
-            "out_of_range",
-        )
-    msg = first.get("msg", "invalid value").removeprefix("Value error, ")
-    if kind.endswith("_parsing") or kind.endswith("_type"):
-        msg = f"{field} {msg[0].lower()}{msg[1:]}; got {value!r}"
-    elif field and not msg.startswith(field):
-        msg = f"{field}: {msg}"
-    code = "out_of_range" if "between" in msg else "invalid_value"
-    return ConfigError(field, msg, code)
+def explain(error: ValidationError) -> ConfigError:
+    """Turn pydantic's first complaint about a config into one ClientError."""
+    return explain_error(error, TrainingConfig, what="config")
 
 
 def _catalogue_fields() -> dict[str, dict[str, Any]]:

@@ -70,7 +70,7 @@ class TrainingSession:
                 classes=cfg.classes,
             )
         except DataError as e:
-            raise ConfigError(e.field, e.message, "out_of_range") from e
+            raise ConfigError(e.field, e.message, "out_of_range", e.params) from e
 
     def _make_net(self, cfg: TrainingConfig, data) -> MLP:
         n_out = 1 if cfg.loss == "binary_cross_entropy" else data.n_classes
@@ -384,7 +384,7 @@ class TrainingSession:
             else:
                 data = self.data.with_point(x, y, label)
         except DataError as e:
-            raise ConfigError(e.field, e.message) from e
+            raise ConfigError(e.field, e.message, "invalid_value", e.params) from e
         # Keep the weights: a new point should bend the boundary, not restart the run.
         net, step, examples = self.net, self.step, self.examples
         self.custom, self.data = data, data

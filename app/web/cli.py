@@ -35,5 +35,5 @@ def main(argv: list[str] | None = None) -> None:
         host=args.host,
         port=args.port,
         log_level="warning",
-        ws_max_size=4 * settings.max_message_bytes,
+        ws_max_size=settings.transport_bytes,
     )

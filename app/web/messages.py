@@ -1,14 +1,23 @@
-"""Client -> server messages. Each is a pydantic model; unknown fields are errors."""
+"""Client -> server messages. Each is a pydantic model; unknown fields are errors.
+
+Strict: numbers must be JSON numbers and finite, booleans booleans, nothing is coerced from a
+string. `parse` turns one WebSocket frame into a message or a ClientError, whatever it holds.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from app.errors import ClientError, explain, got
+
+COORD = 1e6  # probed and edited points lie within ±COORD (the data are standardized)
 
 
 class _Msg(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class Configure(_Msg):
@@ -47,7 +56,9 @@ class GradCheck(_Msg):
 
 class Predict(_Msg):
     type: Literal["predict"]
-    point: list[float] | None = Field(None, min_length=2, max_length=2)
+    point: list[Annotated[float, Field(ge=-COORD, le=COORD)]] | None = Field(
+        None, min_length=2, max_length=2
+    )
     image: list[Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(
         None, min_length=784, max_length=784
     )
@@ -55,15 +66,23 @@ class Predict(_Msg):
 
 class AddPoint(_Msg):
     type: Literal["add_point"]
-    x: float = Field(ge=-1e6, le=1e6)
-    y: float = Field(ge=-1e6, le=1e6)
+    x: float = Field(ge=-COORD, le=COORD)
+    y: float = Field(ge=-COORD, le=COORD)
     label: int = Field(ge=0, le=19)
 
 
 class RemovePoint(_Msg):
     type: Literal["remove_point"]
-    x: float = Field(ge=-1e6, le=1e6)
-    y: float = Field(ge=-1e6, le=1e6)
+    x: float = Field(ge=-COORD, le=COORD)
+    y: float = Field(ge=-COORD, le=COORD)
+
+
+class Ping(_Msg):
+    """Answered at once with a `pong` carrying the same id: a round trip, for clients and
+    benchmarks, that never waits for training."""
+
+    type: Literal["ping"]
+    id: int = Field(0, ge=0, le=2**53)
 
 
 class Export(_Msg):
@@ -84,7 +103,8 @@ ClientMessage = Annotated[
     | Predict
     | AddPoint
     | RemovePoint
-    | Export,
+    | Export
+    | Ping,
     Field(discriminator="type"),
 ]
 MODELS: dict[str, type[_Msg]] = {
@@ -99,6 +119,65 @@ MODELS: dict[str, type[_Msg]] = {
     "add_point": AddPoint,
     "remove_point": RemovePoint,
     "export": Export,
+    "ping": Ping,
 }
 MESSAGE_TYPES = tuple(MODELS)
 client_message = TypeAdapter(ClientMessage)
+
+
+def parse(frame: str | bytes, limit: int) -> ClientMessage:
+    """One WebSocket frame (text, or UTF-8 bytes) -> a validated message.
+
+    Raises ClientError for anything else: too many bytes, bad encoding, bad JSON (syntax,
+    nesting too deep, an integer with too many digits), or a message pydantic refuses.
+    """
+    size = len(frame) if isinstance(frame, bytes) else len(frame.encode("utf-8", "replace"))
+    if size > limit:
+        raise ClientError(
+            None,
+            f"message must be at most {limit:,} bytes; got {size:,}",
+            "too_large",
+            {"max": limit, "got": size},
+        )
+    if isinstance(frame, bytes):
+        try:
+            frame = frame.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise _bad_json("encoding", f"not UTF-8 text (byte {e.start})", e.start) from None
+    try:
+        raw = json.loads(frame)
+    except json.JSONDecodeError as e:
+        raise _bad_json("syntax", f"{e.msg} at position {e.pos}", e.pos) from None
+    except RecursionError:
+        raise _bad_json("depth", "nested too deeply") from None
+    except ValueError as e:  # e.g. an integer of more than 4,300 digits
+        raise _bad_json("digits", str(e).split(";")[0]) from None
+    if not isinstance(raw, dict):
+        raise ClientError(
+            "type",
+            "a message must be a JSON object with a 'type'",
+            "invalid_value",
+            {"expected": "dict", "got": got(raw)},
+        )
+    kind = raw.get("type")
+    model = MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise ClientError(
+            "type",
+            f"unknown message type {got(kind)!r}; allowed: {', '.join(MESSAGE_TYPES)}",
+            "unknown_type",
+            {"allowed": list(MESSAGE_TYPES), "got": got(kind)},
+        )
+    try:
+        return model.model_validate(raw)
+    except ValidationError as e:
+        raise explain(e, model, what=f"{kind} message") from None
+    except RecursionError:
+        raise _bad_json("depth", "nested too deeply") from None
+
+
+def _bad_json(reason: str, detail: str, position: int | None = None) -> ClientError:
+    params: dict[str, Any] = {"reason": reason}
+    if position is not None:
+        params["position"] = position
+    return ClientError(None, f"message is not valid JSON: {detail}", "invalid_json", params)

@@ -1,29 +1,36 @@
 """One tab's session on the server: pacing, message dispatch, frames out.
 
 Training runs in a worker thread (`asyncio.to_thread`) so the event loop keeps reading
-control messages while the network trains. Frames are produced one at a time and awaited
-while sending, so a slow client simply gets fewer, newer frames: there is never a backlog.
+control messages while the network trains. All training, `play` and `step n` alike, is done
+by one loop in slices of at most SLICE_S seconds: the session's lock is free between two
+slices, so `pause`, `reset`, `configure` and a closed tab take effect within one slice,
+whatever the network's size. Frames are produced one at a time and awaited while sending, so
+a slow client simply gets fewer, newer frames: there is never a backlog.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from pydantic import ValidationError
-
-from app.training.config import ConfigError
+from app.errors import ClientError
 from app.training.encode import json_safe
 from app.training.script_export import export_script, script_filename
 from app.training.session import Change, TrainingSession
 from app.training.tracing import gradient_check, run_trace
 from app.web import messages as m
-from app.web.errors import describe
+from app.web.errors import error_message
 
 Send = Callable[[str], Awaitable[None]]
+log = logging.getLogger(__name__)
+
+SLICE_S = 0.03  # longest stretch of training between two looks at the messages
+PROGRESS_S = 0.25  # a long `step n` sends a progress frame this often
 
 
 class SessionRunner:
@@ -39,7 +46,9 @@ class SessionRunner:
         self.id = session_id
         self.session = TrainingSession()
         self.playing = False
+        self.pending = 0  # steps a `step n` still has to take
         self.closed = False
+        self._ticket = 0  # bumped by every message that interrupts the work under way
         self._send_text = send_text
         self._send_lock = asyncio.Lock()
         self._wake = asyncio.Event()
@@ -56,25 +65,27 @@ class SessionRunner:
         except ValueError:  # a diverged run: JSON has no NaN, the page gets null
             text = json.dumps(json_safe(msg), separators=(",", ":"))
         async with self._send_lock:
-            if not self.closed:
+            if self.closed:
+                return
+            try:
                 await self._send_text(text)
+            except Exception:  # the peer is gone (or going): stop working for it
+                self.close()
 
-    async def error(self, err: ConfigError) -> None:
-        await self.send(
-            {"type": "error", "code": err.code, "field": err.field, "message": err.message}
-        )
+    async def error(self, err: ClientError) -> None:
+        await self.send(error_message(err))
 
-    async def _locked(self, fn: Callable[[], Any]) -> Any:
-        """Run fn in a worker thread while holding the session's lock."""
+    async def _locked(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run fn(*args) in a worker thread while holding the session's lock."""
 
         def call():
             with self.session.lock:
-                return fn()
+                return fn(*args)
 
         return await asyncio.to_thread(call)
 
     def _state(self) -> str:
-        return "running" if self.playing else "paused"
+        return "running" if self.playing else "stepping" if self.pending else "paused"
 
     async def _status(self, change: Change | None = None) -> None:
         await self.send(await self._locked(lambda: self._status_msg(change)))
@@ -104,17 +115,38 @@ class SessionRunner:
     # -- the training loop -----------------------------------------------------------------
 
     async def train_loop(self) -> None:
+        """Play and `step n`, one time-bounded slice at a time, until the tab closes."""
         loop = asyncio.get_running_loop()
         due = loop.time()
+        last_progress = loop.time()
         while not self.closed:
-            if not self._wake.is_set():
+            if not (self.playing or self.pending):
+                self._wake.clear()
                 await self._wake.wait()
-                due = loop.time()
-            if self.closed:
-                return
-            generation = self.session.generation
+                due = last_progress = loop.time()
+                continue
+            ticket, generation = self._ticket, self.session.generation
+            if self.pending:
+                n, show = self.pending, loop.time() - last_progress >= PROGRESS_S
+                done, frame = await self._locked(self._step_slice, n, show)
+                self.pending = max(0, self.pending - done)
+                if ticket != self._ticket or frame is None:
+                    continue  # a pause, reset or configure answered for itself
+                last_progress = loop.time()
+                if self.pending and frame["state"] == "paused":
+                    frame["state"] = "stepping"  # more steps were asked for meanwhile
+                await self.send(frame)
+                if self.session.diverged:
+                    self.pending = 0
+                    await self._status()
+                continue
             frame = await self._locked(self._chunk)
-            if frame is not None and self.playing and generation == self.session.generation:
+            if (
+                frame is not None
+                and self.playing
+                and ticket == self._ticket
+                and generation == self.session.generation
+            ):
                 await self.send(frame)
                 if self.session.diverged:
                     await self._pause()
@@ -123,23 +155,47 @@ class SessionRunner:
             due = max(due + self._period, loop.time() - self._period)
             await asyncio.sleep(max(0.0, due - loop.time()))
 
+    def _advance(self, n: int) -> int:
+        """Up to n steps, for at most about SLICE_S seconds (at least one step); returns the
+        steps taken. Stops early when told to (pause, a closed tab) or on divergence."""
+        s, end, done = self.session, time.monotonic() + SLICE_S, 0
+        while done < n and not self._stop.is_set() and not s.diverged:
+            done += s.advance(1, self._stop)
+            if time.monotonic() >= end:
+                break
+        return done
+
+    def _step_slice(self, n: int, show: bool) -> tuple[int, dict[str, Any] | None]:
+        """One slice of a `step n`: the final frame when done, a progress frame (without the
+        costly plane) when `show`, else none."""
+        done = self._advance(n)
+        if done >= n or self.session.diverged:
+            return done, self.session.frame("paused")
+        if show:
+            return done, self.session.frame("stepping", plane=False)
+        return done, None
+
     def _chunk(self) -> dict[str, Any] | None:
         if not self.playing or self.closed:
             return None
-        self.session.advance(self.session.config.speed, self._stop)
+        self._advance(self.session.config.speed)
         # A crowded server draws the plane (the costliest part) in every k-th frame only,
         # so that each of 16 tabs still gets its curves and numbers 10+ times a second.
         self._frames += 1
         every = max(1, self._crowd() // 4)
         return self.session.frame("running", plane=self._frames % every == 0)
 
+    def _interrupt(self) -> None:
+        """Whatever runs now stops at its next step; its frame, if any, is not sent."""
+        self._ticket += 1
+        self._stop.set()
+
     async def _pause(self) -> None:
         self.playing = False
-        self._wake.clear()
-        self._stop.set()
-        frame = await self._locked(lambda: self.session.frame("paused"))
-        await self._status()
-        await self.send(frame)
+        self.pending = 0
+        self._interrupt()
+        await self._status()  # answered before the (costlier) frame
+        await self.send(await self._locked(lambda: self.session.frame("paused")))
 
     def close(self) -> None:
         """Stop all work: the running chunk ends after its current step."""
@@ -150,30 +206,33 @@ class SessionRunner:
 
     # -- input ---------------------------------------------------------------------------------
 
-    async def handle(self, text: str) -> None:
-        """Validate and apply one client message; every mistake becomes an `error` reply."""
+    async def handle(self, msg: Any) -> None:
+        """Apply one validated client message; every refusal becomes an `error` reply."""
         try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as e:
+            await getattr(self, f"on_{msg.type}")(msg)
+        except ClientError as e:
+            await self.error(e)
+        except Exception as e:  # a bug: say so, log it, and keep the session
+            log.exception("error handling a %s message", msg.type)
             await self.error(
-                ConfigError(
-                    None, f"message is not valid JSON: {e.msg} at position {e.pos}", "invalid_json"
+                ClientError(
+                    None,
+                    f"the server failed on this {msg.type} message ({type(e).__name__}); "
+                    "the session goes on",
+                    "internal_error",
                 )
             )
-            return
-        try:
-            msg = m.client_message.validate_python(raw)
-            await getattr(self, f"on_{msg.type}")(msg)
-        except ValidationError as e:
-            await self.error(describe(e, raw))
-        except ConfigError as e:
-            await self.error(e)
+
+    async def on_ping(self, msg: m.Ping) -> None:
+        await self.send({"type": "pong", "id": msg.id})
 
     async def on_play(self, _: m.Play) -> None:
         if self.session.diverged:
             await self._status()
             return
         self.playing = True
+        self.pending = 0
+        self._ticket += 1
         self._stop.clear()
         await self._status()
         self._wake.set()
@@ -182,15 +241,16 @@ class SessionRunner:
         await self._pause()
 
     async def on_step(self, msg: m.Step) -> None:
+        """Queue n steps for the training loop: it takes them in slices (sending progress
+        frames on a long run) and ends with a paused frame. Another step adds to the queue."""
         if self.playing:
             await self._pause()
-        self._stop.clear()
-        frame = await self._locked(
-            lambda: (self.session.advance(msg.n, self._stop), self.session.frame("paused"))[1]
-        )
-        await self.send(frame)
         if self.session.diverged:
             await self._status()
+            return
+        self._stop.clear()
+        self.pending += msg.n
+        self._wake.set()
 
     async def on_reset(self, _: m.Reset) -> None:
         def reset() -> Change:
@@ -208,10 +268,12 @@ class SessionRunner:
 
         def run():
             change = apply()
+            if change.rebuilt:  # a new run: a `step n` under way ends, its frame is stale
+                self.pending = 0
+                self._ticket += 1
             data = self.session.dataset_message() if change.rebuilt else None
-            frame = (
-                self.session.frame(self._state()) if change.rebuilt or not self.playing else None
-            )
+            idle = not (self.playing or self.pending)
+            frame = self.session.frame(self._state()) if change.rebuilt or idle else None
             return data, self._status_msg(change), frame
 
         data, status, frame = await self._locked(run)
@@ -235,10 +297,9 @@ class SessionRunner:
         await self.send(await self._locked(lambda: self.session.predict(msg.point, msg.image)))
 
     async def on_trace(self, msg: m.Trace) -> None:
-        note = ""
-        if self.playing:
+        note = "Paused to trace one step" if self.playing else ""
+        if self.playing or self.pending:
             await self._pause()
-            note = "Paused to trace one step"
         self._stop.clear()
         trace = await self._locked(lambda: run_trace(self.session, msg.example, msg.split))
         await self.send(trace)

@@ -20,3 +20,9 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = Field(
         default_factory=list, description="Extra origins allowed to open /ws"
     )
+
+    @property
+    def transport_bytes(self) -> int:
+        """The largest WebSocket frame uvicorn takes in: far above max_message_bytes, so an
+        oversized message gets the app's own `too_large` answer, not a dropped socket."""
+        return max(16 * self.max_message_bytes, 4 * 1024 * 1024)

@@ -10,7 +10,10 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app import __version__
-from app.training.config import ConfigError, catalogue
+from app.errors import ClientError
+from app.training.config import catalogue
+from app.web import messages
+from app.web.errors import error_message
 from app.web.runner import SessionRunner
 
 router = APIRouter()
@@ -38,7 +41,8 @@ async def ws_session(ws: WebSocket) -> None:
     await ws.accept()
     if len(sessions) >= settings.max_sessions:
         msg = f"Server is full: {settings.max_sessions} sessions at most; try again later"
-        await ws.send_json({"type": "error", "code": "server_full", "field": None, "message": msg})
+        err = ClientError(None, msg, "server_full", {"max": settings.max_sessions})
+        await ws.send_json(error_message(err))
         await ws.close(code=CLOSE_FULL, reason=msg[:120])
         return
     sid = secrets.token_hex(8)
@@ -59,20 +63,15 @@ async def ws_session(ws: WebSocket) -> None:
             event = await ws.receive()
             if event["type"] == "websocket.disconnect":
                 break
-            text = event.get("text")
-            if text is None:
-                text = (event.get("bytes") or b"").decode("utf-8", "replace")
-            if len(text.encode()) > settings.max_message_bytes:
-                await runner.error(
-                    ConfigError(
-                        None,
-                        f"message must be at most {settings.max_message_bytes:,} bytes; "
-                        f"got {len(text.encode()):,}",
-                        "too_large",
-                    )
-                )
+            frame = event.get("text")
+            if frame is None:
+                frame = event.get("bytes") or b""
+            try:
+                msg = messages.parse(frame, settings.max_message_bytes)
+            except ClientError as e:
+                await runner.error(e)
                 continue
-            await runner.handle(text)
+            await runner.handle(msg)
     except WebSocketDisconnect:
         pass
     finally:

@@ -118,6 +118,10 @@ def test_client_mistakes_leave_no_traceback_in_the_server_log():
                     json.dumps({"type": "gradcheck", "param": "W9", "index": [0, 0]}),
                     json.dumps({"type": "predict", "image": [1.0] * 3}),
                     "x" * (70 * 1024),
+                    "x" * (1024 * 1024),  # over the old 256 KiB transport limit: was a 1009
+                    "[" * 1000 + "]" * 1000,
+                    '{"type":"step","n":' + "9" * 4301 + "}",
+                    b"\xff" * 10,
                 ):
                     await ws.send(text)
                     err = await _next(ws, "error")

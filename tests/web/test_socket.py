@@ -71,7 +71,7 @@ def test_bad_messages_get_errors_and_the_session_keeps_running(client):
         ("{not json", "invalid_json", None),
         (json.dumps({"type": "fly"}), "unknown_type", "type"),
         (json.dumps({"type": "step", "n": 0}), "out_of_range", "n"),
-        (json.dumps({"type": "step", "n": "many"}), "invalid_value", "n"),
+        (json.dumps({"type": "step", "n": "many"}), "wrong_type", "n"),
         (
             json.dumps({"type": "configure", "config": {"learning_rate": 50}}),
             "out_of_range",
@@ -87,14 +87,29 @@ def test_bad_messages_get_errors_and_the_session_keeps_running(client):
         (json.dumps({"type": "trace", "example": 99999}), "out_of_range", "example"),
         (json.dumps([1, 2]), "invalid_value", "type"),
         ("x" * (70 * 1024), "too_large", None),
+        ("[" * 1000 + "]" * 1000, "invalid_json", None),
+        ('{"type":"step","n":' + "9" * 4301 + "}", "invalid_json", None),
+        (
+            json.dumps({"type": "configure", "config": {"learning_rate": "1"}}),
+            "wrong_type",
+            "learning_rate",
+        ),
+        (json.dumps({"type": "configure", "config": {"noise": True}}), "wrong_type", "noise"),
+        ('{"type":"configure","config":{"l2":NaN}}', "not_finite", "l2"),
+        ('{"type":"predict","point":[NaN,0]}', "not_finite", "point"),
+        (json.dumps({"type": "predict", "point": [1e308, 0]}), "out_of_range", "point"),
+        (b"\xff\xfe\x00", "invalid_json", None),
     ]
     with client.websocket_connect("/ws") as ws:
         opened(ws)
-        for text, code, field in cases:
-            ws.send_text(text)
+        for frame, code, field in cases:
+            if isinstance(frame, bytes):
+                ws.send_bytes(frame)
+            else:
+                ws.send_text(frame)
             err = until(ws, "error")
-            assert (err["code"], err["field"]) == (code, field), (text[:40], err)
-            assert err["message"]
+            assert (err["code"], err["field"]) == (code, field), (frame[:40], err)
+            assert err["message"] and isinstance(err["params"], dict)
         ws.send_json({"type": "play"})
         frame = until(ws, "frame", lambda f: f["state"] == "running")
         assert frame["step"] > 0
@@ -106,6 +121,14 @@ def test_out_of_range_error_names_the_allowed_range(client):
         ws.send_json({"type": "configure", "config": {"batch_size": 0}})
         err = until(ws, "error")
         assert err["message"] == "batch_size must be between 1 and 5000; got 0"
+        assert err["params"] == {"min": 1, "max": 5000, "got": 0}
+
+
+def test_ping_is_answered_with_its_id(client):
+    with client.websocket_connect("/ws") as ws:
+        opened(ws)
+        ws.send_json({"type": "ping", "id": 42})
+        assert until(ws, "pong")["id"] == 42
 
 
 def test_divergence_pauses_and_reset_recovers(client):
