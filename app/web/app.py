@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from app.web import errors
 from app.web.paths import PLOTLY_JS, STATIC_DIR
 from app.web.routes import router as http_router
 from app.web.settings import Settings
@@ -17,6 +18,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Backprop Playground", docs_url="/api/docs", redoc_url=None)
     app.state.settings = settings or Settings()
     app.state.sessions = {}
+    errors.install(app)  # every refusal, FastAPI's own included, in the app's error shape
     app.include_router(http_router)
     app.include_router(ws_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

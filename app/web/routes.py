@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
 from app import __version__
-from app.data import DataError, parse_csv
+from app.data import parse_csv
+from app.errors import ClientError, got
 from app.training.config import catalogue
 from app.web.paths import TEMPLATES_DIR
 
@@ -38,10 +39,6 @@ def get_health(request: Request) -> dict[str, Any]:
     return {"ok": True, "sessions": len(request.app.state.sessions), "version": __version__}
 
 
-def _error(status: int, code: str, field: str | None, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "field": field, "message": message}}, status)
-
-
 @router.post("/api/sessions/{session_id}/upload")
 async def post_upload(
     request: Request,
@@ -52,16 +49,15 @@ async def post_upload(
     """Load a CSV as the session's data; the socket then gets the dataset and a frame."""
     runner = request.app.state.sessions.get(session_id)
     if runner is None:
-        return _error(404, "no_session", "session", f"no open session {session_id!r}")
+        raise ClientError("session", f"no open session {got(session_id)!r}", "no_session")
     limit = request.app.state.settings.max_upload_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
-        return _error(400, "too_large", "file", f"file must be at most {limit:,} bytes")
+        raise ClientError(
+            "file", f"file must be at most {limit:,} bytes", "too_large", {"max": limit}
+        )
     seed, frac = runner.session.config.seed, runner.session.config.train_fraction
-    try:
-        ds = await asyncio.to_thread(parse_csv, data, label_column or None, frac, seed)
-    except DataError as e:
-        return _error(400, "bad_data", e.field, e.message)
+    ds = await asyncio.to_thread(parse_csv, data, label_column or None, frac, seed)
     await runner.load_dataset(ds)
     return JSONResponse(
         {

@@ -48,3 +48,21 @@ def test_bad_upload_names_the_cell_and_keeps_the_data(client):
 def test_upload_to_unknown_session_is_404(client):
     r = client.post("/api/sessions/nope/upload", files={"file": ("a.csv", "a,b\n1,0\n")})
     assert r.status_code == 404
+
+
+def test_every_http_refusal_has_the_apps_error_shape(client):
+    with client.websocket_connect("/ws") as ws:
+        sid = opened(ws)["session"]
+        missing = client.post(f"/api/sessions/{sid}/upload", data={"label_column": "y"})
+        assert missing.status_code == 400
+        assert missing.json()["error"]["code"] == "missing_field"
+        assert missing.json()["error"]["field"] == "file"
+    for r, code in (
+        (client.get("/api/nothing-here"), "not_found"),
+        (
+            client.post("/api/sessions/nope/upload", files={"file": ("a.csv", "a,b\n1,0\n")}),
+            "no_session",
+        ),
+    ):
+        err = r.json()["error"]
+        assert err["code"] == code and err["message"] and isinstance(err["params"], dict)
