@@ -36,4 +36,5 @@ def main(argv: list[str] | None = None) -> None:
         port=args.port,
         log_level="warning",
         ws_max_size=settings.transport_bytes,
+        timeout_graceful_shutdown=1,  # SIGTERM: open sockets get a second to close
     )

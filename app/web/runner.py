@@ -194,7 +194,9 @@ class SessionRunner:
         self.playing = False
         self.pending = 0
         self._interrupt()
-        await self._status()  # answered before the (costlier) frame
+        # Answered at once, without waiting for the lock (the slice under way ends at its
+        # next step): the costlier paused frame follows.
+        await self.send(self._status_msg())
         await self.send(await self._locked(lambda: self.session.frame("paused")))
 
     def close(self) -> None:
