@@ -16,7 +16,6 @@ from app.data.registry import (
     TRAIN_FRACTION_RANGE,
     DatasetSpec,
     build_dataset,
-    catalogue,
 )
 
 __all__ = [
@@ -31,7 +30,6 @@ __all__ = [
     "Dataset",
     "DatasetSpec",
     "build_dataset",
-    "catalogue",
     "idx_dataset",
     "load_idx_folder",
     "load_mnist",

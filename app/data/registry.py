@@ -1,7 +1,8 @@
-"""The one registry of datasets, read by build_dataset, the server's catalogue and the page.
+"""The one registry of datasets, read by build_dataset and by the training config, whose
+catalogue the page draws its dataset controls from.
 
-DATASETS is ordered for the picker. Bounds common to every dataset live here too, so the
-catalogue (and the page's sliders) never restate them.
+DATASETS is ordered for the picker. Bounds common to every dataset live here too; the
+config's fields read them, so the catalogue (and the page's sliders) never restate them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 from app.data import generators
 from app.data.dataset import Dataset, make_2d, make_image
 from app.data.errors import DataError, check_float, check_int
-from app.data.features import DEFAULT_FEATURES, FEATURES
+from app.data.features import DEFAULT_FEATURES
 from app.data.mnist import CLASS_NAMES as DIGITS
 from app.data.mnist import IMAGE_SHAPE, load_mnist
 
@@ -74,21 +75,6 @@ class DatasetSpec:
             for (a, b), k in zip(X[order], y[order], strict=True)
         ]
 
-    def to_dict(self) -> dict:
-        """JSON-ready entry for the catalogue."""
-        return {
-            "name": self.name,
-            "label": self.label,
-            "kind": self.kind,
-            "description": self.description,
-            "default_n_samples": self.default_n_samples,
-            "default_noise": self.default_noise,
-            "default_train_fraction": self.default_train_fraction,
-            "uses_classes": self.uses_classes,
-            "classes_range": list(self.classes_range) if self.classes_range else None,
-            "default_classes": self.default_classes,
-        }
-
 
 _SPECS = [
     DatasetSpec("xor", "XOR", "2d", "Four quadrants: class 1 where x1 and x2 share a sign.",
@@ -144,16 +130,3 @@ def build_dataset(
         k,
     )
     return make_2d(spec.name, X, y, k, [str(c) for c in range(k)], frac, seed, features)
-
-
-def catalogue() -> dict:
-    """Everything the page needs to draw the dataset controls, from this one registry."""
-    return {
-        "datasets": [s.to_dict() for s in DATASETS.values()],
-        "features": [{"id": f, "label": lbl} for f, lbl in FEATURES.items()],
-        "default_features": list(DEFAULT_FEATURES),
-        "n_samples_range": list(N_SAMPLES_RANGE),
-        "noise_range": list(NOISE_RANGE),
-        "train_fraction_range": list(TRAIN_FRACTION_RANGE),
-        "seed_range": list(SEED_RANGE),
-    }

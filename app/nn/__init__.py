@@ -4,8 +4,9 @@ Read in this order: activations, layers, losses, regularization, mlp (forward an
 backward), trace (what one step computed), optimizers, initializers, gradcheck.
 """
 
-from .activations import ACTIVATIONS, dead_share, saturation_share
+from .activations import ACTIVATIONS
 from .gradcheck import check_gradients, numeric_gradient_entry, relative_error
+from .health import dead_share, saturation_share, unit_health
 from .initializers import INITIALIZERS
 from .losses import LOSSES
 from .mlp import MLP
@@ -26,4 +27,5 @@ __all__ = [
     "numeric_gradient_entry",
     "relative_error",
     "saturation_share",
+    "unit_health",
 ]

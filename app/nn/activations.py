@@ -16,9 +16,6 @@ from __future__ import annotations
 import numpy as np
 
 LEAKY_SLOPE = 0.01
-# A sigmoid/tanh unit counts as saturated when its output is within 3% of a limit
-# (|tanh| > 0.97, sigmoid < 0.015 or > 0.985): there f'(z) < 0.06, so gradients fade.
-SATURATION_THRESHOLD = 0.97
 
 
 class Activation:
@@ -147,32 +144,3 @@ def get_activation(name: str) -> Activation:
         raise ValueError(
             f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}"
         ) from None
-
-
-def saturation_share(name: str, a: np.ndarray) -> float | None:
-    """Share of outputs near a limit of a squashing activation.
-
-    a: (N, H) outputs of a sigmoid or tanh layer; returns the fraction of its N*H entries
-    that are saturated (|tanh| > 0.97, sigmoid within 0.015 of 0 or 1), or None when the
-    activation does not saturate (relu, leaky_relu, linear).
-    """
-    if name == "tanh":
-        return float(np.mean(np.abs(a) > SATURATION_THRESHOLD))
-    if name == "sigmoid":  # sigmoid(z) = (1 + tanh(z/2)) / 2, so 2a - 1 plays tanh's role
-        return float(np.mean(np.abs(2.0 * a - 1.0) > SATURATION_THRESHOLD))
-    return None
-
-
-def dead_share(name: str, a: np.ndarray) -> float | None:
-    """Share of dead relu units.
-
-    a: (N, H) outputs of a relu layer over a batch; returns the fraction of the H units
-    that output exactly 0 for all N inputs (they get no gradient, so they stay dead), or
-    None for activations that cannot die (everything except relu).
-    """
-    if name != "relu":
-        return None
-    a = np.asarray(a)
-    if a.ndim == 1:
-        a = a[None, :]
-    return float(np.mean(~np.any(a != 0, axis=0)))

@@ -26,10 +26,12 @@ import numpy as np
 
 
 class Optimizer:
-    """Base class. Subclasses list their state `slots` and implement `_update`."""
+    """Base class. Subclasses list their state `slots`, the `hyperparameters` their rule
+    reads, and implement `_update`."""
 
     name = ""
     slots: tuple[str, ...] = ()
+    hyperparameters: tuple[str, ...] = ("learning_rate",)
 
     def __init__(self, learning_rate=0.03, momentum=0.9, beta1=0.9, beta2=0.999, rho=0.9, eps=1e-8):
         self.learning_rate = learning_rate
@@ -126,6 +128,7 @@ class Momentum(Optimizer):
 
     name = "momentum"
     slots = ("v",)
+    hyperparameters = ("learning_rate", "momentum")
 
     def _update(self, p, g, delta, s):
         v = s["v"]
@@ -141,6 +144,7 @@ class Nesterov(Optimizer):
 
     name = "nesterov"
     slots = ("v",)
+    hyperparameters = ("learning_rate", "momentum")
 
     def _update(self, p, g, delta, s):
         v = s["v"]
@@ -156,6 +160,7 @@ class RMSProp(Optimizer):
 
     name = "rmsprop"
     slots = ("s",)
+    hyperparameters = ("learning_rate", "rho", "eps")
 
     def _update(self, p, g, delta, s):
         sq = s["s"]
@@ -175,6 +180,7 @@ class Adam(Optimizer):
 
     name = "adam"
     slots = ("m", "v")
+    hyperparameters = ("learning_rate", "beta1", "beta2", "eps")
 
     def _update(self, p, g, delta, s):
         m, v, t = s["m"], s["v"], self.t

@@ -18,7 +18,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from app.data import DATASETS, DEFAULT_FEATURES, FEATURES
+from app.data import (
+    DATASETS,
+    DEFAULT_FEATURES,
+    FEATURES,
+    N_SAMPLES_RANGE,
+    NOISE_RANGE,
+    SEED_RANGE,
+    TRAIN_FRACTION_RANGE,
+)
 from app.errors import ClientError
 from app.errors import explain as explain_error
 from app.nn import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS
@@ -27,6 +35,11 @@ ConfigError = ClientError  # a refused config change: the one client-error type
 
 MAX_LAYERS = 8
 MAX_NEURONS = 256
+# The widest class range of any dataset; each dataset narrows it (blobs 2-8, spiral 2-5).
+CLASSES_RANGE = (
+    min(s.classes_range[0] for s in DATASETS.values() if s.classes_range),
+    max(s.classes_range[1] for s in DATASETS.values() if s.classes_range),
+)
 
 # Keys that change the data, the model, or neither (live keys apply to a running session).
 DATA_KEYS = frozenset(
@@ -63,13 +76,22 @@ PRESETS: dict[str, dict[str, Any]] = {
 
 
 def _f(
-    default: Any, label: str, help: str, *, live: bool = False, log: bool = False, **bounds: Any
+    default: Any,
+    label: str,
+    help: str,
+    ge: Any = None,
+    le: Any = None,
+    *,
+    live: bool = False,
+    log: bool = False,
 ) -> Any:
+    """A field with its label, help, bounds [ge, le] and whether it applies live."""
     return Field(
         default,
         description=help,
         json_schema_extra={"label": label, "live": live, "log": log},
-        **bounds,
+        ge=ge,
+        le=le,
     )
 
 
@@ -82,13 +104,14 @@ class TrainingConfig(BaseModel):
     )
 
     dataset: str = _f("xor", "Dataset", "Which data to learn")
-    n_samples: int = _f(500, "Samples", "Number of 2-D points", ge=20, le=5000)
-    noise: float = _f(0.1, "Noise", "How much the classes overlap (0 = clean)", ge=0.0, le=1.0)
+    # Data bounds are the data registry's (the generators check the same ranges).
+    n_samples: int = _f(500, "Samples", "Number of 2-D points", *N_SAMPLES_RANGE)
+    noise: float = _f(0.1, "Noise", "How much the classes overlap (0 = clean)", *NOISE_RANGE)
     train_fraction: float = _f(
-        0.5, "Train share", "Share of the data used for training", ge=0.1, le=0.9
+        0.5, "Train share", "Share of the data used for training", *TRAIN_FRACTION_RANGE
     )
-    seed: int = _f(0, "Seed", "Seeds the data and the initial weights", ge=0, le=2**31 - 1)
-    classes: int = _f(3, "Classes", "Number of classes (blobs) or arms (spiral)", ge=2, le=8)
+    seed: int = _f(0, "Seed", "Seeds the data and the initial weights", *SEED_RANGE)
+    classes: int = _f(3, "Classes", "Number of classes (blobs) or arms (spiral)", *CLASSES_RANGE)
     features: list[str] = _f(
         list(DEFAULT_FEATURES), "Features", "Input features computed from (X₁, X₂)"
     )
@@ -181,6 +204,30 @@ def explain(error: ValidationError) -> ConfigError:
     return explain_error(error, TrainingConfig, what="config")
 
 
+# How the page names each option of a choice (the names themselves are the registries').
+OPTION_LABELS: dict[str, str] = {
+    "relu": "ReLU",
+    "leaky_relu": "Leaky ReLU",
+    "tanh": "Tanh",
+    "sigmoid": "Sigmoid",
+    "linear": "Linear",
+    "sgd": "SGD",
+    "momentum": "Momentum",
+    "nesterov": "Nesterov",
+    "rmsprop": "RMSprop",
+    "adam": "Adam",
+    "cross_entropy": "Softmax + cross-entropy",
+    "binary_cross_entropy": "Sigmoid + BCE",
+    "mse": "Linear + MSE",
+    "xavier_uniform": "Xavier uniform",
+    "xavier_normal": "Xavier normal",
+    "he_uniform": "He uniform",
+    "he_normal": "He normal",
+    "lecun_normal": "LeCun normal",
+    "normal": "Normal(σ)",
+}
+
+
 def _catalogue_fields() -> dict[str, dict[str, Any]]:
     options = {
         "dataset": list(DATASETS),
@@ -200,7 +247,8 @@ def _catalogue_fields() -> dict[str, dict[str, Any]]:
             "default": info.get_default(),
         }
         if name in options:
-            entry.update(kind="choice", options=options[name])
+            labels = {o: OPTION_LABELS[o] for o in options[name] if o in OPTION_LABELS}
+            entry.update(kind="choice", options=options[name], labels=labels)
         elif name == "features":
             entry.update(
                 kind="features", options=[{"id": k, "label": v} for k, v in FEATURES.items()]
@@ -215,6 +263,9 @@ def _catalogue_fields() -> dict[str, dict[str, Any]]:
                     entry["min"] = meta.ge
                 if hasattr(meta, "le"):
                     entry["max"] = meta.le
+        users = [o for o, cls in OPTIMIZERS.items() if name in cls.hyperparameters]
+        if users and len(users) < len(OPTIMIZERS):  # e.g. momentum: shown for 2 optimizers
+            entry["when"] = {"optimizer": users}
         fields[name] = entry
     return fields
 

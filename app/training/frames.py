@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from app.nn import unit_health
 from app.training.encode import grid, histogram, rounded
 
 BOUNDARY_RES = 100  # like TensorFlow Playground's output heatmap
@@ -31,23 +32,6 @@ def evaluate(net, X: np.ndarray, y: np.ndarray) -> tuple[dict[str, float], list[
     return {"loss": float(loss) if np.isfinite(loss) else None, "accuracy": acc}, acts
 
 
-def unit_health(activation: str, a: np.ndarray) -> tuple[float | None, float | None]:
-    """(saturated share, dead share) of a hidden layer's units given activations a: (N, H).
-
-    Saturated: sigmoid/tanh outputs where f'(z) is below a tenth of its peak, so gradients
-    through them are damped tenfold. Dead: relu units that output 0 for every example.
-    """
-    if activation == "tanh":
-        return float(np.mean(1.0 - a * a < 0.1)), None
-    if activation == "sigmoid":
-        return float(np.mean(a * (1.0 - a) < 0.025)), None
-    if activation == "relu":
-        return None, float(np.mean(np.all(a <= 0.0, axis=0)))
-    if activation == "leaky_relu":
-        return None, float(np.mean(np.all(a <= 0.0, axis=0)))
-    return None, None
-
-
 def layer_stats(net, opt, hidden: list[np.ndarray], hists: bool = True) -> list[dict[str, Any]]:
     """Per layer: weights for the diagram, histograms, norms, update ratio, unit health.
 
@@ -64,7 +48,7 @@ def layer_stats(net, opt, hidden: list[np.ndarray], hists: bool = True) -> list[
         delta = getattr(opt, "last_update", {}).get(f"W{i}") if trace is not None else None
         w_norm = float(np.linalg.norm(W))
         is_output = i == n_layers
-        act_name = "output" if is_output else net.activation
+        act_name = net.loss_fn.output_activation if is_output else net.activation
         sat, dead = (None, None) if is_output else unit_health(net.activation, hidden[i - 1])
         small = W.size <= MAX_DIAGRAM_WEIGHTS
         layers.append(
@@ -129,13 +113,19 @@ def boundary(net, data, grid_inputs: np.ndarray) -> tuple[dict, list[list[dict]]
 
 
 def mnist_parts(
-    net, X_test: np.ndarray, y_test: np.ndarray, sample_idx: np.ndarray, n_classes: int
+    net,
+    X_test: np.ndarray,
+    y_test: np.ndarray,
+    sample_idx: np.ndarray,
+    n_classes: int,
+    image_shape: tuple[int, int],
 ) -> dict[str, Any]:
-    """First-layer weights as 28x28 images, the test confusion matrix, sample predictions."""
+    """First-layer weights as images of image_shape (H, W), the test confusion matrix and
+    sample predictions."""
     W1 = net.params["W1"]
     images = []
     for k in range(min(MNIST_WEIGHT_IMAGES, W1.shape[1])):
-        col = W1[:, k].reshape(28, 28)
+        col = W1[:, k].reshape(image_shape)
         m = float(np.abs(col).max()) or 1.0
         images.append(grid(col, -m, m))  # symmetric: zero is the same colour in every image
     pred = net.predict(X_test)

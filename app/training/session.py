@@ -234,14 +234,21 @@ class TrainingSession:
             if self.diverged or (stop is not None and stop.is_set()):
                 break
             idx = self.next_batch()
-            loss = self.net.train_step(self.X_train[idx], self.y_train[idx], self.opt)
-            self.step += 1
-            self.examples += len(idx)
+            self.train_on(self.X_train[idx], self.y_train[idx])
             done += 1
-            if not np.isfinite(loss):
-                self.diverged_at = self.step
-            self.last_loss = float(loss)
         return done
+
+    def train_on(self, X: np.ndarray, y: np.ndarray) -> float:
+        """One training step on X: (N, F), y: (N,), counted like every other step (step,
+        examples, divergence, last loss); returns the loss before the step. Callers that
+        may diverge wrap it in np.errstate, as `advance` does."""
+        loss = float(self.net.train_step(X, y, self.opt))
+        self.step += 1
+        self.examples += len(y)
+        if not np.isfinite(loss):
+            self.diverged_at = self.step
+        self.last_loss = loss
+        return loss
 
     @property
     def epoch(self) -> float:
@@ -298,7 +305,7 @@ class TrainingSession:
             heavy_due = state != "running" or now - self.last_heavy >= HEAVY_INTERVAL
             if d.kind == "image" and heavy_due:
                 out["mnist"] = frames.mnist_parts(
-                    net, self.X_test, self.y_test, self.sample_idx, d.n_classes
+                    net, self.X_test, self.y_test, self.sample_idx, d.n_classes, d.image_shape
                 )
                 self.last_heavy = now
         return json_safe(out) if self.diverged else out
@@ -342,7 +349,7 @@ class TrainingSession:
                 {
                     "index": int(i),
                     "label": int(d.y_test[i]),
-                    "image": grid(d.X_test[i].reshape(28, 28), 0.0, 1.0),
+                    "image": grid(d.X_test[i].reshape(d.image_shape), 0.0, 1.0),
                 }
                 for i in self.sample_idx
             ]

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from app.nn import MLP
+from app.nn.activations import LEAKY_SLOPE
 from app.nn.gradcheck import numeric_gradient_entry, relative_error
 from app.training.config import ConfigError
 from app.training.encode import exact, grid
@@ -38,22 +38,16 @@ def run_trace(session, example: int | None = None, split: str = "train") -> dict
                 "out_of_range",
             )
         Xb, yb = X[example : example + 1], y[example : example + 1]
-    net, opt = s.net, s.opt
-    before = {k: v.copy() for k, v in net.params.items()}
-    loss_before = float(net.loss(Xb, yb))
-    loss = float(net.train_step(Xb, yb, opt))
-    layers = [
-        _layer(i, lt, before, net, opt, s.data.kind == "image")
-        for i, lt in enumerate(net.trace.layers, start=1)
-    ]
-    y_hat = exact(net.trace.y_hat) if net.trace.y_hat.size <= MAX_LISTED else None
-    # Serialize the trace before any further forward pass reuses its buffers.
-    loss_after = float(net.loss(Xb, yb))
-    s.step += 1
-    s.examples += len(yb)
-    if not np.isfinite(loss):
-        s.diverged_at = s.step
-    s.last_loss = loss
+    net = s.net
+    before = net.copy_params()
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned
+        loss_before = float(net.loss(Xb, yb))
+        loss = s.train_on(Xb, yb)
+        image_shape = s.data.image_shape if s.data.kind == "image" else None
+        layers = [_layer(lt, before, net, image_shape) for lt in net.trace.layers]
+        y_hat = exact(net.trace.y_hat) if net.trace.y_hat.size <= MAX_LISTED else None
+        # Serialized above, before this forward pass could reuse the trace's buffers.
+        loss_after = float(net.loss(Xb, yb))
     s.last_trace = {"X": Xb.copy(), "y": yb.copy(), "params": before}
     cfg = s.config
     return {
@@ -70,6 +64,7 @@ def run_trace(session, example: int | None = None, split: str = "train") -> dict
         "beta1": cfg.beta1,
         "beta2": cfg.beta2,
         "rho": cfg.rho,
+        "leaky_slope": LEAKY_SLOPE,
         "l1": cfg.l1,
         "l2": cfg.l2,
         "dtype": cfg.dtype,
@@ -85,7 +80,9 @@ def run_trace(session, example: int | None = None, split: str = "train") -> dict
     }
 
 
-def _layer(i: int, lt, before: dict, net, opt, image: bool) -> dict[str, Any]:
+def _layer(lt, before: dict, net, image_shape: tuple[int, int] | None) -> dict[str, Any]:
+    """One layer of the trace; image_shape (H, W) adds layer 1's dW as images."""
+    i = lt.index
     W_old, b_old = before[f"W{i}"], before[f"b{i}"]
     W_new, b_new = net.params[f"W{i}"], net.params[f"b{i}"]
     arrays = {
@@ -107,7 +104,8 @@ def _layer(i: int, lt, before: dict, net, opt, image: bool) -> dict[str, Any]:
     }
     out: dict[str, Any] = {
         "name": str(i),
-        "activation": "output" if i == len(net.sizes) - 1 else net.activation,
+        "activation": lt.activation,  # the output layer's is the loss's: softmax, sigmoid...
+        "output": i == len(net.sizes) - 1,
         "shape": [int(W_old.shape[0]), int(W_old.shape[1])],
     }
     summary = {}
@@ -124,12 +122,12 @@ def _layer(i: int, lt, before: dict, net, opt, image: bool) -> dict[str, Any]:
             "shape": list(a.shape),
         }
     out["summary"] = summary
-    if image and i == 1:
+    if image_shape is not None and i == 1:
         dW = np.asarray(lt.dW)
         out["dW_images"] = []
         for k in range(min(DW_IMAGES, dW.shape[1])):
             m = float(np.abs(dW[:, k]).max()) or 1.0
-            out["dW_images"].append(grid(dW[:, k].reshape(28, 28), -m, m))
+            out["dW_images"].append(grid(dW[:, k].reshape(image_shape), -m, m))
     return out
 
 
@@ -149,19 +147,8 @@ def gradient_check(session, param: str, index: list[int]) -> dict[str, Any]:
         raise ConfigError(
             "index", f"index for {param} must be within {list(shape)}; got {index}", "out_of_range"
         )
-    cfg, net = session.config, session.net
-    net64 = MLP(
-        list(net.sizes),
-        activation=cfg.activation,
-        loss=cfg.loss,
-        init=cfg.init,
-        dtype="float64",
-        seed=cfg.seed,
-        l1=cfg.l1,
-        l2=cfg.l2,
-    )
-    for k, v in before.items():
-        net64.params[k][...] = v
+    net64 = session.net.copy("float64")  # same architecture and settings, float64
+    net64.set_params(before)
     X = np.asarray(ctx["X"], dtype=np.float64)
     y = ctx["y"]
     _, grads = net64.gradients(X, y)

@@ -10,22 +10,8 @@ const PLACE = {
   classes: "data-controls", batch_size: "data-controls", seed: "data-controls",
 };
 const SPECIAL = new Set(["dataset", "features", "hidden_layers"]);
-// Which optimizer a setting belongs to, unless the catalogue says (field.when).
-const WHEN = {
-  momentum: { optimizer: ["momentum", "nesterov"] },
-  beta1: { optimizer: ["adam"] },
-  beta2: { optimizer: ["adam"] },
-  rho: { optimizer: ["rmsprop"] },
-};
-const PRETTY = {
-  relu: "ReLU", leaky_relu: "Leaky ReLU", tanh: "Tanh", sigmoid: "Sigmoid", linear: "Linear",
-  sgd: "SGD", momentum: "Momentum", nesterov: "Nesterov", rmsprop: "RMSprop", adam: "Adam",
-  cross_entropy: "Softmax + cross-entropy", bce: "Sigmoid + BCE", mse: "Linear + MSE",
-  binary_cross_entropy: "Sigmoid + BCE", xavier_uniform: "Xavier uniform",
-  xavier_normal: "Xavier normal", he_uniform: "He uniform", he_normal: "He normal",
-  lecun_normal: "LeCun normal", normal: "Normal(σ)", float32: "float32", float64: "float64",
-};
-export const pretty = (v) => PRETTY[v] ?? String(v).replace(/_/g, " ");
+// An option's name as the catalogue labels it (field.labels), else the name with spaces.
+export const pretty = (v, f) => f?.labels?.[v] ?? String(v).replace(/_/g, " ");
 
 const widgets = new Map(); // key -> {set(value), el}
 // ~7 % per notch: an arrow key press always changes the value (a finer slider rounded
@@ -127,7 +113,7 @@ function choiceWidget(key, f) {
   const sel = document.createElement("select");
   sel.id = `cfg-${key}`;
   sel.dataset.testid = `cfg-${key}`;
-  for (const o of f.options) sel.add(new Option(pretty(o), o));
+  for (const o of f.options) sel.add(new Option(pretty(o, f), o));
   sel.addEventListener("change", () => configure({ [key]: sel.value }));
   wrap.append(sel);
   errorSlot(wrap, key);
@@ -246,7 +232,7 @@ export function setControlValues() {
 function updateRelevance() {
   const fields = state.catalogue?.fields ?? {};
   for (const [key, w] of widgets) {
-    const when = fields[key]?.when ?? WHEN[key];
+    const when = fields[key]?.when; // e.g. momentum: {optimizer: ["momentum", "nesterov"]}
     let show = true;
     if (when) show = Object.entries(when).every(([k, vals]) => vals.includes(state.config[k]));
     if (key === "classes") show = !!datasetInfo(state.config.dataset)?.uses_classes;

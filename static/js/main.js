@@ -224,7 +224,7 @@ $("btn-step").addEventListener("click", step);
 $("btn-reset").addEventListener("click", reset);
 $("btn-regen").addEventListener("click", () => {
   const f = field("seed");
-  const lo = f?.min ?? 0, hi = Math.min(f?.max ?? 99999, 99999);
+  const lo = f.min, hi = f.max;
   configure({ seed: lo + Math.floor(Math.random() * (hi - lo + 1)) });
 });
 $("show-grads").addEventListener("change", () => { drawnFrame = null; schedule(); });

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.data import DATASETS, DataError, build_dataset, catalogue, stratified_split
+from app.data import DATASETS, DataError, build_dataset, stratified_split
 
 
 def test_build_default_xor_matches_the_documented_api():
@@ -166,13 +166,9 @@ def test_point_edits_refused_on_image_data():
         ds.grid(10)
 
 
-def test_summary_and_catalogue_are_json_ready():
+def test_summary_is_json_ready():
     import json
 
     ds = build_dataset("spiral", classes=3)
     s = json.loads(json.dumps(ds.summary()))
     assert s["kind"] == "2d" and s["n_classes"] == 3 and len(s["bounds"]) == 2
-    cat = json.loads(json.dumps(catalogue()))
-    assert [d["name"] for d in cat["datasets"]] == list(DATASETS)
-    assert cat["n_samples_range"] == [20, 5000] and cat["noise_range"] == [0.0, 1.0]
-    assert [f["id"] for f in cat["features"]][:2] == ["x1", "x2"]

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from app.training.config import PRESETS, ConfigError, TrainingConfig, catalogue
+from app.training.config import PRESETS, ConfigError, TrainingConfig
 from app.training.encode import decode_grid
 from app.training.session import TrainingSession
 
@@ -165,16 +165,6 @@ def test_predict_a_point_and_a_drawing(session):
     assert [len(h) for h in p["hidden"]] == [4, 4]
     with pytest.raises(ConfigError):
         session.predict(image=[0.0] * 784)
-
-
-def test_catalogue_bounds_come_from_the_config_model():
-    fields = catalogue()["fields"]
-    assert fields["learning_rate"]["min"] == 1e-5 and fields["learning_rate"]["max"] == 10
-    assert fields["learning_rate"]["log"] and fields["learning_rate"]["live"]
-    assert fields["hidden_layers"]["max_layers"] == 8 and fields["hidden_layers"]["max"] == 256
-    assert fields["activation"]["default"] == TrainingConfig().activation
-    names = [d["name"] for d in catalogue()["datasets"]]
-    assert {"xor", "gauss", "blobs", "moons", "circles", "spiral", "mnist"} <= set(names)
 
 
 def test_presets_are_valid_configs_and_the_2d_preset_is_the_default():

@@ -118,3 +118,39 @@ def test_mnist_trace_aggregates_big_layers():
     assert first["dW"] is None and first["summary"]["dW"]["shape"] == [784, 16]
     assert len(first["dW_images"]) == 16
     assert t["layers"][1]["dW"] is not None  # 16x10 is small enough to list
+
+
+@pytest.mark.parametrize(
+    "loss, output",
+    [("cross_entropy", "softmax"), ("mse", "linear"), ("binary_cross_entropy", "sigmoid")],
+)
+def test_trace_names_the_output_activation_the_loss_uses(loss, output):
+    t = run_trace(_session(activation="leaky_relu", loss=loss))
+    assert [layer["activation"] for layer in t["layers"]] == ["leaky_relu", "leaky_relu", output]
+    assert [layer["output"] for layer in t["layers"]] == [False, False, True]
+    # leaky_relu's slope as the page prints it is the one the step used: f'(z) for z <= 0
+    f_prime, z = np.array(t["layers"][0]["f_prime"]), np.array(t["layers"][0]["z"])
+    assert np.all(f_prime[z <= 0] == t["leaky_slope"]) and np.all(f_prime[z > 0] == 1)
+
+
+def test_a_diverging_trace_is_counted_like_any_diverging_step():
+    cfg = {"activation": "linear", "loss": "mse", "hidden_layers": [8, 8]}
+    fast = {"learning_rate": 10.0, "batch_size": 250}
+    traced, plain = TrainingSession(), TrainingSession()
+    for s in (traced, plain):
+        s.configure(cfg)
+        s.configure(fast)
+    for _ in range(500):
+        if plain.diverged:
+            break
+        plain.advance(1)
+        run_trace(traced)
+    assert plain.diverged and traced.diverged_at == plain.diverged_at
+    assert traced.examples == plain.examples and traced.step == plain.step
+
+
+def test_gradient_check_uses_the_sessions_network_settings():
+    s = _session(activation="sigmoid", loss="mse", l1=0.01, l2=0.02, dtype="float32")
+    run_trace(s)
+    g = gradient_check(s, "W1", [0, 1])
+    assert g["rel_error"] < 1e-6  # float64 copy of the float32 net, penalties included

@@ -1,7 +1,6 @@
 // The formula panel: the equation of the current stage for the selected neuron or edge, with
 // the trace's actual numbers substituted. Every result carries data-quantity / data-value.
 import { col, esc, num, sig, sum, terms, v } from "./fmt.js";
-import { OUTPUT_ACT } from "./model.js";
 
 const sup = (l) => `(${l})`;
 const line = (html, cls = "") => `<div class="eq ${cls}">${html}</div>`;
@@ -27,7 +26,7 @@ function activation(t, c, k, n) {
   const a = layer.a[n][k];
   const A = v("a", k + 1, sup(c));
   if (c === L) {
-    const out = OUTPUT_ACT[t.loss_name];
+    const out = layer.activation; // the loss's own: softmax, sigmoid or linear
     const Y = v("ŷ", k + 1);
     if (out === "softmax") {
       const zs = layer.z[n];
@@ -48,7 +47,7 @@ function activation(t, c, k, n) {
     tanh: `tanh(${Z})`,
     sigmoid: `1 / (1 + e<sup>${sig(-z)}</sup>)`,
     relu: `max(0, ${Z})`,
-    leaky_relu: z > 0 ? `${Z} <span class="why">(z &gt; 0)</span>` : `0.01·${Z} <span class="why">(z ≤ 0)</span>`,
+    leaky_relu: z > 0 ? `${Z} <span class="why">(z &gt; 0)</span>` : `${t.leaky_slope}·${Z} <span class="why">(z ≤ 0)</span>`,
     linear: Z,
   }[f] ?? `${f}(${Z})`;
   return line(`${A} = ${f}(${v("z", k + 1, sup(c))}) = ${rhs} = ${num(a, { q: "a" })}`);
@@ -109,14 +108,14 @@ export function lossFormula(t, n) {
 }
 
 // ---- backward -----------------------------------------------------------------------------
-function fPrime(f, z, a, fp) {
+function fPrime(t, f, z, a, fp) {
   const Z = num(z, { paren: true });
   const A = num(a, { paren: true });
   switch (f) {
     case "tanh": return `1 − a² = 1 − ${A}² = ${num(fp, { q: "f_prime" })}`;
     case "sigmoid": return `a(1 − a) = ${A}·(1 − ${A}) = ${num(fp, { q: "f_prime" })}`;
     case "relu": return `${z > 0 ? "1 since z &gt; 0" : "0 since z ≤ 0"} (z = ${Z}) = ${num(fp, { q: "f_prime" })}`;
-    case "leaky_relu": return `${z > 0 ? "1 since z &gt; 0" : "0.01 since z ≤ 0"} (z = ${Z}) = ${num(fp, { q: "f_prime" })}`;
+    case "leaky_relu": return `${z > 0 ? "1 since z &gt; 0" : `${t.leaky_slope} since z ≤ 0`} (z = ${Z}) = ${num(fp, { q: "f_prime" })}`;
     case "linear": return `1 = ${num(fp, { q: "f_prime" })}`;
     default: return num(fp, { q: "f_prime" });
   }
@@ -144,7 +143,7 @@ export function backwardNeuron(t, c, k, n) {
       sub = terms(next.dL_dz[n].map((d, j) => times(d, next.W[k][j])));
     } else sub = `<span class="more">(weights not sent)</span>`;
     html += line(`dL/d${v("a", k + 1, sup(c))} = Σ<sub>j</sub> dL/d${v("z", "j", sup(c + 1))}·${v("W", `${k + 1}j`, sup(c + 1))} = ${sub} = ${num(da, { q: "dL_da" })}`)
-      + line(`f′(z) = ${fPrime(layer.activation, layer.z[n][k], layer.a[n][k], layer.f_prime[n][k])}`, "sub")
+      + line(`f′(z) = ${fPrime(t, layer.activation, layer.z[n][k], layer.a[n][k], layer.f_prime[n][k])}`, "sub")
       + line(`${DZ} = dL/da · f′(z) = ${times(da, layer.f_prime[n][k])} = ${num(dz, { q: "dL_dz" })}`);
   }
   const dzs = col(layer.dL_dz, k);
@@ -179,7 +178,7 @@ function rule(t, G, P) {
     adam: `m ← β₁m + (1 − β₁)${G}; v ← β₂v + (1 − β₂)${G}²; Δ${P} = −${lr}·m̂ / (√v̂ + ε)`,
   }[t.optimizer] ?? `Δ${P} = step(${G})`;
   const hp = { sgd: "", momentum: `, μ = ${t.momentum}`, nesterov: `, μ = ${t.momentum}`,
-    rmsprop: `, ρ = ${t.rho ?? 0.9}`, adam: `, β₁ = ${t.beta1}, β₂ = ${t.beta2}` }[t.optimizer] ?? "";
+    rmsprop: `, ρ = ${t.rho}`, adam: `, β₁ = ${t.beta1}, β₂ = ${t.beta2}` }[t.optimizer] ?? "";
   return line(d, "faint") + note(`η = ${t.learning_rate}${hp}` + (t.optimizer === "sgd" ? "" : ". The optimizer's state (moments) is not in the trace; the step it applied is."));
 }
 

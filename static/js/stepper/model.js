@@ -1,6 +1,5 @@
 // The trace as a sequence of stages, and names for things in it.
 
-export const OUTPUT_ACT = { cross_entropy: "softmax", binary_cross_entropy: "sigmoid", mse: "linear" };
 export const LOSS_LABEL = {
   cross_entropy: "softmax + cross-entropy",
   binary_cross_entropy: "sigmoid + binary cross-entropy",
@@ -26,7 +25,7 @@ export function layerName(t, l) {
 
 export function stageTitle(t, s) {
   const L = t.layers.length;
-  const act = (l) => (l === L ? OUTPUT_ACT[t.loss_name] ?? "output" : t.layers[l - 1].activation);
+  const act = (l) => t.layers[l - 1].activation; // the output layer's is the loss's
   switch (s.kind) {
     case "forward": return `Forward · ${layerName(t, s.layer)} (${act(s.layer)})`;
     case "loss": return `Loss · ${LOSS_LABEL[t.loss_name] ?? t.loss_name}`;
@@ -48,7 +47,7 @@ export function stageStory(t, s) {
   const batch = N === 1 ? "the one example" : `all ${N} examples of the mini-batch at once`;
   if (s.kind === "forward") {
     const l = s.layer;
-    const f = l === L ? OUTPUT_ACT[t.loss_name] : t.layers[l - 1].activation;
+    const f = t.layers[l - 1].activation;
     return `Each neuron of ${layerName(t, l)} takes the previous layer's outputs a, computes `
       + `<b>z = a·W + b</b>, then <b>a = ${f}(z)</b> — for ${batch}. `
       + (l === L ? "These are the network's predictions ŷ." : "Its outputs feed the next layer.");
