@@ -4,6 +4,9 @@ Format: a header row, numeric feature columns and one label column (chosen by na
 last). Labels may be strings or integers; they map to 0..K-1 in sorted order (numerically if
 all are integers) and the original values are kept as class names. Exactly two feature
 columns give a "2d" dataset (features, decision boundary); more give a "table" dataset.
+A real-valued label column (numbers that are not a few integer classes, or task="regression")
+makes it regression: the column is the target, and one feature column gives a "1d" dataset
+(the curve plot).
 Rows are numbered as a spreadsheet shows them: the header is row 1.
 
 Pure: a refused file raises DataError and leaves no state behind.
@@ -12,11 +15,12 @@ Pure: a refused file raises DataError and leaves no state behind.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 
 import numpy as np
 
-from app.data.dataset import Dataset, make_2d, make_table
+from app.data.dataset import Dataset, make_1d, make_2d, make_table
 from app.data.errors import DataError, check_float, check_int
 from app.data.registry import SEED_RANGE, TRAIN_FRACTION_RANGE
 
@@ -25,6 +29,7 @@ MAX_ROWS = 20_000
 MAX_FEATURES = 1024
 MIN_ROWS = 4
 CLASSES_RANGE = (2, 20)
+TASKS = ("auto", "classification", "regression")
 
 
 def _decode(data: bytes) -> str:
@@ -138,6 +143,30 @@ def _labels(rows, j: int, name: str) -> tuple[np.ndarray, list[str]]:
     return np.array([index[k] for k in keys], dtype=np.int64), names
 
 
+def _targets(rows, j: int, name: str) -> np.ndarray | None:
+    """Label cells as (N,) float64 real targets, or None if any is not a finite number."""
+    try:
+        y = np.array([float(r[j]) for _, r in rows], dtype=np.float64)
+    except ValueError:
+        return None
+    return y if np.all(np.isfinite(y)) else None
+
+
+def _is_regression(task: str, y: np.ndarray | None, name: str) -> bool:
+    """auto: numbers that are not integer classes within CLASSES_RANGE are a real target."""
+    if task not in TASKS:
+        raise DataError("task", f"task must be one of {', '.join(TASKS)}; got {task!r}")
+    if task == "regression" and y is None:
+        raise DataError(
+            f"column '{name}'",
+            f"the target column '{name}' must hold finite numbers for regression",
+        )
+    if task != "auto" or y is None:
+        return task == "regression"
+    integers = bool(np.all(y == np.round(y)))
+    return not integers or len(np.unique(y)) > CLASSES_RANGE[1]
+
+
 def parse_csv(
     data: bytes,
     label_column: str | None = None,
@@ -145,11 +174,14 @@ def parse_csv(
     seed: int = 0,
     features=None,
     name: str = "upload",
+    task: str = "auto",
 ) -> Dataset:
-    """Parse an uploaded CSV into a split Dataset ("2d" for 2 feature columns, else "table").
+    """Parse an uploaded CSV into a split Dataset ("2d" for 2 feature columns, else "table";
+    regression with 1 feature column: "1d").
 
-    `features` applies to 2-D data only (None: x1, x2). Raises DataError with the field
-    ("file", "row 7, column 'x2'", "label_column", ...) and the rule broken.
+    `features` applies to 2-D data only (None: x1, x2). task: "auto" (regression when the
+    label column holds real numbers), "classification" or "regression". Raises DataError with
+    the field ("file", "row 7, column 'x2'", "label_column", ...) and the rule broken.
     """
     frac = check_float("train_fraction", train_fraction, *TRAIN_FRACTION_RANGE)
     seed = check_int("seed", seed, *SEED_RANGE)
@@ -171,8 +203,17 @@ def parse_csv(
             f"got {len(columns)}",
         )
     X = _numbers(rows, columns, header)
-    y, class_names = _labels(rows, label_j, header[label_j])
     col_names = [header[j] for j in columns]
+    target = header[label_j]
+    values = _targets(rows, label_j, target)
+    if _is_regression(task, values, target):
+        if len(columns) == 1:
+            return make_1d(name, X, values, frac, seed, target_name=target)
+        if len(columns) == 2:
+            ds = make_2d(name, X, values, 0, [], frac, seed, features, col_names)
+            return dataclasses.replace(ds, target_name=target)
+        return make_table(name, X, values, 0, [], col_names, frac, seed, target_name=target)
+    y, class_names = _labels(rows, label_j, target)
     if len(columns) == 2:
         return make_2d(name, X, y, len(class_names), class_names, frac, seed, features, col_names)
     return make_table(name, X, y, len(class_names), class_names, col_names, frac, seed)

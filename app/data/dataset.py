@@ -1,9 +1,13 @@
 """The Dataset object: a stratified split, train-set standardization and the input transform.
 
-Three kinds share one shape:
+Four kinds share one shape:
     "2d"     raw (x, y) points; network inputs are features of the standardized coordinates
+    "1d"     raw x values; the network input is x standardized (function fitting)
     "table"  D numeric columns; network inputs are the columns standardized
     "image"  28x28 digits; network inputs are pixels in [0, 1], flattened to 784
+Two tasks: "classification" (y: (N,) int64 classes 0..K-1, a stratified split) and
+"regression" (y: (N,) float64 real targets, n_classes 0, a plain random split; targets are
+not rescaled, so the page shows the values the user knows).
 Standardization always uses the TRAIN set's mean and std, and `transform` applies the very
 same map to new points (decision-boundary grid, a probed point).
 """
@@ -58,6 +62,21 @@ def stratified_split(
     return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
 
 
+def random_split(n: int, train_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(train_idx, test_idx) of n regression rows: round(fraction * n) train, >= 1 each side."""
+    rng = np.random.default_rng([seed, 1])
+    order = rng.permutation(n)
+    k = int(np.clip(round(train_fraction * n), 1, max(n - 1, 1)))
+    return order[:k], order[k:]
+
+
+def split(y: np.ndarray, train_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Stratified for class labels (integer y), random for real targets (float y)."""
+    if y.dtype.kind == "f":
+        return random_split(len(y), train_fraction, seed)
+    return stratified_split(y, train_fraction, seed)
+
+
 def _bounds(points: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
     """Raw-coordinate box around points (M, 2) with a margin of 10 % of the larger span."""
     lo, hi = points.min(axis=0), points.max(axis=0)
@@ -95,6 +114,21 @@ class Dataset:
     axis_names: tuple[str, str] | None = None  # 2-D: names of the raw axes ("x1", "x2" or CSV)
     mean: np.ndarray | None = None  # train statistics of the raw inputs (2d, table)
     std: np.ndarray | None = None
+    task: str = "classification"  # or "regression": y holds real targets
+    target_name: str = "y"  # regression: what the target is called (a CSV column's name)
+
+    @property
+    def is_regression(self) -> bool:
+        return self.task == "regression"
+
+    @property
+    def target_range(self) -> tuple[float, float] | None:
+        """Regression: (min, max) of all targets, widened to include 0 and never empty."""
+        if not self.is_regression:
+            return None
+        y = np.concatenate([self.y_train, self.y_test])
+        lo, hi = min(float(y.min()), 0.0), max(float(y.max()), 0.0)
+        return (lo, hi) if hi > lo else (lo - 1.0, hi + 1.0)
 
     @property
     def n_features(self) -> int:
@@ -128,6 +162,14 @@ class Dataset:
         z = (p - self.mean) / self.std
         return compute_features(z, self.features) if self.kind == "2d" else z
 
+    def line(self, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+        """1-D: xs (R,) evenly over bounds[0] and their network inputs (R, 1)."""
+        if self.kind != "1d":
+            raise DataError("dataset", f"line needs 1-D data; {self.name!r} is {self.kind!r}")
+        r = check_int("resolution", resolution, *GRID_RANGE)
+        xs = np.linspace(*self.bounds[0], r)
+        return xs, self.transform(xs.reshape(-1, 1))
+
     def grid(self, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Decision-boundary grid over `bounds`: xs (R,), ys (R,), inputs (R*R, F).
 
@@ -146,6 +188,8 @@ class Dataset:
         Standardization and bounds stay fixed, so the picture does not jump.
         """
         self._require_2d("with_point")
+        if self.is_regression:
+            raise DataError("point", "points can be added to classification data only")
         px, py = self._check_xy(x, y)
         k = check_int("label", label, 0, self.n_classes - 1)
         if self.n_train + self.n_test >= MAX_POINTS:
@@ -199,6 +243,9 @@ class Dataset:
             "bounds": [list(b) for b in self.bounds] if self.bounds else None,
             "image_shape": list(self.image_shape) if self.image_shape else None,
             "axis_names": list(self.axis_names) if self.axis_names else None,
+            "task": self.task,
+            "target_name": self.target_name,
+            "target_range": list(self.target_range) if self.is_regression else None,
         }
 
     def _require_2d(self, what: str) -> None:
@@ -210,31 +257,57 @@ class Dataset:
         return check_float("x", x, x0, x1), check_float("y", y, y0, y1)
 
 
+def _task(y: np.ndarray) -> str:
+    return "regression" if y.dtype.kind == "f" else "classification"
+
+
 def make_2d(
     name, raw, y, n_classes, class_names, train_fraction, seed, features=None, axis_names=None
 ) -> Dataset:
-    """raw: (N, 2) float coordinates, y: (N,) int64 in 0..K-1 -> a "2d" Dataset."""
+    """raw: (N, 2) float coordinates, y: (N,) int64 in 0..K-1 (or float64 targets with
+    n_classes 0) -> a "2d" Dataset."""
     feats = validate_features(features)
-    tr, te = stratified_split(y, train_fraction, seed)
+    tr, te = split(y, train_fraction, seed)
     mean, std = _stats(raw[tr])
     ds = Dataset(
         name=name, kind="2d", n_classes=n_classes, class_names=list(class_names),
         X_train=np.empty((0, len(feats))), y_train=y[tr], X_test=np.empty((0, len(feats))),
         y_test=y[te], features=feats, input_names=feature_labels(feats),
         raw_train=raw[tr], raw_test=raw[te], bounds=_bounds(raw),
-        axis_names=tuple(axis_names or ("x1", "x2")), mean=mean, std=std,
+        axis_names=tuple(axis_names or ("x1", "x2")), mean=mean, std=std, task=_task(y),
     )  # fmt: skip
     return dataclasses.replace(ds, X_train=ds.transform(raw[tr]), X_test=ds.transform(raw[te]))
 
 
-def make_table(name, X, y, n_classes, class_names, columns, train_fraction, seed) -> Dataset:
-    """X: (N, D) float64 columns, y: (N,) int64 -> a "table" Dataset, columns standardized."""
-    tr, te = stratified_split(y, train_fraction, seed)
+def make_1d(name, x, y, train_fraction, seed, target_name="y") -> Dataset:
+    """x: (N, 1) float inputs, y: (N,) float64 targets -> a "1d" regression Dataset.
+
+    bounds: (x range, target range), each with a 10 % margin, for the curve plot.
+    """
+    tr, te = random_split(len(y), train_fraction, seed)
+    mean, std = _stats(x[tr])
+    (x0, x1), (y0, y1) = _bounds(np.column_stack([x[:, 0], y]))
+    return Dataset(
+        name=name, kind="1d", n_classes=0, class_names=[], X_train=(x[tr] - mean) / std,
+        y_train=y[tr], X_test=(x[te] - mean) / std, y_test=y[te], features=("x",),
+        input_names=["X"], raw_train=x[tr], raw_test=x[te], bounds=((x0, x1), (y0, y1)),
+        axis_names=("x", target_name), mean=mean, std=std, task="regression",
+        target_name=target_name,
+    )  # fmt: skip
+
+
+def make_table(
+    name, X, y, n_classes, class_names, columns, train_fraction, seed, target_name="y"
+) -> Dataset:
+    """X: (N, D) float64 columns, y: (N,) int64 (or float64 targets) -> a "table" Dataset,
+    columns standardized."""
+    tr, te = split(y, train_fraction, seed)
     mean, std = _stats(X[tr])
     return Dataset(
         name=name, kind="table", n_classes=n_classes, class_names=list(class_names),
         X_train=(X[tr] - mean) / std, y_train=y[tr], X_test=(X[te] - mean) / std, y_test=y[te],
-        features=tuple(columns), input_names=list(columns), mean=mean, std=std,
+        features=tuple(columns), input_names=list(columns), mean=mean, std=std, task=_task(y),
+        target_name=target_name,
     )  # fmt: skip
 
 

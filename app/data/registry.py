@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.data import generators
-from app.data.dataset import Dataset, make_2d, make_image
+from app.data import functions, generators, planes
+from app.data.dataset import Dataset, make_1d, make_2d, make_image
 from app.data.errors import DataError, check_float, check_int
 from app.data.features import DEFAULT_FEATURES
 from app.data.mnist import CLASS_NAMES as DIGITS
@@ -29,11 +29,15 @@ Generator = Callable[[int, float, int, int], tuple[np.ndarray, np.ndarray]]
 
 @dataclass(frozen=True)
 class DatasetSpec:
-    """One entry of the picker. `generator` is None for non-generated data (mnist)."""
+    """One entry of the picker. `generator` is None for non-generated data (mnist).
+
+    kind: "2d" (points in the plane), "1d" (y = f(x)) or "image"; task: "classification"
+    (integer labels) or "regression" (real targets; classes are ignored).
+    """
 
     name: str
     label: str
-    kind: str  # "2d" | "image"
+    kind: str
     description: str
     generator: Generator | None = None
     default_n_samples: int = 500
@@ -41,6 +45,7 @@ class DatasetSpec:
     default_train_fraction: float = 0.5
     classes_range: tuple[int, int] | None = None  # None: fixed class count
     default_classes: int = 2
+    task: str = "classification"
 
     @property
     def uses_classes(self) -> bool:
@@ -53,7 +58,8 @@ class DatasetSpec:
         return check_int("classes", classes, *self.classes_range)
 
     def generate(self, n_samples: int, noise: float, seed: int, classes: int | None = None):
-        """Validated draw: X (N, 2) float64 raw coordinates, y (N,) int64 in 0..classes-1."""
+        """Validated draw: X (N, 2) or (N, 1) float64 raw coordinates, y (N,) int64 in
+        0..classes-1 (classification) or float64 targets (regression)."""
         if self.generator is None:
             raise DataError("dataset", f"{self.name!r} is not a generated 2-D dataset")
         n = check_int("n_samples", n_samples, *N_SAMPLES_RANGE)
@@ -61,17 +67,25 @@ class DatasetSpec:
         s = check_int("seed", seed, *SEED_RANGE)
         return self.generator(n, nz, s, self.check_classes(classes))
 
-    def preview(self, n: int = 120, seed: int = 0) -> list[tuple[float, float, int]] | None:
-        """n points (x, y, label) at default settings, scaled into [-1, 1] for thumbnails."""
+    def preview(self, n: int = 120, seed: int = 0) -> list[tuple[float, float, float]] | None:
+        """n points (x, y, label) at default settings, scaled into [-1, 1] for thumbnails.
+
+        label: the class (int) or, for regression, the target scaled into [-1, 1]; 1-D data
+        is drawn as the points (x, target), label 0.
+        """
         if self.generator is None:
             return None
         n = max(n, N_SAMPLES_RANGE[0])
         X, y = self.generate(n, self.default_noise, seed, self.default_classes)
+        if self.kind == "1d":
+            X, y = np.column_stack([X[:, 0], y]), np.zeros(len(y), dtype=np.int64)
+        elif self.task == "regression":
+            y = np.round(y / (np.abs(y).max() or 1.0), 3)
         centre = (X.max(axis=0) + X.min(axis=0)) / 2
         X = (X - centre) / (np.abs(X - centre).max() or 1.0)
         order = np.random.default_rng(seed).permutation(len(y))  # mix classes for drawing order
         return [
-            (round(float(a), 3), round(float(b), 3), int(k))
+            (round(float(a), 3), round(float(b), 3), k.item())
             for (a, b), k in zip(X[order], y[order], strict=True)
         ]
 
@@ -89,6 +103,20 @@ _SPECS = [
                 generators.blobs, default_noise=0.2, classes_range=(2, 8), default_classes=3),
     DatasetSpec("spiral", "Spiral", "2d", "2-5 interleaved spiral arms, one per class.",
                 generators.spiral, default_noise=0.1, classes_range=(2, 5)),
+    *[DatasetSpec(f"side_{f}", f"Side of {functions.FUNCTIONS[f][0]}", "2d",
+                  f"Class 1 above the curve y = {functions.FUNCTIONS[f][0]}, class 0 below.",
+                  functions.side(f), default_noise=0.05) for f in ("sine", "cubic", "abs")],
+    DatasetSpec("plane", "Plane (regression)", "2d",
+                "A real value rising across the plane: y = (x1 + x2) / 10.", planes.plane,
+                default_noise=0.0, task="regression", default_classes=0),
+    DatasetSpec("gauss_regression", "Six bumps (regression)", "2d",
+                "Six bumps of alternating sign; the target is the nearest bump's height.",
+                planes.gauss_regression, default_noise=0.0, task="regression", default_classes=0),
+    *[DatasetSpec(f, f"y = {functions.FUNCTIONS[f][0]}", "1d",
+                  f"Fit y = {functions.FUNCTIONS[f][0]} + noise from points on x in [-3, 3].",
+                  functions.fit(f), default_n_samples=200, default_noise=0.1,
+                  default_train_fraction=0.7, task="regression", default_classes=0)
+      for f in functions.FUNCTIONS],
     DatasetSpec("mnist", "MNIST (5k)", "image",
                 "5,000 handwritten 28x28 digits, 500 per class (4,000 train / 1,000 test).",
                 None, default_n_samples=5000, default_noise=0.0, default_train_fraction=0.8,
@@ -122,11 +150,13 @@ def build_dataset(
     if spec.kind == "image":
         X, y = load_mnist()
         return make_image(spec.name, X, y, 10, DIGITS, IMAGE_SHAPE, frac, seed)
-    k = spec.check_classes(classes)
+    k = 0 if spec.task == "regression" else spec.check_classes(classes)
     X, y = spec.generate(
         spec.default_n_samples if n_samples is None else n_samples,
         spec.default_noise if noise is None else noise,
         seed,
         k,
     )
+    if spec.kind == "1d":
+        return make_1d(spec.name, X, y, frac, seed)
     return make_2d(spec.name, X, y, k, [str(c) for c in range(k)], frac, seed, features)

@@ -212,6 +212,48 @@ class MeanSquaredError(Loss):
         return out
 
 
+class Regression(MeanSquaredError):
+    """The same linear output + squared error, against real-valued targets y: (N,) floats
+    (one output) or (N, K). Nothing is clipped: y_hat = z is the prediction itself, and
+    L = mean_i 0.5 * sum_k (z_ik - y_ik)^2, so dL/dz = (z - y) / N as above.
+    """
+
+    def n_classes(self, n_outputs):
+        return 0
+
+    def forward(self, z, y, probs_out, grad_out):
+        n = z.shape[0]
+        np.subtract(z, y.reshape(z.shape), out=grad_out)
+        flat = grad_out.reshape(-1)
+        loss = 0.5 * float(flat @ flat) / n
+        grad_out *= 1.0 / n
+        np.copyto(probs_out, z)
+        return loss
+
+    def probs(self, z):
+        return z.copy()
+
+    def predict(self, z):
+        return z[:, 0] if z.shape[1] == 1 else z
+
+
+REGRESSION = Regression()
+
+
+def r_squared(y_hat: np.ndarray, y: np.ndarray) -> float:
+    """R² = 1 - sum (y - y_hat)^2 / sum (y - mean y)^2: 1 is a perfect fit, 0 is no better
+    than predicting the mean, negative is worse. y_hat: (N, 1) or (N,), y: (N,).
+    Constant targets (no variance) give 1 for an exact fit, else 0."""
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    resid = y - np.asarray(y_hat, dtype=np.float64).reshape(-1)
+    sse = float(resid @ resid)
+    dev = y - y.mean() if y.size else y
+    sst = float(dev @ dev)
+    if sst <= 0.0:
+        return 1.0 if sse == 0.0 else 0.0
+    return 1.0 - sse / sst
+
+
 def _sigmoid(z, out):
     """Overflow-free sigmoid, (1 + tanh(z/2)) / 2, written into out."""
     np.multiply(z, 0.5, out=out)

@@ -26,7 +26,7 @@ import numpy as np
 from .activations import get_activation
 from .initializers import get_initializer
 from .layers import Linear
-from .losses import get_loss
+from .losses import REGRESSION, get_loss, r_squared
 from .regularization import add_penalty_grad, penalty
 from .trace import LayerTrace, Trace
 
@@ -82,6 +82,8 @@ class MLP:
     fused: softmax, sigmoid or linear); init: initializer name; dtype: "float32" (default)
     or "float64"; seed: int or np.random.Generator, the only source of randomness (used
     for the initial weights); l1, l2: weight penalties, changeable between steps.
+    targets: "classes" (y holds integer labels) or "values" (regression: y holds real
+    targets, (N,) for one output or (N, K); loss must be "mse", and y_hat = z unclipped).
     """
 
     def __init__(
@@ -94,10 +96,14 @@ class MLP:
         seed=0,
         l1=0.0,
         l2=0.0,
+        targets="classes",
     ):
         sizes = _check_sizes(sizes)
         self.act = get_activation(activation)
         self.loss_fn = get_loss(loss)
+        self.targets = _check_targets(targets, self.loss_fn.name)
+        if targets == "values":
+            self.loss_fn = REGRESSION
         initializer = get_initializer(init)
         self.dtype = _check_dtype(dtype)
         _check_outputs(self.loss_fn.name, sizes[-1])
@@ -165,14 +171,18 @@ class MLP:
     def evaluate(self, X, y) -> tuple[float, float, list[np.ndarray]]:
         """One forward pass for a report: X: (N, D), y: (N,) int labels.
 
-        Returns (loss incl. penalty, accuracy, [a_1 (N, h_1), ..., y_hat (N, C)]).
+        Returns (loss incl. penalty, score, [a_1 (N, h_1), ..., y_hat (N, C)]); the score
+        is the accuracy for classes, R² (coefficient of determination) for real targets.
         """
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0])
         acts, z = self._forward_fresh(X)
         loss = self.loss_fn.loss(z, y) + penalty(self._weights, self.l1, self.l2)
-        accuracy = float(np.mean(self.loss_fn.predict(z) == y))
-        return loss, accuracy, acts[:-1] + [self.loss_fn.probs(z)]
+        if self.targets == "values":
+            score = r_squared(z, y)
+        else:
+            score = float(np.mean(self.loss_fn.predict(z) == y))
+        return loss, score, acts[:-1] + [self.loss_fn.probs(z)]
 
     def _forward_fresh(self, X):
         """Returns ([a_1, ..., a_{L-1}, z_L], z_L) in new arrays."""
@@ -310,6 +320,7 @@ class MLP:
             seed=0,
             l1=self.l1,
             l2=self.l2,
+            targets=self.targets,
         )
         net.set_params(self.params)
         return net
@@ -325,6 +336,11 @@ class MLP:
 
     def _check_y(self, y, n: int) -> np.ndarray:
         y = np.asarray(y)
+        if self.targets == "values":
+            shape = (n,) if self.sizes[-1] == 1 else (n, self.sizes[-1])
+            if y.shape != shape or y.dtype.kind not in "iuf":
+                raise ValueError(f"y must be real targets of shape {shape}; got {y.shape}")
+            return y if y.dtype == self.dtype else y.astype(self.dtype)
         if y.shape != (n,):
             raise ValueError(f"y must have shape ({n},) to match X; got {y.shape}")
         if y.dtype.kind not in "iu":
@@ -381,6 +397,14 @@ def _check_outputs(loss: str, n_out: int) -> None:
         raise ValueError(f"sizes[-1] must be 1 for binary_cross_entropy; got {n_out}")
     if loss == "cross_entropy" and n_out < 2:
         raise ValueError(f"sizes[-1] must be >= 2 for cross_entropy; got {n_out}")
+
+
+def _check_targets(targets: str, loss: str) -> str:
+    if targets not in ("classes", "values"):
+        raise ValueError(f"targets must be 'classes' or 'values'; got {targets!r}")
+    if targets == "values" and loss != "mse":
+        raise ValueError(f"real-valued targets need the mse loss; got {loss!r}")
+    return targets
 
 
 def _check_penalty(name: str, value) -> float:

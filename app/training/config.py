@@ -48,11 +48,13 @@ DATA_KEYS = frozenset(
 MODEL_KEYS = frozenset({"hidden_layers", "activation", "loss", "init", "dtype", "seed"})
 STRUCTURAL_KEYS = DATA_KEYS | MODEL_KEYS
 
-# What a switch between kinds of data (2-D points <-> images) brings along, so the network
-# suits the data: a 2-4-4-2 tanh net cannot read digits, a 784-64-32-10 one is absurd for XOR.
-# The page sends these with the dataset change; the server never changes a setting silently.
+# What a switch between kinds of problem (2-D classes, 2-D values, 1-D curves, images) brings
+# along, so the network suits the data: a 2-4-4-2 tanh net cannot read digits, a 784-64-32-10
+# one is absurd for XOR, and a real-valued target needs mse. The page sends these with the
+# dataset change; the server never changes a setting silently.
 PRESETS: dict[str, dict[str, Any]] = {
     "image": {
+        "loss": "cross_entropy",
         "hidden_layers": [64, 32],
         "activation": "relu",
         "init": "he_normal",
@@ -63,6 +65,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "train_fraction": 0.8,
     },
     "2d": {
+        "loss": "cross_entropy",
         "hidden_layers": [4, 4],
         "activation": "tanh",
         "init": "xavier_uniform",
@@ -72,7 +75,35 @@ PRESETS: dict[str, dict[str, Any]] = {
         "speed": 10,
         "train_fraction": 0.5,
     },
+    "2d_regression": {
+        "loss": "mse",
+        "hidden_layers": [8, 8],
+        "activation": "tanh",
+        "init": "xavier_uniform",
+        "optimizer": "adam",
+        "learning_rate": 0.01,
+        "batch_size": 10,
+        "speed": 10,
+        "train_fraction": 0.5,
+    },
+    # A small relu net: its curve is visibly a sum of 16 hinges (two waves of sin 2x need ~8).
+    "1d": {
+        "loss": "mse",
+        "hidden_layers": [16],
+        "activation": "relu",
+        "init": "he_uniform",
+        "optimizer": "adam",
+        "learning_rate": 0.03,
+        "batch_size": 10,
+        "speed": 10,
+        "train_fraction": 0.7,
+    },
 }
+
+
+def preset_key(kind: str, task: str) -> str:
+    """The PRESETS entry for data of this kind and task."""
+    return "2d_regression" if kind == "2d" and task == "regression" else kind
 
 
 def _f(
@@ -283,6 +314,8 @@ def catalogue() -> dict[str, Any]:
                 "name": spec.name,
                 "label": spec.label,
                 "kind": spec.kind,
+                "task": spec.task,
+                "preset": preset_key(spec.kind, spec.task),
                 "description": spec.description,
                 "uses_classes": spec.uses_classes,
                 "classes_range": spec.classes_range,

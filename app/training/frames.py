@@ -26,10 +26,17 @@ ACTIVATION_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 
 
 def evaluate(net, X: np.ndarray, y: np.ndarray) -> tuple[dict[str, float], list[np.ndarray]]:
-    """Loss (penalties included) and accuracy of `net` on X: (N, F), y: (N,), and the
-    activations of every layer [(N, h1), ..., (N, C)], from one forward pass."""
-    loss, acc, acts = net.evaluate(X, y)
-    return {"loss": float(loss) if np.isfinite(loss) else None, "accuracy": acc}, acts
+    """Loss (penalties included) and accuracy (classes) or R² (real targets) of `net` on
+    X: (N, F), y: (N,), and the activations of every layer [(N, h1), ..., (N, C)], from one
+    forward pass. The score that does not apply is None."""
+    loss, score, acts = net.evaluate(X, y)
+    score = score if np.isfinite(score) else None
+    regression = net.targets == "values"
+    return {
+        "loss": float(loss) if np.isfinite(loss) else None,
+        "accuracy": None if regression else score,
+        "r2": score if regression else None,
+    }, acts
 
 
 def layer_stats(net, opt, hidden: list[np.ndarray], hists: bool = True) -> list[dict[str, Any]]:
@@ -104,12 +111,18 @@ def boundary(net, data, grid_inputs: np.ndarray) -> tuple[dict, list[list[dict]]
         "classes": grid(classes.reshape(res, res), 0, max(data.n_classes - 1, 1)),
         "confidence": grid(confidence.reshape(res, res), 0.0, 1.0),
     }
+    return result, neuron_maps(net, acts[:-1], res)
+
+
+def neuron_maps(net, hidden: list[np.ndarray], res: int) -> list[list[dict]]:
+    """Per hidden layer, up to MAX_NEURON_MAPS maps (R/4, R/4) from activations over the
+    R x R grid, hidden: [(R*R, h1), ...]."""
     lo_hi = ACTIVATION_RANGE.get(net.activation, (None, None))
     neurons = []
-    for a in acts[:-1]:
+    for a in hidden:
         a = np.asarray(a).reshape(res, res, -1)[::NEURON_STRIDE, ::NEURON_STRIDE]
         neurons.append([grid(a[:, :, k], *lo_hi) for k in range(min(a.shape[2], MAX_NEURON_MAPS))])
-    return result, neurons
+    return neurons
 
 
 def mnist_parts(

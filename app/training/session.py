@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from app.data import DataError, build_dataset
 from app.nn import MLP, make_optimizer
-from app.training import frames
+from app.training import frames, regression
 from app.training.config import (
     DATA_KEYS,
     STRUCTURAL_KEYS,
@@ -24,7 +24,8 @@ from app.training.config import (
     TrainingConfig,
     explain,
 )
-from app.training.encode import grid, json_safe, rounded
+from app.training.data_message import dataset_message
+from app.training.encode import json_safe, rounded
 
 MNIST_SAMPLES = 12
 MNIST_EVAL_TRAIN = 1000  # frames estimate the MNIST train loss on a fixed subset
@@ -74,7 +75,14 @@ class TrainingSession:
 
     def _make_net(self, cfg: TrainingConfig, data) -> MLP:
         n_out = 1 if cfg.loss == "binary_cross_entropy" else data.n_classes
-        if cfg.loss == "binary_cross_entropy" and data.n_classes != 2:
+        if data.is_regression:
+            n_out = 1
+            if cfg.loss != "mse":
+                raise ConfigError(
+                    "loss",
+                    f"{cfg.dataset} has real-valued targets (regression): use mse, not {cfg.loss}",
+                )
+        elif cfg.loss == "binary_cross_entropy" and data.n_classes != 2:
             raise ConfigError(
                 "loss",
                 f"binary_cross_entropy needs 2 classes; this dataset has "
@@ -90,6 +98,7 @@ class TrainingSession:
                 seed=cfg.seed,
                 l1=cfg.l1,
                 l2=cfg.l2,
+                targets="values" if data.is_regression else "classes",
             )
         except ValueError as e:
             raise ConfigError(None, str(e)) from e
@@ -109,6 +118,7 @@ class TrainingSession:
         self.last_heavy = self.last_hist = 0.0
         self.last_trace: dict[str, Any] | None = None
         self._grid_inputs = None
+        self._line = None
         self._cast_data()
 
     def _make_optimizer(self, cfg: TrainingConfig):
@@ -199,14 +209,23 @@ class TrainingSession:
             cfg = cfg.model_copy(update={"batch_size": len(data.y_train)})
         if data.kind != "2d":
             cfg = cfg.model_copy(update={"features": list(self.config.features)})
+        notes = []
+        if data.is_regression and cfg.loss != "mse":  # said in the status, not silent
+            cfg = cfg.model_copy(update={"loss": "mse"})
+            notes.append("loss set to mse: the target is real-valued (regression)")
         net = self._make_net(cfg, data)
         self.custom, self.config, self.data = data, cfg, data
         self._build_model(cfg, net)
+        what = (
+            f"a real-valued target '{data.target_name}' (regression)"
+            if data.is_regression
+            else f"{data.n_classes} classes"
+        )
         return Change(
             ["dataset"],
             True,
-            f"Loaded {data.n_features} features, "
-            f"{data.n_classes} classes, {len(data.y_train)} training rows",
+            f"Loaded {data.n_features} features, {what}, {len(data.y_train)} training rows",
+            notes,
         )
 
     # -- training ----------------------------------------------------------------------------
@@ -299,9 +318,13 @@ class TrainingSession:
                 "boundary": None,
                 "neurons": None,
                 "mnist": None,
+                "curve": None,
             }
             if d.kind == "2d" and plane:
-                out["boundary"], out["neurons"] = frames.boundary(net, d, self.grid_inputs())
+                paint = regression.surface if d.is_regression else frames.boundary
+                out["boundary"], out["neurons"] = paint(net, d, self.grid_inputs())
+            if d.kind == "1d" and plane:
+                out["curve"], out["neurons"] = regression.curve(net, *self.line())
             heavy_due = state != "running" or now - self.last_heavy >= HEAVY_INTERVAL
             if d.kind == "image" and heavy_due:
                 out["mnist"] = frames.mnist_parts(
@@ -316,44 +339,15 @@ class TrainingSession:
             self._grid_inputs = np.ascontiguousarray(inputs, dtype=self.config.dtype)
         return self._grid_inputs
 
+    def line(self) -> tuple[np.ndarray, np.ndarray]:
+        """1-D: xs (R,) over the x bounds and their network inputs (R, 1), cached."""
+        if self._line is None:
+            xs, inputs = self.data.line(regression.CURVE_RES)
+            self._line = xs, np.ascontiguousarray(inputs, dtype=self.config.dtype)
+        return self._line
+
     def dataset_message(self) -> dict[str, Any]:
-        d = self.data
-        msg: dict[str, Any] = {
-            "type": "dataset",
-            "name": self.config.dataset,
-            "kind": d.kind,
-            "n_classes": d.n_classes,
-            "class_names": list(d.class_names),
-            "input_names": list(d.input_names),
-            "n_train": len(d.y_train),
-            "n_test": len(d.y_test),
-            "bounds": None,
-            "train": None,
-            "test": None,
-            "samples": None,
-        }
-        if d.kind == "2d":
-            (x0, x1), (y0, y1) = d.bounds
-            msg["bounds"] = {"x": [x0, x1], "y": [y0, y1]}
-            for split, raw, y in (
-                ("train", d.raw_train, d.y_train),
-                ("test", d.raw_test, d.y_test),
-            ):
-                msg[split] = {
-                    "x": rounded(raw[:, 0], 4),
-                    "y": rounded(raw[:, 1], 4),
-                    "label": y.tolist(),
-                }
-        if d.kind == "image":
-            msg["samples"] = [
-                {
-                    "index": int(i),
-                    "label": int(d.y_test[i]),
-                    "image": grid(d.X_test[i].reshape(d.image_shape), 0.0, 1.0),
-                }
-                for i in self.sample_idx
-            ]
-        return msg
+        return dataset_message(self.config.dataset, self.data, self.sample_idx)
 
     def predict(
         self, point: list[float] | None = None, image: list[float] | None = None
@@ -370,6 +364,10 @@ class TrainingSession:
         else:
             raise ConfigError("point", "predict needs a point [x, y] or a 784-pixel image")
         acts = self.net.forward_layers(np.ascontiguousarray(x, dtype=self.config.dtype))
+        hidden = [rounded(a[0], 4) for a in acts[:-1]]
+        if self.data.is_regression:
+            value = float(acts[-1][0, 0])
+            return {"type": "prediction", "value": round(value, 4), "hidden": hidden}
         probs = np.asarray(self.net.predict_proba(x.astype(self.config.dtype)))[0]
         if probs.shape[0] == 1:
             probs = np.array([1.0 - probs[0], probs[0]])
@@ -377,7 +375,7 @@ class TrainingSession:
             "type": "prediction",
             "probs": rounded(probs, 4),
             "class": int(probs.argmax()),
-            "hidden": [rounded(a[0], 4) for a in acts[:-1]],
+            "hidden": hidden,
         }
 
     def edit_point(self, x: float, y: float, label: int | None) -> Change:

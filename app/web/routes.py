@@ -45,6 +45,7 @@ async def post_upload(
     session_id: str,
     file: Annotated[UploadFile, File()],
     label_column: Annotated[str | None, Form()] = None,
+    task: Annotated[str, Form()] = "auto",
 ) -> JSONResponse:
     """Load a CSV as the session's data; the socket then gets the dataset and a frame."""
     runner = request.app.state.sessions.get(session_id)
@@ -57,7 +58,9 @@ async def post_upload(
             "file", f"file must be at most {limit:,} bytes", "too_large", {"max": limit}
         )
     seed, frac = runner.session.config.seed, runner.session.config.train_fraction
-    ds = await asyncio.to_thread(parse_csv, data, label_column or None, frac, seed)
+    ds = await asyncio.to_thread(
+        parse_csv, data, label_column or None, frac, seed, None, "upload", task
+    )
     await runner.load_dataset(ds)
     return JSONResponse(
         {
@@ -66,5 +69,6 @@ async def post_upload(
             "n_test": len(ds.y_test),
             "n_classes": ds.n_classes,
             "n_features": ds.n_features,
+            "task": ds.task,
         }
     )

@@ -87,7 +87,7 @@ def test_grid_is_row_major_with_y_as_rows():
 @pytest.mark.parametrize(
     ("kwargs", "field", "text"),
     [
-        ({"name": "swirl"}, "dataset", "allowed: xor, gauss, circles, moons, blobs, spiral, mnist"),
+        ({"name": "swirl"}, "dataset", "allowed: xor, gauss, circles, moons, blobs, spiral"),
         ({"n_samples": 3}, "n_samples", "n_samples must be between 20 and 5000; got 3"),
         ({"noise": 2}, "noise", "noise must be between 0 and 1; got 2"),
         ({"train_fraction": 0.95}, "train_fraction", "between 0.1 and 0.9; got 0.95"),

@@ -1,15 +1,21 @@
-"""Every 2-D generator: shape, classes, determinism, noise, refused bounds."""
+"""Every 2-D class generator: shape, classes, determinism, noise, refused bounds.
+
+Regression and 1-D generators are tested in test_data_regression.py."""
 
 import numpy as np
 import pytest
 
 from app.data import DATASETS, DataError
 
-GENERATED = [n for n, s in DATASETS.items() if s.kind == "2d"]
+GENERATED = [n for n, s in DATASETS.items() if s.kind == "2d" and s.task == "classification"]
 
 
 def test_registry_order_and_kinds():
-    assert list(DATASETS) == ["xor", "gauss", "circles", "moons", "blobs", "spiral", "mnist"]
+    assert list(DATASETS) == [
+        *("xor", "gauss", "circles", "moons", "blobs", "spiral"),
+        *("side_sine", "side_cubic", "side_abs", "plane", "gauss_regression"),
+        *("sine", "abs", "step", "cubic", "mnist"),
+    ]
     assert DATASETS["mnist"].kind == "image"
     assert DATASETS["spiral"].label == "Spiral"
     assert DATASETS["blobs"].classes_range == (2, 8)
