@@ -1,6 +1,7 @@
 // Controls built from hello.catalogue: bounds, options and defaults come from the server only.
 import { configure, datasetInfo, emit, field, on, state } from "./state.js";
 import { drawPreview } from "./preview.js";
+import { t } from "./i18n.js";
 
 // Where each config key goes (layout only). Keys the server adds later land in "net-controls".
 const PLACE = {
@@ -10,8 +11,14 @@ const PLACE = {
   classes: "data-controls", batch_size: "data-controls", seed: "data-controls",
 };
 const SPECIAL = new Set(["dataset", "features", "hidden_layers"]);
-// An option's name as the catalogue labels it (field.labels), else the name with spaces.
+// An option's English name as the catalogue labels it (field.labels), else the name with spaces.
 export const pretty = (v, f) => f?.labels?.[v] ?? String(v).replace(/_/g, " ");
+// Words by key (static/i18n/*.json); the catalogue's English is the fallback for new keys.
+export const optionLabel = (v, f = null) => t(`option.${v}`, null, pretty(v, f));
+export const fieldLabel = (key) => t(`field.${key}.label`, null, state.catalogue?.fields?.[key]?.label ?? pretty(key));
+const fieldHelp = (key, f) => t(`field.${key}.help`, null, f.help ?? "");
+const dsLabel = (info) => t(`dataset.${info.name}.label`, null, info.label ?? info.name);
+const dsHelp = (info) => t(`dataset.${info.name}.description`, null, info.description ?? "");
 
 const widgets = new Map(); // key -> {set(value), el}
 // ~7 % per notch: an arrow key press always changes the value (a finer slider rounded
@@ -49,8 +56,9 @@ function shell(key, f) {
   wrap.dataset.testid = `control-${key}`;
   const label = document.createElement("label");
   label.htmlFor = `cfg-${key}`;
-  label.textContent = f.label ?? pretty(key);
-  if (f.help) wrap.title = f.help;
+  label.textContent = fieldLabel(key);
+  const help = fieldHelp(key, f);
+  if (help) wrap.title = help;
   wrap.append(label);
   return wrap;
 }
@@ -113,7 +121,7 @@ function choiceWidget(key, f) {
   const sel = document.createElement("select");
   sel.id = `cfg-${key}`;
   sel.dataset.testid = `cfg-${key}`;
-  for (const o of f.options) sel.add(new Option(pretty(o, f), o));
+  for (const o of f.options) sel.add(new Option(optionLabel(o, f), o));
   sel.addEventListener("change", () => configure({ [key]: sel.value }));
   wrap.append(sel);
   errorSlot(wrap, key);
@@ -170,12 +178,12 @@ function datasetPicker(f) {
     b.className = "tile";
     b.dataset.dataset = name;
     b.dataset.testid = `dataset-${name}`;
-    b.title = info.description ? `${info.label ?? name}: ${info.description}` : (info.label ?? name);
+    b.title = dsHelp(info) ? `${dsLabel(info)}: ${dsHelp(info)}` : dsLabel(info);
     const c = document.createElement("canvas");
     c.width = c.height = 64;
     drawPreview(c, info);
     const cap = document.createElement("span");
-    cap.textContent = info.label ?? name;
+    cap.textContent = dsLabel(info);
     b.append(c, cap);
     // Crossing between kinds of data (points <-> digits) brings the catalogue's preset
     // network along: a 2-4-4-2 tanh net cannot read digits.
@@ -252,5 +260,6 @@ function updateRelevance() {
 }
 
 on("config:changed", setControlValues);
+on("lang:changed", () => { if (state.catalogue) buildControls(); });
 on("dataset", updateRelevance);
 export { field };

@@ -1,8 +1,9 @@
 // Curves over training steps: loss + accuracy, the small loss sparkline, gradient norms per layer.
 // Points are collected from every frame received (none lost when frames are dropped for
 // drawing) and appended with Plotly.extendTraces at draw time, capped at MAX points.
+import { t } from "./i18n.js";
 import { PALETTE } from "./grid.js";
-import { state } from "./state.js";
+import { on, state } from "./state.js";
 
 const MAX = 3000;
 let pending = null;
@@ -16,7 +17,7 @@ const base = (extra = {}) => ({
   paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
   font: { family: "inherit", size: 11 },
   legend: { orientation: "h", y: 1.0, yanchor: "bottom", x: 0, font: { size: 10 } },
-  xaxis: { title: { text: "step", standoff: 2 }, zeroline: false, gridcolor: "#eee" },
+  xaxis: { title: { text: t("plot.step"), standoff: 2 }, zeroline: false, gridcolor: "#eee" },
   uirevision: "keep",
   ...extra,
 });
@@ -30,19 +31,19 @@ function emptyPending(n) {
 
 function createAll(n) {
   const fig = { displayModeBar: false, responsive: true };
-  const lossAxis = () => ({ type: curveView.logLoss ? "log" : "linear", title: { text: "loss" },
+  const lossAxis = () => ({ type: curveView.logLoss ? "log" : "linear", title: { text: t("plot.loss") },
     gridcolor: "#eee", exponentformat: "power" });
   Plotly.newPlot("curves", [
-    line("train loss", "#555"), line("test loss", "#222", { line: { color: "#f59322", width: 2 } }),
-    line("train acc", "#0877bd", { yaxis: "y2", line: { color: "#0877bd", width: 1.5, dash: "dot" } }),
-    line("test acc", "#2ca02c", { yaxis: "y2", line: { color: "#2ca02c", width: 1.5, dash: "dot" } }),
+    line(t("plot.train_loss"), "#555"), line(t("plot.test_loss"), "#222", { line: { color: "#f59322", width: 2 } }),
+    line(t("plot.train_acc"), "#0877bd", { yaxis: "y2", line: { color: "#0877bd", width: 1.5, dash: "dot" } }),
+    line(t("plot.test_acc"), "#2ca02c", { yaxis: "y2", line: { color: "#2ca02c", width: 1.5, dash: "dot" } }),
   ], base({
     yaxis: lossAxis(),
-    yaxis2: { overlaying: "y", side: "right", range: [0, 1.02], title: { text: "accuracy" }, showgrid: false,
+    yaxis2: { overlaying: "y", side: "right", range: [0, 1.02], title: { text: t("plot.accuracy") }, showgrid: false,
       tickformat: ".0%", dtick: 0.25 },
   }), fig);
   Plotly.newPlot("gradnorms", Array.from({ length: n }, (_, l) =>
-    line(l === n - 1 ? `layer ${l + 1} (out)` : `layer ${l + 1}`, PALETTE[(l + 2) % PALETTE.length])),
+    line(t(l === n - 1 ? "plot.layer_out" : "plot.layer", { n: l + 1 }), PALETTE[(l + 2) % PALETTE.length])),
   base({ yaxis: { type: "log", title: { text: "‖dL/dW‖" }, gridcolor: "#eee", exponentformat: "power" } }), fig);
   created = true;
 }
@@ -132,6 +133,19 @@ export function drawCurves() {
     Plotly.extendTraces("gradnorms", { x: idx.map(() => p.x), y: p.grads }, idx, MAX);
   }
 }
+
+// Another language: the same traces, their names and axis titles in the new words.
+on("lang:changed", () => {
+  if (!created) return;
+  Plotly.restyle("curves", { name: ["train_loss", "test_loss", "train_acc", "test_acc"].map((k) => t(`plot.${k}`)) });
+  Plotly.relayout("curves", { "xaxis.title.text": t("plot.step"), "yaxis.title.text": t("plot.loss"),
+    "yaxis2.title.text": t("plot.accuracy") });
+  if (nLayers > 0) {
+    Plotly.restyle("gradnorms", { name: [...Array(nLayers).keys()].map((l) =>
+      t(l === nLayers - 1 ? "plot.layer_out" : "plot.layer", { n: l + 1 })) });
+    Plotly.relayout("gradnorms", { "xaxis.title.text": t("plot.step") });
+  }
+});
 
 export function setLogLoss(on) {
   curveView.logLoss = on;

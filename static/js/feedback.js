@@ -1,6 +1,22 @@
 // Errors next to their control (error.field), toasts, divergence and connection banners.
 import { on, send, state } from "./state.js";
-import { setControlValues } from "./controls.js";
+import { fieldLabel, setControlValues } from "./controls.js";
+import { has, i18n, t } from "./i18n.js";
+
+/** A server error or status note in the page's language: rendered from its stable `code` and
+ * `params` by the "error.<code>" / "status.<code>" string when there is one, else the server's
+ * English `message`. */
+export function errorText(e, fallback = "", kind = "error") {
+  const key = `${kind}.${e?.code}`;
+  if (e?.code && has(key) && (i18n.lang !== "en" || !e.message)) {
+    const params = { ...(e.params ?? {}) };
+    for (const [k, v] of Object.entries(params)) if (Array.isArray(v)) params[k] = v.join(", ");
+    params.field = e.field ? fieldLabel(e.field) : "";
+    const s = t(key, params);
+    if (!/\{\w+\}/.test(s)) return s; // a parameter the server did not send: use its words
+  }
+  return e?.message || fallback || e?.code || t("error.generic");
+}
 
 const FADE_MS = 7000;
 
@@ -24,7 +40,7 @@ export function showError(fieldName, message) {
     : [];
   const slot = slots[0];
   if (!slot) {
-    toast(fieldName ? `${fieldName}: ${message}` : message);
+    toast(fieldName ? `${fieldLabel(fieldName)}: ${message}` : message);
     return;
   }
   slot.textContent = message;
@@ -53,21 +69,21 @@ on("error", (e) => {
       setControlValues();
     }
   }
-  showError(e.field, e.message ?? e.code ?? "error");
+  showError(e.field, errorText(e));
 });
 
 on("status", (s) => {
   const banner = document.getElementById("banner-diverged");
   if (s.state === "diverged") {
     document.getElementById("diverged-msg").textContent =
-      s.message || "Training diverged (the loss became NaN or infinite). Lower the learning rate, then Reset.";
+      s.code || i18n.lang === "en" ? errorText(s, t("banner.diverged"), "status") : t("banner.diverged");
     banner.hidden = false;
   } else banner.hidden = true;
 });
 
 on("conn:lost", ({ delay }) => {
   document.getElementById("banner-conn").hidden = false;
-  document.getElementById("conn-retry").textContent = ` in ${Math.ceil(delay / 1000)} s`;
+  document.getElementById("conn-retry").textContent = t("banner.conn_retry", { s: Math.ceil(delay / 1000) });
 });
 on("hello", () => { document.getElementById("banner-conn").hidden = true; });
 

@@ -1,6 +1,9 @@
 // Per-layer histograms (weights, activations, gradients) and saturated / dead unit shares.
+import { i18n, t } from "./i18n.js";
 import { PALETTE } from "./grid.js";
 import { state } from "./state.js";
+
+const i18nLang = () => i18n.lang;
 
 const KINDS = [
   ["weights", "#0877bd"],
@@ -16,13 +19,13 @@ function select() {
 }
 
 function syncSelector(layers) {
-  const names = layers.map((l) => l.name).join(",");
+  const names = layers.map((l) => l.name).join(",") + i18nLang();
   if (names === layerNames) return;
   layerNames = names;
   const sel = select();
   const prev = sel.value;
   sel.replaceChildren(...layers.map((l, i) =>
-    new Option(i === layers.length - 1 ? `layer ${l.name} (output)` : `layer ${l.name}`, String(i))));
+    new Option(t(i === layers.length - 1 ? "plot.hist_layer_out" : "plot.hist_layer", { name: l.name }), String(i))));
   sel.value = prev && +prev < layers.length ? prev : "0";
 }
 
@@ -57,7 +60,7 @@ export function drawHistograms(frame) {
     yaxis: { anchor: "x", tickfont: { size: 9 } }, yaxis2: { anchor: "x2", tickfont: { size: 9 } },
     yaxis3: { anchor: "x3", tickfont: { size: 9 } },
     annotations: KINDS.map(([k], i) => ({
-      text: k, showarrow: false, xref: "paper", yref: "paper", y: 1.0, yanchor: "bottom",
+      text: t(`plot.hist_${k}`), showarrow: false, xref: "paper", yref: "paper", y: 1.0, yanchor: "bottom",
       x: [0.15, 0.5, 0.85][i], font: { size: 11 },
     })),
     uirevision: "hist",
@@ -71,25 +74,25 @@ export function drawHistograms(frame) {
 export function drawSaturation(frame) {
   const layers = frame?.layers;
   if (!layers?.length) return;
-  const names = layers.map((l, i) => (i === layers.length - 1 ? `${l.name} (out)` : l.name));
+  const names = layers.map((l, i) => (i === layers.length - 1 ? `${l.name} (${t("plot.out")})` : l.name));
   const sat = layers.map((l) => l.saturated ?? null);
   const dead = layers.map((l) => l.dead ?? null);
   const ratio = layers.map((l) => l.update_ratio ?? null);
   const data = [
-    { type: "bar", name: "saturated", x: names, y: sat, marker: { color: PALETTE[3] } },
-    { type: "bar", name: "dead", x: names, y: dead, marker: { color: "#555" } },
-    { type: "scatter", mode: "markers", name: "update/weight", x: names, y: ratio, yaxis: "y2",
+    { type: "bar", name: t("plot.saturated"), x: names, y: sat, marker: { color: PALETTE[3] } },
+    { type: "bar", name: t("plot.dead"), x: names, y: dead, marker: { color: "#555" } },
+    { type: "scatter", mode: "markers", name: t("plot.update_ratio"), x: names, y: ratio, yaxis: "y2",
       marker: { color: PALETTE[4], size: 9, symbol: "diamond" } },
   ];
   const lay = {
     barmode: "group", margin: { l: 40, r: 62, t: 26, b: 30 },
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff", font: { family: "inherit", size: 11 },
     legend: { orientation: "h", y: 1.0, yanchor: "bottom", font: { size: 10 } },
-    xaxis: { title: { text: "layer", standoff: 2 }, type: "category" },
+    xaxis: { title: { text: t("plot.layer_axis"), standoff: 2 }, type: "category" },
     yaxis: { range: [0, 1], tickformat: ".0%", gridcolor: "#eee" },
     // A fixed decade scale (10⁻⁷…10¹): readable ticks, and ~10⁻³ (healthy) sits mid-chart.
     yaxis2: { overlaying: "y", side: "right", type: "log", showgrid: false, exponentformat: "power",
-      range: [-7, 1], dtick: 2, tickfont: { size: 10 }, title: { text: "update/weight", standoff: 4 } },
+      range: [-7, 1], dtick: 2, tickfont: { size: 10 }, title: { text: t("plot.update_ratio"), standoff: 4 } },
     uirevision: "sat",
   };
   if (!satCreated) {

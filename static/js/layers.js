@@ -1,5 +1,6 @@
 // Hidden layers editor: +/− for the number of layers, and +/− above each layer (TF Playground).
 import { configure, field, state } from "./state.js";
+import { t } from "./i18n.js";
 
 function button(text, title, testid, onClick, disabled) {
   const b = document.createElement("button");
@@ -17,15 +18,14 @@ export function renderLayerButtons(net) {
   const f = field("hidden_layers");
   const layers = state.config.hidden_layers ?? [];
   document.getElementById("n-layers").textContent = String(layers.length);
-  document.querySelector(".net-head h2").lastChild.textContent =
-    layers.length === 1 ? " hidden layer" : " hidden layers";
+  document.getElementById("n-layers-word").textContent = t("net.hidden_layers", { n: layers.length });
   const count = document.getElementById("layer-count");
   if (!f) { count.replaceChildren(); return; }
   const lastWidth = layers[layers.length - 1] ?? Math.min(4, f.max);
   count.replaceChildren(
-    button("−", "Remove a hidden layer", "layers-minus",
+    button("−", t("net.remove_layer"), "layers-minus",
       () => configure({ hidden_layers: layers.slice(0, -1) }), layers.length <= f.min_layers),
-    button("+", "Add a hidden layer", "layers-plus",
+    button("+", t("net.add_layer"), "layers-plus",
       () => configure({ hidden_layers: [...layers, lastWidth] }), layers.length >= f.max_layers),
   );
   let row = document.getElementById("layer-buttons");
@@ -47,11 +47,11 @@ export function renderLayerButtons(net) {
     g.style.left = `${svgBox.left - wrapBox.left + net.columnX(i + 1) * sx}px`;
     const set = (nw) => configure({ hidden_layers: layers.map((x, j) => (j === i ? nw : x)) });
     g.append(
-      button("+", "Add a neuron", `neurons-plus-${i}`, () => set(Math.min(f.max, w + 1)), w >= f.max),
-      button("−", "Remove a neuron", `neurons-minus-${i}`, () => set(Math.max(f.min, w - 1)), w <= f.min),
+      button("+", t("net.add_neuron"), `neurons-plus-${i}`, () => set(Math.min(f.max, w + 1)), w >= f.max),
+      button("−", t("net.remove_neuron"), `neurons-minus-${i}`, () => set(Math.max(f.min, w - 1)), w <= f.min),
     );
     const lab = document.createElement("span");
-    lab.textContent = `${w} neuron${w === 1 ? "" : "s"}`;
+    lab.textContent = t("net.neurons", { n: w });
     g.append(lab);
     row.append(g);
   });

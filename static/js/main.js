@@ -9,9 +9,10 @@ import { clearCurves, drawCurves, drawSparkline, recordFrame, setLogLoss } from 
 import { drawHistograms, drawSaturation } from "./histograms.js";
 import { buildSamples, drawMnist, forgetMnist } from "./mnist.js";
 import { initDraw } from "./draw.js";
-import { showError } from "./feedback.js";
+import { errorText, showError } from "./feedback.js";
 import { baseConfig, readHash, writeHash } from "./url.js";
 import { classColor, divergingURL, fmt } from "./grid.js";
+import { initLangSwitch, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const bp = window.__bp;
@@ -97,12 +98,14 @@ on("config:changed", () => {
 });
 
 on("conn:lost", () => setRunning(false));
+on("lang:changed", () => { writeHash(); renderLayerButtons(net); netKey = ""; drawnFrame = null; schedule(); });
 on("error", () => writeHash()); // feedback.js has put the refused value back
 
 function setRunning(r) {
   state.running = r;
   document.body.classList.toggle("running", r);
-  $("btn-play").setAttribute("aria-label", r ? "Pause" : "Play");
+  $("btn-play").dataset.i18nAriaLabel = r ? "top.pause" : "top.play";
+  $("btn-play").setAttribute("aria-label", t(r ? "top.pause" : "top.play"));
   $("btn-play").dataset.state = r ? "running" : "paused";
 }
 
@@ -183,7 +186,7 @@ function render() {
   net?.update({
     weights: f.layers.map((l) => (grads ? l.dW : l.W)),
     images: is2d ? neuronImages() : [],
-    label: grads ? "dL/dW" : "weight",
+    label: grads ? "dL/dW" : t("net.weight"),
     outputImage: is2d && net.sizes[net.sizes.length - 1] === 1 ? boundaryThumb() : null,
   });
   lap("network");
@@ -253,10 +256,10 @@ $("upload").addEventListener("change", async (e) => {
       let err = {};
       try { err = (await res.json()).error ?? {}; } catch { /* not JSON */ }
       showError(err.field && document.querySelector(`[data-error-for="${CSS.escape(err.field)}"]`) ? err.field : "file",
-        err.message ?? `Upload failed (${res.status})`);
+        errorText(err, t("data.upload_failed", { status: res.status })));
     }
   } catch (err) {
-    showError("file", `Upload failed: ${err.message}`);
+    showError("file", t("data.upload_failed_because", { why: err.message }));
   }
 });
 
@@ -276,5 +279,6 @@ window.addEventListener("resize", () => {
 });
 
 $("btn-play").disabled = true;
+initLangSwitch();
 initDraw();
 connect();

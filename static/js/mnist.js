@@ -1,12 +1,14 @@
 // MNIST panels: first-layer weight images, confusion matrix, sample predictions.
+import { t } from "./i18n.js";
 import { divergingURL, paintInk } from "./grid.js";
-import { state } from "./state.js";
+import { on, state } from "./state.js";
 
 let confCreated = false;
 let drawnWeights = null;
 let drawnConfusion = null;
 let drawnSamples = null;
 const sampleEls = new Map(); // index -> {tile, pred}
+on("lang:changed", () => { drawnConfusion = null; });
 
 /** Build the sample tiles from dataset.samples (once per dataset). */
 export function buildSamples(ds) {
@@ -24,7 +26,7 @@ export function buildSamples(ds) {
     const pred = document.createElement("b");
     pred.textContent = "?";
     cap.append(pred, ` (${s.label})`);
-    cap.title = `label ${s.label}`;
+    cap.title = t("mnist.label", { label: s.label });
     tile.append(c, cap);
     box.append(tile);
     sampleEls.set(s.index, { tile, pred });
@@ -36,8 +38,8 @@ function drawWeights(weights) {
   if (box.children.length !== weights.length) {
     box.replaceChildren(...weights.map((_, i) => {
       const img = document.createElement("img");
-      img.alt = `weights of hidden neuron ${i + 1}`;
-      img.title = `hidden neuron ${i + 1}: orange −, blue +`;
+      img.alt = t("mnist.weights_alt", { n: i + 1 });
+      img.title = t("mnist.weights_title", { n: i + 1 });
       img.dataset.testid = "mnist-weight";
       return img;
     }));
@@ -51,13 +53,13 @@ function drawConfusion(m) {
   const data = [{
     type: "heatmap", z: m, x: labels, y: labels, colorscale: [[0, "#fff"], [1, "#0877bd"]],
     showscale: false, texttemplate: "%{z}", textfont: { size: 9 },
-    hovertemplate: "true %{y}, predicted %{x}: %{z}<extra></extra>",
+    hovertemplate: `${t("mnist.hover")}<extra></extra>`,
   }];
   const lay = {
     margin: { l: 36, r: 6, t: 6, b: 34 }, paper_bgcolor: "rgba(0,0,0,0)",
     font: { family: "inherit", size: 11 },
-    xaxis: { title: { text: "predicted", standoff: 2 }, type: "category", side: "bottom" },
-    yaxis: { title: { text: "true", standoff: 2 }, type: "category", autorange: "reversed" },
+    xaxis: { title: { text: t("mnist.predicted"), standoff: 2 }, type: "category", side: "bottom" },
+    yaxis: { title: { text: t("mnist.true"), standoff: 2 }, type: "category", autorange: "reversed" },
     uirevision: "conf",
   };
   if (!confCreated) {
@@ -74,7 +76,7 @@ function drawSamplePreds(samples) {
     e.tile.classList.toggle("right", s.pred === s.label);
     e.tile.classList.toggle("wrong", s.pred !== s.label);
     const p = s.probs?.[s.pred];
-    e.tile.title = `label ${s.label}, predicted ${s.pred}${p !== undefined ? ` (${(p * 100).toFixed(0)}%)` : ""}`;
+    e.tile.title = t("mnist.sample_title", { label: s.label, pred: s.pred }) + (p !== undefined ? ` (${(p * 100).toFixed(0)}%)` : "");
   }
 }
 

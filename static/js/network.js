@@ -7,6 +7,7 @@
 // sizes[l] is the width of column l (inputs first, outputs last); W of layer l (between column
 // l and l+1) is fan_in x fan_out, as in frame.layers[].W. Columns wider than maxNodes are
 // collapsed: an input block ("784 inputs") or the first maxNodes neurons plus "+N more".
+import { t as tr } from "./i18n.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const POS = "#0877bd";
@@ -58,7 +59,7 @@ export function drawNetwork(svg, sizes, options = {}) {
       el("rect", { x: x - s / 2, y: y0, width: s, height: colH, rx: 4 }, g);
       const t = el("text", { x: x, y: y0 + colH / 2, class: "block-label",
         transform: `rotate(-90 ${x} ${y0 + colH / 2})` }, g);
-      t.textContent = `${sizes[0]} inputs`;
+      t.textContent = tr("net.inputs", { n: sizes[0] });
       col.push({ x, y: y0 + colH / 2, block: true, h: colH });
     } else {
       for (let k = 0; k < n; k++) {
@@ -86,7 +87,7 @@ export function drawNetwork(svg, sizes, options = {}) {
       }
       if (sizes[l] > n) {
         const t = el("text", { x, y: y0 + colH + 14, class: "more-label", "text-anchor": "middle" }, gNodes);
-        t.textContent = `+${sizes[l] - n} more`;
+        t.textContent = tr("net.more", { n: sizes[l] - n });
       }
     }
     nodes.push(col);

@@ -1,6 +1,7 @@
 // Take the run home: the run as a NumPy script (and, as they arrive, saved runs and curves).
 import { on, send } from "./state.js";
 import { toast } from "./feedback.js";
+import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -20,7 +21,7 @@ const TYPES = { script: "text/x-python", run: "application/json", history: "text
 
 on("export", (msg) => {
   download(msg.filename, msg.content, TYPES[msg.format] ?? "text/plain");
-  toast(`Saved ${msg.filename} (step ${msg.step})`, "info");
+  toast(t("io.saved", { file: msg.filename, step: msg.step }), "info");
 });
 
 $("btn-export-script").addEventListener("click", () => send({ type: "export", format: "script" }));

@@ -3,6 +3,11 @@
 // The defaults are the catalogue's, with the preset of the data's kind on top: #dataset=mnist
 // alone means MNIST with the network the dataset picker would give it.
 import { datasetInfo, state } from "./state.js";
+import { i18n } from "./i18n.js";
+
+// Keys of the page, not of the training config: never sent to the server.
+export const PAGE_KEYS = ["lang", "lesson"];
+export const page = { lesson: null };
 
 /** Defaults a link is written against, for the given dataset. */
 export function baseConfig(dataset) {
@@ -30,6 +35,7 @@ export function readHash() {
   const fields = state.catalogue?.fields ?? {};
   const out = {};
   for (const [k, raw] of params) {
+    if (PAGE_KEYS.includes(k)) continue;
     const f = fields[k];
     if (!f) { out[k] = raw; continue; }
     if (f.kind === "layers") out[k] = raw === "" ? [] : raw.split(",").map(Number);
@@ -46,6 +52,8 @@ export function writeHash() {
   const fields = state.catalogue?.fields ?? {};
   const base = baseConfig(state.config.dataset);
   const params = new URLSearchParams();
+  if (page.lesson) params.set("lesson", page.lesson);
+  if (i18n.explicit) params.set("lang", i18n.lang);
   for (const [k, v] of Object.entries(state.config)) {
     const f = fields[k];
     if (!f || v === undefined || v === null) continue;

@@ -1,6 +1,7 @@
 // The network diagram inside the step-through: network.js draws it; this lights the current
 // layer, writes each neuron's value for the selected example, and makes neurons and edges
 // clickable (a wide invisible path over each edge).
+import { t as tr } from "../i18n.js";
 import { drawNetwork } from "../network.js";
 import { diverging } from "../grid.js";
 import { short, sig } from "./fmt.js";
@@ -73,7 +74,7 @@ export function createDiagram(svg, t, { onSelect, width, height }) {
         nd.val.classList.toggle("light", val !== null && Math.abs(val / scale) > 0.6 && !nd.val.classList.contains("outside"));
         g.querySelector("title")?.remove();
         const title = document.createElementNS(NS, "title");
-        title.textContent = val === null ? "not computed yet" : `${neuronValueLabel(stage)} = ${sig(val)} (click for the formula)`;
+        title.textContent = val === null ? tr("sv.node_wait") : `${neuronValueLabel(stage)} = ${sig(val)} ${tr("sv.node_click")}`;
         g.append(title);
       });
     });

@@ -1,5 +1,6 @@
 // Aggregates beside the formulas: loss before/after the step, bars of the current layer,
 // and for large layers (MNIST) the first-layer dW images, per-layer norms and the digit.
+import { t as tr } from "../i18n.js";
 import { divergingURL, classColor } from "../grid.js";
 import { esc, num, sig } from "./fmt.js";
 import { layerName } from "./model.js";
@@ -11,9 +12,9 @@ export function lossChange(t) {
   const pct = a ? (100 * d) / a : 0;
   const cls = d <= 0 ? "down" : "up";
   return `<div class="sv-loss ${cls}" data-testid="stepper-loss-change">
-    <div class="sv-loss-row"><span>before</span><div class="bar"><i style="width:${(100 * a) / m}%"></i></div>${num(a, { q: "loss_before" })}</div>
-    <div class="sv-loss-row"><span>after</span><div class="bar after"><i style="width:${(100 * b) / m}%"></i></div>${num(b, { q: "loss_after" })}</div>
-    <div class="sv-loss-delta">${d <= 0 ? "▼" : "▲"} ${sig(Math.abs(d))} (${pct <= 0 ? "−" : "+"}${Math.abs(pct).toFixed(1)}%) on this batch</div>
+    <div class="sv-loss-row"><span>${tr("sv.before")}</span><div class="bar"><i style="width:${(100 * a) / m}%"></i></div>${num(a, { q: "loss_before" })}</div>
+    <div class="sv-loss-row"><span>${tr("sv.after")}</span><div class="bar after"><i style="width:${(100 * b) / m}%"></i></div>${num(b, { q: "loss_after" })}</div>
+    <div class="sv-loss-delta">${d <= 0 ? "▼" : "▲"} ${sig(Math.abs(d))} (${pct <= 0 ? "−" : "+"}${Math.abs(pct).toFixed(1)}%) ${tr("sv.on_batch")}</div>
   </div>`;
 }
 
@@ -35,8 +36,8 @@ export function layerBars(t, stage, n) {
     return `<div class="sv-bar ${x < 0 ? "neg" : "pos"}" title="${k + 1}: ${sig(x)}">
       <i style="height:${h}%;${x < 0 ? "top:50%" : `bottom:50%`};${style}"></i>${lab ? `<b>${lab}</b>` : ""}</div>`;
   }).join("");
-  const what = backward ? "dL/dz" : out ? "output a (probabilities for softmax)" : "activations a";
-  return `<div class="sv-bars-box"><h4>${layerName(t, c)}: ${what}, example ${n + 1}</h4>
+  const what = backward ? "dL/dz" : tr(out ? "sv.bars_out" : "sv.bars_act");
+  return `<div class="sv-bars-box"><h4>${layerName(t, c)}: ${what}, ${tr("eq.example", { i: n + 1 })}</h4>
     <div class="sv-bars ${K > 24 ? "dense" : ""}">${bars}</div></div>`;
 }
 
@@ -48,15 +49,15 @@ export function normsTable(t) {
     return `<tr><td>${i + 1}</td><td>${ly.shape.join("×")}</td><td>${sig(w)}</td><td>${sig(g)}</td><td>${sig(d)}</td>
       <td>${w && d !== null ? sig(d / w) : "–"}</td></tr>`;
   }).join("");
-  return `<table class="sv-norms" data-testid="stepper-norms"><thead><tr><th>layer</th><th>shape</th><th>‖W‖</th><th>‖dW‖</th><th>‖ΔW‖</th><th>‖ΔW‖/‖W‖</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="sv-norms" data-testid="stepper-norms"><thead><tr><th>${tr("sv.th_layer")}</th><th>${tr("sv.th_shape")}</th><th>‖W‖</th><th>‖dW‖</th><th>‖ΔW‖</th><th>‖ΔW‖/‖W‖</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** First-layer dW as 28x28 images (one per hidden neuron) when the trace has them. */
 export function dwImages(t) {
   const imgs = t.layers[0].dW_images;
   if (!imgs?.length) return "";
-  const tiles = imgs.map((g, j) => `<figure><img data-testid="stepper-dw-image" src="${divergingURL(g, false)}" alt="dL/dW of hidden neuron ${j + 1}"><figcaption>${j + 1}</figcaption></figure>`).join("");
-  return `<div class="sv-dw"><h4>dL/dW of layer 1, one 28×28 image per hidden neuron <span class="hint">(blue +, orange −; dL/dW = Σ x·dL/dz, so each image is the batch's digits weighted by that neuron's error; the update moves the weights the opposite way)</span></h4><div class="sv-dw-grid">${tiles}</div></div>`;
+  const tiles = imgs.map((g, j) => `<figure><img data-testid="stepper-dw-image" src="${divergingURL(g, false)}" alt="${tr("sv.dw_alt", { j: j + 1 })}"><figcaption>${j + 1}</figcaption></figure>`).join("");
+  return `<div class="sv-dw"><h4>${tr("sv.dw_head")}</h4><div class="sv-dw-grid">${tiles}</div></div>`;
 }
 
 /** The traced example's input as a 28x28 image, when the trace has it (one example). */

@@ -1,4 +1,5 @@
 // Number formatting and small HTML helpers for the backprop step-through.
+import { t as tr } from "../i18n.js";
 
 /** 4 significant digits, a true minus sign; tiny/huge numbers as a·10ⁿ. Plain text. */
 export function sig(x, digits = 4) {
@@ -58,7 +59,7 @@ export function v(name, sub = "", supr = "") {
  */
 export function terms(list, max = 6) {
   if (list.length <= max) return list.join(" + ");
-  return `${list.slice(0, max - 2).join(" + ")} + <span class="more">… ${list.length - max + 1} more …</span> + ${list[list.length - 1]}`;
+  return `${list.slice(0, max - 2).join(" + ")} + <span class="more">… ${tr("eq.more_terms", { n: list.length - max + 1 })} …</span> + ${list[list.length - 1]}`;
 }
 
 export const sum = (arr) => arr.reduce((s, x) => s + x, 0);

@@ -1,5 +1,6 @@
 // The formula panel: the equation of the current stage for the selected neuron or edge, with
 // the trace's actual numbers substituted. Every result carries data-quantity / data-value.
+import { t as tr } from "../i18n.js";
 import { col, esc, num, sig, sum, terms, v } from "./fmt.js";
 
 const sup = (l) => `(${l})`;
@@ -33,13 +34,13 @@ function activation(t, c, k, n) {
       const den = zs.map((zz, j) => `e<sup>${sig(zz)}</sup>`);
       return line(`${Y} = softmax(z)<sub>${k + 1}</sub> = e<sup>z<sub>${k + 1}</sub></sup> / Σ<sub>j</sub> e<sup>z<sub>j</sub></sup>`)
         + line(`= e<sup>${sig(z)}</sup> / (${terms(den, 5)}) = ${num(Math.exp(z))} / ${num(sum(zs.map(Math.exp)))} = ${num(a, { q: "a" })}`, "sub")
-        + note(`the probability the network gives to class “${esc(className(t, k))}”.`);
+        + note(tr("eq.softmax_note", { c: esc(className(t, k)) }));
     }
     if (out === "sigmoid") {
       return line(`${v("p")} = σ(z) = 1 / (1 + e<sup>−z</sup>) = 1 / (1 + e<sup>${sig(-z)}</sup>) = ${num(a, { q: "a" })}`)
-        + note("the probability of class 1.");
+        + note(tr("eq.sigmoid_note"));
     }
-    return line(`${Y} = z = ${num(a, { q: "a" })}`) + note("MSE uses the raw (linear) output.");
+    return line(`${Y} = z = ${num(a, { q: "a" })}`) + note(tr("eq.linear_note"));
   }
   const f = layer.activation;
   const Z = num(z);
@@ -63,7 +64,7 @@ export function forwardNeuron(t, c, k, n) {
     sub = `${terms(parts)} + ${num(b, { paren: true })}`;
   } else {
     const fanIn = layer.shape?.[0] ?? "all";
-    sub = `<span class="more">${fanIn} products (too many to send)</span> + ${num(b, { paren: true })}`;
+    sub = `<span class="more">${tr("eq.too_many", { n: fanIn })}</span> + ${num(b, { paren: true })}`;
   }
   return line(`${Z} = Σ<sub>i</sub> ${v("a", "i", sup(c - 1))}·${v("W", `i${k + 1}`, sup(c))} + ${v("b", k + 1, sup(c))}`)
     + line(`= ${sub} = ${num(layer.z[n][k], { q: "z" })}`, "sub")
@@ -73,9 +74,9 @@ export function forwardNeuron(t, c, k, n) {
 export function inputNeuron(t, k, n) {
   const x = t.layers[0].a_in?.[n]?.[k];
   const name = t.input_names?.[k] ?? `x${k + 1}`;
-  if (x === undefined) return note("The inputs are the example's pixels (shown as the digit below).");
+  if (x === undefined) return note(tr("eq.pixels"));
   return line(`${v("a", k + 1, sup(0))} = ${esc(name)} = ${num(x, { q: "x" })}`)
-    + note("An input: the example's feature value, nothing is computed here.");
+    + note(tr("eq.input_note"));
 }
 
 // ---- loss ---------------------------------------------------------------------------------
@@ -89,17 +90,17 @@ export function lossFormula(t, n) {
     head = `L = −(1/N) Σ<sub>n</sub> log ${v("ŷ", "n,y<sub>n</sub>")}`;
     parts = out.a.map((row, i) => mark(`log ${num(row[t.labels[i]])}`, i));
     const p = out.a[n][t.labels[n]];
-    mine = `example ${n + 1} (label “${esc(className(t, t.labels[n]))}”): ŷ = ${num(p)}, −log ŷ = ${num(-Math.log(p))}`;
+    mine = `${tr("eq.example_label", { i: n + 1, c: esc(className(t, t.labels[n])) })}: ŷ = ${num(p)}, −log ŷ = ${num(-Math.log(p))}`;
   } else if (t.loss_name === "binary_cross_entropy") {
     head = `L = −(1/N) Σ<sub>n</sub> [y log p + (1 − y) log(1 − p)]`;
     parts = out.a.map((row, i) => mark(t.labels[i] ? `log ${num(row[0])}` : `log(1 − ${num(row[0])})`, i));
     const p = out.a[n][0], y = t.labels[n];
-    mine = `example ${n + 1}: y = ${y}, p = ${num(p)}, its loss = ${num(-(y ? Math.log(p) : Math.log(1 - p)))}`;
+    mine = `${tr("eq.example", { i: n + 1 })}: y = ${y}, p = ${num(p)}, ${tr("eq.its_loss")} = ${num(-(y ? Math.log(p) : Math.log(1 - p)))}`;
   } else {
     head = `L = (1/N) Σ<sub>n</sub> ½ Σ<sub>k</sub> (z<sub>nk</sub> − t<sub>nk</sub>)²`;
     const per = out.z.map((row, i) => 0.5 * sum(row.map((z, k) => (z - target(t, i, k)) ** 2)));
     parts = per.map((x, i) => mark(num(x), i));
-    mine = `example ${n + 1}: ½‖z − t‖² = ${num(per[n])}`;
+    mine = `${tr("eq.example", { i: n + 1 })}: ½‖z − t‖² = ${num(per[n])}`;
   }
   const sign = t.loss_name === "mse" ? "" : "−";
   return line(head)
@@ -114,8 +115,8 @@ function fPrime(t, f, z, a, fp) {
   switch (f) {
     case "tanh": return `1 − a² = 1 − ${A}² = ${num(fp, { q: "f_prime" })}`;
     case "sigmoid": return `a(1 − a) = ${A}·(1 − ${A}) = ${num(fp, { q: "f_prime" })}`;
-    case "relu": return `${z > 0 ? "1 since z &gt; 0" : "0 since z ≤ 0"} (z = ${Z}) = ${num(fp, { q: "f_prime" })}`;
-    case "leaky_relu": return `${z > 0 ? "1 since z &gt; 0" : `${t.leaky_slope} since z ≤ 0`} (z = ${Z}) = ${num(fp, { q: "f_prime" })}`;
+    case "relu": return `${tr(z > 0 ? "eq.one_since_pos" : "eq.zero_since_neg", { v: 0 })} (z = ${Z}) = ${num(fp, { q: "f_prime" })}`;
+    case "leaky_relu": return `${tr(z > 0 ? "eq.one_since_pos" : "eq.zero_since_neg", { v: t.leaky_slope })} (z = ${Z}) = ${num(fp, { q: "f_prime" })}`;
     case "linear": return `1 = ${num(fp, { q: "f_prime" })}`;
     default: return num(fp, { q: "f_prime" });
   }
@@ -133,22 +134,21 @@ export function backwardNeuron(t, c, k, n) {
     const pred = t.loss_name === "mse" ? layer.z[n][k] : layer.a[n][k];
     const [P, T] = { cross_entropy: ["ŷ", "y"], binary_cross_entropy: ["p", "y"], mse: ["z", "t"] }[t.loss_name] ?? ["ŷ", "y"];
     html += line(`${DZ} = (${v(P, k + 1)} − ${v(T, k + 1)}) / N = (${num(pred)} − ${y}) / ${N} = ${num(dz, { q: "dL_dz" })}`)
-      + note(`${T} = ${y} for this output (class “${esc(className(t, k))}”): example ${n + 1} is labelled “${esc(className(t, t.labels[n]))}”. `
-        + "The derivative of the loss through the output activation collapses to this difference.");
+      + note(tr("eq.target_note", { T, y, c: esc(className(t, k)), i: n + 1, label: esc(className(t, t.labels[n])) }));
   } else {
     const next = t.layers[c];
     const da = layer.dL_da[n][k];
     let sub;
     if (next.W && next.dL_dz) {
       sub = terms(next.dL_dz[n].map((d, j) => times(d, next.W[k][j])));
-    } else sub = `<span class="more">(weights not sent)</span>`;
+    } else sub = `<span class="more">${tr("eq.weights_not_sent")}</span>`;
     html += line(`dL/d${v("a", k + 1, sup(c))} = Σ<sub>j</sub> dL/d${v("z", "j", sup(c + 1))}·${v("W", `${k + 1}j`, sup(c + 1))} = ${sub} = ${num(da, { q: "dL_da" })}`)
       + line(`f′(z) = ${fPrime(t, layer.activation, layer.z[n][k], layer.a[n][k], layer.f_prime[n][k])}`, "sub")
       + line(`${DZ} = dL/da · f′(z) = ${times(da, layer.f_prime[n][k])} = ${num(dz, { q: "dL_dz" })}`);
   }
   const dzs = col(layer.dL_dz, k);
   html += line(`dL/d${v("b", k + 1, sup(c))} = Σ<sub>n</sub> dL/d${v("z", `n,${k + 1}`)} = ${terms(dzs.map((d) => num(d, { paren: true })), 6)} = ${num(layer.db[k], { q: "db" })}`, "faint")
-    + note(N > 1 ? `Shown for example ${n + 1} of ${N}; the bias gradient sums all ${N} rows.` : "");
+    + note(N > 1 ? tr("eq.bias_note", { i: n + 1, n: N }) : "");
   return html;
 }
 
@@ -163,8 +163,7 @@ export function edgeGradient(t, l, i, j) {
   const DW = `dL/d${v("W", `${i + 1}${j + 1}`, sup(l))}`;
   return line(`${DW} = Σ<sub>n</sub> ${v("a", `n,${i + 1}`, sup(l - 1))}·dL/d${v("z", `n,${j + 1}`, sup(l))}${regSym}`)
     + line(`= ${terms(parts, 6)}${reg} = ${num(layer.dW[i][j], { q: "dW" })}`, "sub")
-    + note(`Input ${i + 1} times the error of neuron ${j + 1}, summed over the ${t.batch_size} example${t.batch_size > 1 ? "s" : ""}`
-      + `${reg ? " plus the penalty" : ""} (data part ${num(sum(data))}).`);
+    + note(tr(reg ? "eq.dw_note_reg" : "eq.dw_note", { i: i + 1, j: j + 1, n: t.batch_size, data: num(sum(data)) }));
 }
 
 // ---- update -------------------------------------------------------------------------------
@@ -179,7 +178,7 @@ function rule(t, G, P) {
   }[t.optimizer] ?? `Δ${P} = step(${G})`;
   const hp = { sgd: "", momentum: `, μ = ${t.momentum}`, nesterov: `, μ = ${t.momentum}`,
     rmsprop: `, ρ = ${t.rho}`, adam: `, β₁ = ${t.beta1}, β₂ = ${t.beta2}` }[t.optimizer] ?? "";
-  return line(d, "faint") + note(`η = ${t.learning_rate}${hp}` + (t.optimizer === "sgd" ? "" : ". The optimizer's state (moments) is not in the trace; the step it applied is."));
+  return line(d, "faint") + note(`η = ${t.learning_rate}${hp}` + (t.optimizer === "sgd" ? "" : `. ${tr("eq.opt_state")}`));
 }
 
 function update(t, P, old, g, delta, neu) {
@@ -188,7 +187,7 @@ function update(t, P, old, g, delta, neu) {
     html += line(`${P} ← ${P} − η·dL/d${P} = ${num(old, { paren: true })} − ${t.learning_rate}·${num(g, { paren: true })} = ${num(neu, { q: "new" })}`);
   } else {
     html += line(`${P} ← ${P} + Δ${P} = ${num(old, { paren: true })} + ${num(delta, { paren: true })} = ${num(neu, { q: "new" })}`)
-      + note(`gradient ${num(g)} → applied step Δ = ${num(delta)}.`);
+      + note(tr("eq.applied", { g: num(g), d: num(delta) }));
   }
   return html;
 }
@@ -208,6 +207,6 @@ export function edgeForward(t, l, i, j, n) {
   const w = ly.W[i][j];
   const a = ly.a_in?.[n]?.[i];
   return line(`${v("W", `${i + 1}${j + 1}`, sup(l))} = ${num(w, { q: "W" })}`)
-    + (a === undefined ? "" : line(`its share of ${v("z", j + 1, sup(l))}: ${v("a", i + 1, sup(l - 1))}·W = ${times(a, w)} = ${num(a * w)}`, "sub"))
-    + note("Forward uses the weight; its gradient appears when backward reaches this layer.");
+    + (a === undefined ? "" : line(`${tr("eq.share_of", { z: v("z", j + 1, sup(l)) })}: ${v("a", i + 1, sup(l - 1))}·W = ${times(a, w)} = ${num(a * w)}`, "sub"))
+    + note(tr("eq.forward_uses"));
 }

@@ -1,10 +1,6 @@
 // The trace as a sequence of stages, and names for things in it.
-
-export const LOSS_LABEL = {
-  cross_entropy: "softmax + cross-entropy",
-  binary_cross_entropy: "sigmoid + binary cross-entropy",
-  mse: "linear + mean squared error",
-};
+import { t as tr } from "../i18n.js";
+import { optionLabel } from "../controls.js";
 
 /** forward 1..L, loss, backward L..1, update. */
 export function buildStages(t) {
@@ -19,56 +15,44 @@ export function buildStages(t) {
 
 export function layerName(t, l) {
   const L = t.layers.length;
-  if (l === L) return "output layer";
-  return `hidden layer ${l}`;
+  if (l === L) return tr("sv.output_layer");
+  return tr("sv.hidden_layer", { l });
 }
 
 export function stageTitle(t, s) {
   const L = t.layers.length;
   const act = (l) => t.layers[l - 1].activation; // the output layer's is the loss's
+  const name = () => ({ layer: layerName(t, s.layer), act: act(s.layer) });
   switch (s.kind) {
-    case "forward": return `Forward · ${layerName(t, s.layer)} (${act(s.layer)})`;
-    case "loss": return `Loss · ${LOSS_LABEL[t.loss_name] ?? t.loss_name}`;
-    case "backward": return `Backward · ${layerName(t, s.layer)}`;
-    default: return `Update · ${t.optimizer}`;
+    case "forward": return tr("sv.title_forward", name());
+    case "loss": return tr("sv.title_loss", { loss: tr(`sv.loss_${t.loss_name}`, null, t.loss_name) });
+    case "backward": return tr("sv.title_backward", name());
+    default: return tr("sv.title_update", { opt: optionLabel(t.optimizer) });
   }
 }
 
 export function stageShort(t, s) {
   const L = t.layers.length;
-  const n = (l) => (l === L ? "out" : `h${l}`);
-  return { forward: `→ ${n(s.layer)}`, loss: "Loss", backward: `← ${n(s.layer)}`, update: "Update" }[s.kind];
+  const n = (l) => (l === L ? tr("sv.short_out") : `h${l}`);
+  return { forward: `→ ${n(s.layer)}`, loss: tr("sv.short_loss"), backward: `← ${n(s.layer)}`,
+    update: tr("sv.short_update") }[s.kind];
 }
 
 /** One or two sentences that say what happens in this stage. */
 export function stageStory(t, s) {
   const L = t.layers.length;
   const N = t.batch_size;
-  const batch = N === 1 ? "the one example" : `all ${N} examples of the mini-batch at once`;
+  const batch = tr("sv.story_batch", { n: N });
   if (s.kind === "forward") {
     const l = s.layer;
     const f = t.layers[l - 1].activation;
-    return `Each neuron of ${layerName(t, l)} takes the previous layer's outputs a, computes `
-      + `<b>z = a·W + b</b>, then <b>a = ${f}(z)</b> — for ${batch}. `
-      + (l === L ? "These are the network's predictions ŷ." : "Its outputs feed the next layer.");
+    return tr("sv.story_forward", { layer: layerName(t, l), f, batch }) + " "
+      + tr(l === L ? "sv.story_forward_out" : "sv.story_forward_hidden");
   }
-  if (s.kind === "loss") {
-    return "The loss compares the predictions with the true labels and averages over the batch. "
-      + "One number says how wrong the network is; backprop asks how each weight moved it.";
-  }
-  if (s.kind === "backward") {
-    const l = s.layer;
-    if (l === L) {
-      return "Backward starts at the output: for this output + loss pair the chain rule "
-        + "collapses to <b>dL/dz = (prediction − target) / N</b>. Edges now show dL/dW.";
-    }
-    return `The error flows back through the weights: <b>dL/da = Σ dL/dz<sub>next</sub>·W</b>, `
-      + `then through the activation: <b>dL/dz = dL/da · f′(z)</b>. `
-      + `Each weight's gradient is <b>dL/dW = a<sub>in</sub>ᵀ · dL/dz</b>, summed over the batch.`;
-  }
-  return `The optimizer (${t.optimizer}) turns each gradient into a step: `
-    + "<b>W<sub>new</sub> = W + ΔW</b>. Then the same batch is evaluated again: the loss went "
-    + (t.loss_after <= t.loss_before ? "down." : "up (the step overshot).");
+  if (s.kind === "loss") return tr("sv.story_loss");
+  if (s.kind === "backward") return tr(s.layer === L ? "sv.story_backward_out" : "sv.story_backward");
+  return tr("sv.story_update", { opt: optionLabel(t.optimizer) }) + " "
+    + tr(t.loss_after <= t.loss_before ? "sv.story_down" : "sv.story_up");
 }
 
 /** Which edge array the diagram shows in a stage, and whether layer l has it yet. */
@@ -83,7 +67,7 @@ export function edgeValues(t, s) {
 }
 
 export function edgeLabel(s) {
-  return s.kind === "backward" ? "dL/dW" : s.kind === "update" ? "ΔW" : "weight";
+  return s.kind === "backward" ? "dL/dW" : s.kind === "update" ? "ΔW" : tr("net.weight");
 }
 
 /** Value shown inside neuron k of column c for example n, or null when not known yet. */

@@ -2,6 +2,8 @@
 // ← → Esc, space), lets the user pick an example of the batch, a neuron or an edge, and shows
 // the formula with the real numbers, a gradient check, the loss change and MNIST aggregates.
 import { on, send, state } from "../state.js";
+import { errorText } from "../feedback.js";
+import { applyI18n, t as tr } from "../i18n.js";
 import { esc, num, sig } from "./fmt.js";
 import { buildStages, stageShort, stageStory, stageTitle } from "./model.js";
 import { createDiagram } from "./diagram.js";
@@ -10,22 +12,22 @@ import { backwardNeuron, biasUpdate, edgeForward, edgeGradient, edgeUpdate, forw
 import { digit, dwImages, layerBars, lossChange, normsTable } from "./extras.js";
 
 const TEMPLATE = `
-<div class="sv-card" role="dialog" aria-label="Backprop step-through" data-testid="stepper-panel">
+<div class="sv-card" role="dialog" data-i18n-aria-label="sv.dialog" data-testid="stepper-panel">
   <header class="sv-head">
     <div class="sv-titles">
-      <div class="sv-kicker">Backprop, one real training step <span class="sv-meta"></span></div>
-      <h2 class="sv-title" data-testid="stepper-stage-title">Tracing…</h2>
+      <div class="sv-kicker"><span data-i18n="sv.kicker"></span> <span class="sv-meta"></span></div>
+      <h2 class="sv-title" data-testid="stepper-stage-title"></h2>
     </div>
     <div class="sv-nav">
-      <button class="sv-prev" data-testid="stepper-prev" title="Previous stage (←)">‹ Prev</button>
+      <button class="sv-prev" data-testid="stepper-prev" data-i18n-title="sv.prev_title" data-i18n="sv.prev"></button>
       <span class="sv-count" data-testid="stepper-count"></span>
-      <button class="sv-next primary" data-testid="stepper-next" title="Next stage (→)">Next ›</button>
-      <button class="sv-play" data-testid="stepper-play" title="Auto-play (space)">▶ Auto</button>
-      <select class="sv-speed" title="Seconds per stage" data-testid="stepper-speed">
-        <option value="3000">slow</option><option value="1600" selected>normal</option><option value="700">fast</option>
+      <button class="sv-next primary" data-testid="stepper-next" data-i18n-title="sv.next_title" data-i18n="sv.next"></button>
+      <button class="sv-play" data-testid="stepper-play" data-i18n-title="sv.auto_title"></button>
+      <select class="sv-speed" data-i18n-title="sv.speed_title" data-testid="stepper-speed">
+        <option value="3000" data-i18n="sv.slow"></option><option value="1600" selected data-i18n="sv.normal"></option><option value="700" data-i18n="sv.fast"></option>
       </select>
     </div>
-    <button class="sv-close" data-testid="stepper-close" title="Close (Esc)" aria-label="Close">×</button>
+    <button class="sv-close" data-testid="stepper-close" data-i18n-title="sv.close_title" data-i18n-aria-label="sv.close">×</button>
   </header>
   <nav class="sv-stages" data-testid="stepper-stages"></nav>
   <div class="sv-msg" hidden></div>
@@ -33,15 +35,13 @@ const TEMPLATE = `
     <div class="sv-left">
       <p class="sv-story"></p>
       <div class="sv-rowpick">
-        <button class="sv-row-prev" title="Previous example of the batch">◀</button>
+        <button class="sv-row-prev" data-i18n-title="sv.row_prev">◀</button>
         <span class="sv-row" data-testid="stepper-row"></span>
-        <button class="sv-row-next" title="Next example of the batch">▶</button>
+        <button class="sv-row-next" data-i18n-title="sv.row_next">▶</button>
         <span class="sv-digit-box"></span>
       </div>
       <svg class="sv-net" data-testid="stepper-network"></svg>
-      <p class="hint sv-legend">Click a <b>neuron</b> or an <b>edge</b> for its formula. Neurons show
-        <span class="sv-vlabel">a</span> for the selected example; edges show <span class="sv-elabel">W</span>
-        (<span class="pos">blue +</span>, <span class="neg">orange −</span>, width = size).</p>
+      <p class="hint sv-legend"></p>
     </div>
     <div class="sv-right">
       <div class="sv-formula" data-testid="stepper-formula"></div>
@@ -49,10 +49,10 @@ const TEMPLATE = `
       <div class="sv-bars-wrap"></div>
       <div class="sv-losschange"></div>
       <div class="sv-trace-opts">
-        <label><input type="radio" name="sv-what" value="batch" checked data-testid="stepper-whole-batch"> whole mini-batch</label>
-        <label><input type="radio" name="sv-what" value="one"> one example #
+        <label><input type="radio" name="sv-what" value="batch" checked data-testid="stepper-whole-batch"> <span data-i18n="sv.whole_batch"></span></label>
+        <label><input type="radio" name="sv-what" value="one"> <span data-i18n="sv.one_example"></span>
           <input type="number" class="sv-example" min="0" value="0" data-testid="stepper-example"></label>
-        <button class="sv-again" data-testid="stepper-again" title="Run and trace the next training step">Trace a new step</button>
+        <button class="sv-again" data-testid="stepper-again" data-i18n-title="sv.again_title" data-i18n="sv.again"></button>
       </div>
     </div>
   </div>
@@ -71,6 +71,7 @@ export function initStepper() {
   root.innerHTML = TEMPLATE;
   const $ = (q) => root.querySelector(q);
   S.$ = $;
+  words();
   $(".sv-prev").addEventListener("click", () => go(S.i - 1));
   $(".sv-next").addEventListener("click", () => go(S.i + 1));
   $(".sv-play").addEventListener("click", toggleAuto);
@@ -87,12 +88,16 @@ export function initStepper() {
   $(".sv-gradcheck").addEventListener("click", (e) => { if (e.target.closest(".sv-check")) gradcheck(); });
 
   on("stepper:open", () => open());
+  on("lang:changed", () => {
+    words();
+    if (S.trace) { chrome(S.trace); render(); }
+  });
   on("trace", onTrace);
   on("gradcheck", onGradcheck);
   on("error", (err) => {
     if (root.hidden || !(S.pending || ["no_trace", "example"].includes(err.code) || err.field === "example")) return;
     S.pending = false;
-    message(`The server said: ${esc(err.message ?? err.code)}`, true);
+    message(tr("sv.server_said", { what: esc(errorText(err)) }), true);
   });
   on("status", (s) => {
     if (!root.hidden && s.message && /trace/i.test(s.message)) message(esc(s.message));
@@ -116,6 +121,14 @@ export function initStepper() {
     get checks() { return Object.fromEntries(S.checks); },
     open, close, go, select, setRow, next: () => go(S.i + 1), prev: () => go(S.i - 1),
   } });
+}
+
+/** The panel's fixed words in the page's language. */
+function words() {
+  applyI18n(root);
+  if (!S.timer) S.$(".sv-play").textContent = tr("sv.auto");
+  else S.$(".sv-play").textContent = tr("sv.pause");
+  if (!S.trace) S.$(".sv-title").textContent = tr("sv.tracing");
 }
 
 function traceOptions() {
@@ -146,8 +159,8 @@ function requestTrace(opts = null) {
   const o = opts ?? traceOptions();
   S.pending = true;
   message("");
-  S.$(".sv-title").textContent = "Tracing one training step…";
-  if (!send({ type: "trace", ...o })) message("Not connected to the server.", true);
+  S.$(".sv-title").textContent = tr("sv.tracing");
+  if (!send({ type: "trace", ...o })) message(tr("sv.not_connected"), true);
 }
 
 function message(html, bad = false) {
@@ -166,13 +179,18 @@ function onTrace(t) {
   S.n = 0;
   S.sel = { type: "neuron", col: 1, k: 0 };
   S.diagram = null;
+  chrome(t);
+  go(0);
+}
+
+/** The stage pills and the per-layer aggregates of a trace. */
+function chrome(t) {
   const pills = S.stages.map((s, i) =>
     `<button class="sv-pill ${s.kind}" data-i="${i}" data-testid="stepper-pill">${stageShort(t, s)}</button>`).join("");
   S.$(".sv-stages").innerHTML = pills;
   S.$(".sv-stages").querySelectorAll("button").forEach((b) => b.addEventListener("click", () => go(+b.dataset.i)));
   const big = S.$(".sv-big");
-  big.innerHTML = dwImages(t) + `<div class="sv-norms-box"><h4>Norms per layer <span class="hint">(the step relative to the weights: ‖ΔW‖/‖W‖ ≈ 10⁻³ is healthy)</span></h4>${normsTable(t)}</div>`;
-  go(0);
+  big.innerHTML = dwImages(t) + `<div class="sv-norms-box"><h4>${tr("sv.norms_head")}</h4>${normsTable(t)}</div>`;
 }
 
 function go(i) {
@@ -204,14 +222,14 @@ function toggleAuto() {
   if (S.timer) return stopAuto();
   if (S.i >= S.stages.length - 1) go(0);
   S.timer = setInterval(() => go(S.i + 1), +S.$(".sv-speed").value);
-  S.$(".sv-play").textContent = "❚❚ Pause";
+  S.$(".sv-play").textContent = tr("sv.pause");
   S.$(".sv-play").classList.add("on");
 }
 
 function stopAuto() {
   clearInterval(S.timer);
   S.timer = null;
-  if (S.$) { S.$(".sv-play").textContent = "▶ Auto"; S.$(".sv-play").classList.remove("on"); }
+  if (S.$) { S.$(".sv-play").textContent = tr("sv.auto"); S.$(".sv-play").classList.remove("on"); }
 }
 
 function onKey(e) {
@@ -235,7 +253,9 @@ function render() {
   $(".sv-count").textContent = `${S.i + 1} / ${S.stages.length}`;
   $(".sv-prev").disabled = S.i === 0;
   $(".sv-next").disabled = S.i === S.stages.length - 1;
-  $(".sv-meta").textContent = `· training step ${t.step} · ${t.example === null ? `mini-batch of ${t.batch_size}` : `${t.split} example #${t.example}`} · ${t.dtype}`;
+  const what = t.example === null ? tr("sv.meta_batch", { n: t.batch_size })
+    : tr(t.split === "test" ? "sv.meta_test_example" : "sv.meta_train_example", { i: t.example });
+  $(".sv-meta").textContent = `· ${tr("sv.meta_step", { step: t.step })} · ${what} · ${t.dtype}`;
   $(".sv-stages").querySelectorAll("button").forEach((b, i) => {
     b.classList.toggle("current", i === S.i);
     b.classList.toggle("done", i < S.i);
@@ -243,14 +263,14 @@ function render() {
   $(".sv-story").innerHTML = stageStory(t, s);
   const N = t.batch_size;
   const y = t.labels[S.n];
-  $(".sv-row").innerHTML = `example <b>${S.n + 1}</b> of ${N} <span class="hint">(label “${esc(t.class_names?.[y] ?? y)}”)</span>`;
+  $(".sv-row").innerHTML = tr("sv.row", { i: S.n + 1, n: N, label: esc(t.class_names?.[y] ?? y) });
   $(".sv-row-prev").disabled = S.n === 0;
   $(".sv-row-next").disabled = S.n >= N - 1;
   const dg = digit(t, S.n);
   $(".sv-digit-box").replaceChildren(...(dg ? [dg] : []));
   const back = s.kind === "backward" || s.kind === "update";
-  $(".sv-vlabel").textContent = back ? "dL/dz" : "a";
-  $(".sv-elabel").textContent = s.kind === "backward" ? "dL/dW" : s.kind === "update" ? "ΔW" : "W";
+  $(".sv-legend").innerHTML = tr("sv.legend", { v: back ? "dL/dz" : "a",
+    e: s.kind === "backward" ? "dL/dW" : s.kind === "update" ? "ΔW" : "W" });
   if (!S.diagram) {
     const svg = $(".sv-net");
     const w = svg.parentNode.clientWidth || 600;
@@ -263,7 +283,7 @@ function render() {
   renderCheck();
   $(".sv-bars-wrap").innerHTML = layerBars(t, s, S.n);
   $(".sv-losschange").innerHTML = s.kind === "update" || s.kind === "loss"
-    ? `<h4>Loss on this batch, before → after the update</h4>${lossChange(t)}` : "";
+    ? `<h4>${tr("sv.loss_change_head")}</h4>${lossChange(t)}` : "";
 }
 
 function formula(t, s) {
@@ -271,30 +291,31 @@ function formula(t, s) {
   const n = S.n;
   let head = "", body = "";
   if (s.kind === "loss" && (!sel || sel.type === "neuron")) {
-    head = "The loss of the batch";
+    head = tr("sv.loss_head");
     body = lossFormula(t, n);
   } else if (!sel) {
-    body = "<p>Click a neuron or an edge.</p>";
+    body = `<p>${tr("sv.click_something")}</p>`;
   } else if (sel.type === "neuron") {
     const { col: c, k } = sel;
-    head = c === 0 ? `Input ${k + 1}` : `Neuron ${k + 1} of ${c === t.layers.length ? "the output layer" : `hidden layer ${c}`}`;
+    head = c === 0 ? tr("sv.input_head", { k: k + 1 })
+      : tr(c === t.layers.length ? "sv.neuron_out_head" : "sv.neuron_head", { k: k + 1, l: c });
     if (c === 0) body = inputNeuron(t, k, n);
-    else if (s.kind === "forward") body = c <= s.layer ? forwardNeuron(t, c, k, n) : notYet("forward has not reached this layer yet");
+    else if (s.kind === "forward") body = c <= s.layer ? forwardNeuron(t, c, k, n) : notYet(tr("sv.wait_forward"));
     else if (s.kind === "loss") body = forwardNeuron(t, c, k, n);
-    else if (s.kind === "backward") body = c >= s.layer ? backwardNeuron(t, c, k, n) : notYet("the gradient has not flowed back to this layer yet") + forwardNeuron(t, c, k, n);
+    else if (s.kind === "backward") body = c >= s.layer ? backwardNeuron(t, c, k, n) : notYet(tr("sv.wait_gradient")) + forwardNeuron(t, c, k, n);
     else body = biasUpdate(t, c, k) + backwardNeuron(t, c, k, n);
   } else {
     const { layer: l, i, j } = sel;
-    head = `Edge ${i + 1} → ${j + 1} of layer ${l}`;
-    if (!t.layers[l - 1].W) body = notYet("this layer is too large to send its weights");
+    head = tr("sv.edge_head", { i: i + 1, j: j + 1, l });
+    if (!t.layers[l - 1].W) body = notYet(tr("sv.wait_too_large"));
     else if (s.kind === "forward" || s.kind === "loss") body = edgeForward(t, l, i, j, n);
-    else if (s.kind === "backward") body = l >= s.layer ? edgeGradient(t, l, i, j) : notYet("backward has not reached this layer yet") + edgeForward(t, l, i, j, n);
+    else if (s.kind === "backward") body = l >= s.layer ? edgeGradient(t, l, i, j) : notYet(tr("sv.wait_backward")) + edgeForward(t, l, i, j, n);
     else body = edgeUpdate(t, l, i, j) + edgeGradient(t, l, i, j);
   }
   return `<h3>${head}</h3><div class="sv-eqs">${body}</div>`;
 }
 
-const notYet = (why) => `<p class="eq-note wait">Not computed yet: ${why}. Press Next.</p>`;
+const notYet = (why) => `<p class="eq-note wait">${tr("sv.not_yet", { why })}</p>`;
 
 // ---- gradient check -------------------------------------------------------------------------
 function checkTarget() {
@@ -325,21 +346,19 @@ function renderCheck() {
   if (!g) return;
   const r = S.checks.get(`${g.param}[${g.index}]`);
   const name = `dL/dW<sub>${g.index[0] + 1}${g.index[1] + 1}</sub><sup>(${g.param.slice(1)})</sup>`;
-  let html = `<h4>Gradient check for ${name}</h4>`;
+  let html = `<h4>${tr("sv.gc_head", { name })}</h4>`;
   if (!r) {
-    html += `<p>Nudge this one weight by ±h, run forward twice, and compare the slope with backprop:
-      <b>(L(W+h) − L(W−h)) / 2h</b>.</p><button class="sv-check primary" data-testid="stepper-gradcheck-run">Check numerically</button>`;
+    html += `<p>${tr("sv.gc_intro")}</p><button class="sv-check primary" data-testid="stepper-gradcheck-run">${tr("sv.gc_run")}</button>`;
   } else if (r.pending) {
-    html += "<p>Computing…</p>";
+    html += `<p>${tr("sv.gc_computing")}</p>`;
   } else {
     const e = r.rel_error;
     const grade = e < 1e-6 ? "good" : e < 1e-3 ? "ok" : "bad";
-    html += `<table class="sv-gc"><tr><td>backprop (analytic)</td><td>${num(r.analytic, { q: "analytic" })}</td></tr>
-      <tr><td>finite differences</td><td>${num(r.numeric, { q: "numeric" })}</td></tr>
-      <tr><td>relative error</td><td><span class="sv-relerr ${grade}" data-testid="stepper-relerr" data-value="${e}">${sig(e, 2)}</span></td></tr></table>
-      <p class="eq-note">|a − n| / max(|a|, |n|). Both are computed in float64 on this batch with the weights before the update,
-      so agreement is to ~10⁻⁸ or better: ${grade === "good" ? "backprop is right." : grade === "ok" ? "close, but suspicious." : "these disagree!"}
-      The training itself runs in ${esc(S.trace.dtype)}${S.trace.dtype === "float32" ? " (about 7 significant digits), so the trace's dW above can differ from these in the 6th–7th digit" : ""}.</p>`;
+    html += `<table class="sv-gc"><tr><td>${tr("sv.gc_analytic")}</td><td>${num(r.analytic, { q: "analytic" })}</td></tr>
+      <tr><td>${tr("sv.gc_numeric")}</td><td>${num(r.numeric, { q: "numeric" })}</td></tr>
+      <tr><td>${tr("sv.gc_relerr")}</td><td><span class="sv-relerr ${grade}" data-testid="stepper-relerr" data-value="${e}">${sig(e, 2)}</span></td></tr></table>
+      <p class="eq-note">${tr("sv.gc_note")} ${tr(`sv.gc_${grade}`)}
+      ${tr(S.trace.dtype === "float32" ? "sv.gc_float32" : "sv.gc_dtype", { dtype: esc(S.trace.dtype) })}</p>`;
   }
   box.innerHTML = html;
 }
