@@ -90,5 +90,8 @@ def test_korean_is_korean():
         and v != en[k]
     ]
     assert untranslated == []
-    same = [k for k, v in ko.items() if v == en[k] and re.search(r"\b[a-z]{4,}\b", v)]
+    math = re.compile(r"\b(sign|sin|cos|tanh|exp|log|max|softmax|sigmoid)\(")
+    same = [
+        k for k, v in ko.items() if v == en[k] and re.search(r"\b[a-z]{4,}\b", math.sub("(", v))
+    ]
     assert same == [], "English words left in ko.json"
