@@ -1,12 +1,13 @@
-"""Activation functions a = f(z) and their derivatives f'(z).
+"""Activation functions a = f(z), each with its derivative f'(z) right beside it.
 
 Every activation works element-wise on arrays of any shape, e.g. z: (N, H) -> a: (N, H).
-The derivative takes both z and a = f(z) because for sigmoid and tanh it is cheapest to
-write in terms of the output (sigmoid' = a(1 - a), tanh' = 1 - a^2), while for the
-rectifiers it depends on the sign of z.
+`grad` takes both z and a = f(z) because for sigmoid and tanh the derivative is cheapest
+written with the output (sigmoid' = a (1 - a), tanh' = 1 - a^2), while for the rectifiers
+it depends on the sign of z. In backprop it turns dL/da into dL/dz = dL/da * f'(z).
 
-Both methods accept `out=` so the network can write into preallocated buffers: a training
-step on a tiny network is dominated by Python overhead, not arithmetic.
+Both methods accept `out=` so the network can write into its
+preallocated buffers: a training step on a tiny network costs per NumPy call, not per
+number, so an array never allocated is time saved.
 
 Conventions at the kinks: relu'(0) = 0 and leaky_relu'(0) = 0.01 (the same as PyTorch).
 """
@@ -15,14 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 
-LEAKY_SLOPE = 0.01
+LEAKY_SLOPE = 0.01  # leaky_relu's slope for z <= 0
 
 
 class Activation:
     """Base class: `fn(z)` gives a = f(z); `grad(z, a)` gives f'(z), both (same shape as z).
 
-    `kind` tells the app which health statistic applies: "saturating" (sigmoid, tanh),
-    "rectifier" (relu, leaky_relu) or "identity" (linear).
+    `kind` says which unit-health statistic applies (see health.py): "saturating" (sigmoid,
+    tanh), "rectifier" (relu, leaky_relu) or "identity".
     """
 
     name = ""
@@ -41,14 +42,14 @@ class Activation:
 
 
 class Sigmoid(Activation):
-    """sigma(z) = 1 / (1 + e^-z), squashes to (0, 1); sigma'(z) = a (1 - a) <= 1/4."""
+    """sigmoid(z) = 1 / (1 + e^-z), squashes to (0, 1); sigmoid'(z) = a (1 - a) <= 1/4."""
 
     name = "sigmoid"
     kind = "saturating"
 
     def fn(self, z, out=None):
-        # sigma(z) = (1 + tanh(z / 2)) / 2 is the same function, but never evaluates e^-z,
-        # so z = -1000 gives exactly 0 without an overflow warning.
+        # (1 + tanh(z / 2)) / 2 is the same function, but never evaluates e^-z, so
+        # z = -1000 gives exactly 0 without an overflow warning.
         out = np.multiply(z, 0.5, out=out)
         np.tanh(out, out=out)
         out += 1.0
@@ -72,13 +73,12 @@ class Tanh(Activation):
 
     def grad(self, z, a, out=None):
         out = np.multiply(a, a, out=out)
-        np.subtract(1.0, out, out=out)
-        return out
+        return np.subtract(1.0, out, out=out)
 
 
 class ReLU(Activation):
-    """relu(z) = max(z, 0); relu'(z) = 1 where z > 0 else 0 (a unit with z < 0 passes no
-    gradient: if that holds for every input the unit is "dead")."""
+    """relu(z) = max(z, 0); relu'(z) = 1 where z > 0, else 0. A unit whose z < 0 for every
+    input passes no gradient at all: it is "dead" and stays so."""
 
     name = "relu"
     kind = "rectifier"
@@ -99,7 +99,7 @@ class LeakyReLU(Activation):
     kind = "rectifier"
 
     def fn(self, z, out=None):
-        # For a slope below 1, max(z, slope * z) picks z when z > 0 and slope * z otherwise.
+        # For a slope below 1, max(z, slope * z) is z when z > 0 and slope * z otherwise.
         out = np.multiply(z, LEAKY_SLOPE, out=out)
         return np.maximum(z, out, out=out)
 
@@ -112,8 +112,8 @@ class LeakyReLU(Activation):
         return out
 
 
-class Linear(Activation):
-    """identity: a = z, f'(z) = 1. A network of linear layers is still one linear map."""
+class Identity(Activation):
+    """identity ("linear"): a = z, f'(z) = 1. A stack of linear layers is one linear map."""
 
     name = "linear"
     kind = "identity"
@@ -132,7 +132,7 @@ class Linear(Activation):
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    a.name: a for a in (Sigmoid(), Tanh(), ReLU(), LeakyReLU(), Linear())
+    a.name: a for a in (Sigmoid(), Tanh(), ReLU(), LeakyReLU(), Identity())
 }
 
 

@@ -3,50 +3,31 @@
 The last layer's activation and the loss are computed together because the pair has a
 short, numerically stable gradient with respect to the output pre-activations z:
 
-    softmax + cross-entropy   dL/dz = (softmax(z) - onehot(y)) / N
-    sigmoid + binary CE       dL/dz = (sigmoid(z) - y) / N
-    linear  + MSE             dL/dz = (z - onehot(y)) / N
+    softmax + cross-entropy  L = mean_i -log softmax(z_i)[y_i]       dL/dz = (y_hat - onehot(y)) / N
+    sigmoid + binary CE      L = mean_i -log p_i(y_i), p = sigmoid(z)  dL/dz = (p - y) / N
+    linear  + MSE            L = mean_i 1/2 ||z_i - t_i||^2           dL/dz = (z - t) / N
 
 Taking the two derivatives separately would divide by probabilities that can be 0.
 
 Shapes: z: (N, K) output pre-activations (K output units), y: (N,) integer class labels.
 Every loss is a mean over the batch, so every gradient is already divided by N.
+
+`forward(z, y, y_hat, dz)` does it all in one pass (a training step needs all three);
+`loss`, `grad` and `probs` are the same arithmetic one quantity at a time.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
-
-@lru_cache(maxsize=32)
-def _rows(n: int) -> np.ndarray:
-    """0..n-1, cached: used to pick z[i, y_i] for every row i."""
-    return np.arange(n)
-
-
-@lru_cache(maxsize=32)
-def _true_class(n: int, k: int) -> np.ndarray:
-    """(N,) start of each row in a raveled (N, K) array; + y gives the flat index of z[i, y_i]
-    (one 1-D fancy index is cheaper than z[rows, y])."""
-    return np.arange(0, n * k, k)
-
-
-def _exp_floor(dtype) -> float:
-    """Lowest exponent worth evaluating: e^x below it is ~0 in this dtype anyway.
-
-    Clipping there keeps exp (and later products) clear of the subnormal range, so even
-    `np.errstate(all="raise")` stays quiet for logits of +-1000.
-    """
-    return _EXP_FLOOR[dtype.itemsize if isinstance(dtype, np.dtype) else np.dtype(dtype).itemsize]
-
-
-_EXP_FLOOR = {2: -10.0, 4: -60.0, 8: -600.0}
+# Lowest exponent worth evaluating: e^s below it is ~0 in the dtype anyway. Clipping there
+# keeps exp (and later products) clear of the subnormal range, so even
+# np.errstate(all="raise") stays quiet for logits of +-1000.
+EXP_FLOOR = {np.dtype(np.float32): -60.0, np.dtype(np.float64): -600.0}
 
 
 class Loss:
-    """Base class. Subclasses implement `forward`; the rest is built on it.
+    """Base class. Subclasses implement `forward` and `probs`; the rest is built on them.
 
     output_activation: name of the activation fused into the loss (for display).
     """
@@ -62,16 +43,16 @@ class Loss:
         """Number of classes a network with n_outputs output units predicts."""
         return n_outputs
 
-    def forward(self, z, y, probs_out, grad_out) -> float:
-        """Fused forward and backward.
+    def forward(self, z, y, y_hat, dz) -> float:
+        """Loss, output and gradient in one pass.
 
-        z: (N, K) output pre-activations; y: (N,) int labels; probs_out: (N, K) buffer that
-        receives y_hat; grad_out: (N, K) buffer that receives dL/dz (divided by N).
-        Returns the mean data loss as a Python float.
+        z: (N, K) output pre-activations; y: (N,) int labels; y_hat: (N, K) buffer that
+        receives the output the network shows; dz: (N, K) buffer that receives dL/dz
+        (divided by N). Returns the mean data loss as a Python float.
         """
         raise NotImplementedError
 
-    def probs(self, z: np.ndarray) -> np.ndarray:
+    def probs(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """z: (N, K); returns y_hat (N, K), the output the network shows."""
         raise NotImplementedError
 
@@ -85,9 +66,9 @@ class Loss:
 
     def grad(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         """z: (N, K), y: (N,); returns dL/dz, (N, K), already divided by N."""
-        g = np.empty_like(z)
-        self.forward(z, y, np.empty_like(z), g)
-        return g
+        dz = np.empty_like(z)
+        self.forward(z, y, np.empty_like(z), dz)
+        return dz
 
     def __repr__(self) -> str:
         return f"<loss {self.name}>"
@@ -99,28 +80,26 @@ class CrossEntropy(Loss):
     name = "cross_entropy"
     output_activation = "softmax"
 
-    def forward(self, z, y, probs_out, grad_out):
-        n, k = z.shape
-        true = _true_class(n, k) + y  # flat index of z[i, y_i] in the (N*K,) raveled array
-        # Subtracting the row maximum leaves softmax unchanged and keeps exp <= 1.
-        s = np.subtract(z, np.maximum.reduce(z, axis=1, keepdims=True), out=probs_out)
-        s_y = s.reshape(-1)[true]  # shifted logit of the true class, (N,), before clipping
-        np.maximum(s, _exp_floor(s.dtype), out=s)
-        np.exp(s, out=s)
-        total = np.add.reduce(s, axis=1, keepdims=True)  # >= 1, so the log below is safe
-        s /= total  # s now holds the softmax probabilities
-        # -log softmax(z)[y] = log(sum_k e^s_k) - s_y
-        loss = (np.add.reduce(np.log(total, out=total), axis=None) - np.add.reduce(s_y)) / n
-        np.multiply(s, 1.0 / n, out=grad_out)
-        grad_out.reshape(-1)[true] -= 1.0 / n
+    def forward(self, z, y, y_hat, dz):
+        n = len(y)
+        rows = np.arange(n)
+        # Subtracting the row maximum leaves softmax unchanged and keeps every e^s <= 1.
+        s = np.subtract(z, np.maximum.reduce(z, axis=1, keepdims=True), out=y_hat)
+        s_y = s[rows, y]  # the true class's shifted logit, (N,)
+        e = _exp_clipped(s)  # in place: y_hat now holds e^s
+        total = np.add.reduce(e, axis=1, keepdims=True)  # >= 1: the max term is e^0 = 1
+        # -log softmax(z)_y = log(sum_k e^s_k) - s_y: no log of a probability that is 0
+        loss = (np.add.reduce(np.log(total), axis=None) - np.add.reduce(s_y)) / n
+        e /= total  # y_hat = softmax(z)
+        np.multiply(y_hat, 1.0 / n, out=dz)  # dL/dz = (y_hat - onehot(y)) / N
+        dz[rows, y] -= 1.0 / n
         return float(loss)
 
-    def probs(self, z):
-        s = z - z.max(axis=1, keepdims=True)
-        np.maximum(s, _exp_floor(s.dtype), out=s)
-        np.exp(s, out=s)
-        s /= s.sum(axis=1, keepdims=True)
-        return s
+    def probs(self, z, out=None):
+        s = np.subtract(z, np.maximum.reduce(z, axis=1, keepdims=True), out=out)
+        e = _exp_clipped(s)
+        e /= np.add.reduce(e, axis=1, keepdims=True)
+        return e
 
 
 class BinaryCrossEntropy(Loss):
@@ -139,22 +118,26 @@ class BinaryCrossEntropy(Loss):
     def n_classes(self, n_outputs):
         return 2
 
-    def forward(self, z, y, probs_out, grad_out):
-        n = z.shape[0]
-        t = y.reshape(n, 1).astype(z.dtype)  # labels 0/1 as a column in z's dtype: (N, 1)
-        u = np.abs(z, out=grad_out)  # grad_out is scratch until the last line
-        np.minimum(u, -_exp_floor(u.dtype), out=u)
-        np.negative(u, out=u)
-        np.exp(u, out=u)
-        np.log1p(u, out=u)
-        loss = (u.sum() + np.maximum(z, 0.0).sum() - (z * t).sum()) / n
-        _sigmoid(z, out=probs_out)
-        np.subtract(probs_out, t, out=grad_out)
-        grad_out *= 1.0 / n
+    def forward(self, z, y, y_hat, dz):
+        n = len(y)
+        t = y.reshape(n, 1)  # labels 0/1 as a column, like z: (N, 1)
+        # mean softplus(z) - t z, the softplus as max(z, 0) + log(1 + e^-|z|); dz is
+        # scratch space until its last line.
+        tail = np.abs(z, out=dz)
+        np.minimum(tail, -EXP_FLOOR[z.dtype], out=tail)  # e^-|z| below the floor is ~0 anyway
+        np.negative(tail, out=tail)
+        np.log1p(np.exp(tail, out=tail), out=tail)
+        relu_z = np.maximum(z, 0.0, out=y_hat)  # y_hat is scratch too, until the sigmoid
+        loss = (
+            np.add.reduce(tail, axis=None) + np.add.reduce(relu_z, axis=None) - np.dot(y, z)[0]
+        ) / n
+        _sigmoid(z, out=y_hat)  # p = P(class 1)
+        np.subtract(y_hat, t, out=dz)  # dL/dz = (p - t) / N
+        dz *= 1.0 / n
         return float(loss)
 
-    def probs(self, z):
-        return _sigmoid(z, out=np.empty_like(z))
+    def probs(self, z, out=None):
+        return _sigmoid(z, out)
 
     def predict(self, z):
         return (z[:, 0] > 0).astype(np.intp)  # p > 0.5 exactly when z > 0
@@ -163,9 +146,9 @@ class BinaryCrossEntropy(Loss):
 class MeanSquaredError(Loss):
     """Linear outputs + squared error against one-hot targets:
 
-    L = mean_i 0.5 * sum_k (z_ik - t_ik)^2, t = onehot(y) (K >= 2 outputs), or t = y
-    itself when there is a single output (binary labels 0/1; class 1 when z > 0.5).
-    The 1/2 makes dL/dz = (z - t) / N.
+    L = mean_i 1/2 sum_k (z_ik - t_ik)^2, t = onehot(y) (K >= 2 outputs), or t = y itself
+    with a single output (binary labels 0/1; class 1 when z > 0.5). The 1/2 makes
+    dL/dz = (z - t) / N.
 
     Probabilities: the raw outputs clipped to [0, 1] and normalised to sum to 1 per row
     (uniform when all are <= 0); with a single output, clip(z, 0, 1) = P(class 1).
@@ -177,31 +160,21 @@ class MeanSquaredError(Loss):
     def n_classes(self, n_outputs):
         return 2 if n_outputs == 1 else n_outputs
 
-    def forward(self, z, y, probs_out, grad_out):
+    def forward(self, z, y, y_hat, dz):
         n, k = z.shape
-        d = grad_out  # d = z - t, built in place
-        np.copyto(d, z)
         if k == 1:
-            d -= y.reshape(n, 1).astype(z.dtype)
+            np.subtract(z, y.reshape(n, 1), out=dz)  # z - t, t = y
         else:
-            d[_rows(n), y] -= 1.0
-        flat = d.reshape(-1)
-        loss = 0.5 * float(flat @ flat) / n
-        d *= 1.0 / n
-        self._probs(z, probs_out)
+            np.copyto(dz, z)
+            dz[np.arange(n), y] -= 1.0  # z - onehot(y)
+        flat = dz.reshape(-1)
+        loss = 0.5 * float(np.dot(flat, flat)) / n
+        dz *= 1.0 / n
+        self.probs(z, out=y_hat)
         return loss
 
-    def probs(self, z):
-        return self._probs(z, np.empty_like(z))
-
-    def predict(self, z):
-        if z.shape[1] == 1:
-            return (z[:, 0] > 0.5).astype(np.intp)
-        return np.argmax(z, axis=1)
-
-    @staticmethod
-    def _probs(z, out):
-        np.clip(z, 0.0, 1.0, out=out)
+    def probs(self, z, out=None):
+        out = np.clip(z, 0.0, 1.0, out=out)
         if out.shape[1] > 1:
             total = out.sum(axis=1, keepdims=True)
             zero = total[:, 0] == 0
@@ -211,27 +184,35 @@ class MeanSquaredError(Loss):
             out /= total
         return out
 
+    def predict(self, z):
+        if z.shape[1] == 1:
+            return (z[:, 0] > 0.5).astype(np.intp)
+        return np.argmax(z, axis=1)
+
 
 class Regression(MeanSquaredError):
     """The same linear output + squared error, against real-valued targets y: (N,) floats
     (one output) or (N, K). Nothing is clipped: y_hat = z is the prediction itself, and
-    L = mean_i 0.5 * sum_k (z_ik - y_ik)^2, so dL/dz = (z - y) / N as above.
+    L = mean_i 1/2 sum_k (z_ik - y_ik)^2, so dL/dz = (z - y) / N as above.
     """
 
     def n_classes(self, n_outputs):
         return 0
 
-    def forward(self, z, y, probs_out, grad_out):
+    def forward(self, z, y, y_hat, dz):
         n = z.shape[0]
-        np.subtract(z, y.reshape(z.shape), out=grad_out)
-        flat = grad_out.reshape(-1)
-        loss = 0.5 * float(flat @ flat) / n
-        grad_out *= 1.0 / n
-        np.copyto(probs_out, z)
+        np.subtract(z, y.reshape(z.shape), out=dz)  # z - y
+        flat = dz.reshape(-1)
+        loss = 0.5 * float(np.dot(flat, flat)) / n
+        dz *= 1.0 / n
+        np.copyto(y_hat, z)
         return loss
 
-    def probs(self, z):
-        return z.copy()
+    def probs(self, z, out=None):
+        if out is None:
+            return z.copy()
+        np.copyto(out, z)
+        return out
 
     def predict(self, z):
         return z[:, 0] if z.shape[1] == 1 else z
@@ -254,9 +235,15 @@ def r_squared(y_hat: np.ndarray, y: np.ndarray) -> float:
     return 1.0 - sse / sst
 
 
-def _sigmoid(z, out):
+def _exp_clipped(s):
+    """e^s in place, exponents below EXP_FLOOR clipped there first (their e^s is ~0)."""
+    np.maximum(s, EXP_FLOOR[s.dtype], out=s)
+    return np.exp(s, out=s)
+
+
+def _sigmoid(z, out=None):
     """Overflow-free sigmoid, (1 + tanh(z/2)) / 2, written into out."""
-    np.multiply(z, 0.5, out=out)
+    out = np.multiply(z, 0.5, out=out)
     np.tanh(out, out=out)
     out += 1.0
     out *= 0.5

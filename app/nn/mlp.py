@@ -6,15 +6,18 @@
     loss = mean data loss(z_L, y) + l1 * sum|W| + 0.5 * l2 * sum W^2
 
 Backward runs the chain rule from the top: the loss gives dL/dz_L; each Linear turns
-dL/dz into dL/dW, dL/db and dL/da of the layer below; each activation turns dL/da into
-dL/dz = dL/da * f'(z).
+dL/dz into dL/dW, dL/db and dL/da of the layer below; the activation turns dL/da into
+dL/dz = dL/da * f'(z). One `_forward` serves training and inference alike.
 
-Speed, because the app runs thousands of tiny steps a second:
+Speed, because the app runs tens of thousands of tiny steps a second (a 2-8-8-1 step is
+~40 NumPy calls, each ~0.5 us of overhead for a few dozen numbers):
 - all parameters live in one flat vector (`params.flat`), gradients in another
-  (`grads.flat`); `params["W1"]` etc. are views, so the optimizer can update everything
-  with one NumPy call per rule, and the penalty can treat all weights at once;
-- every intermediate array is preallocated per batch size and written with `out=`;
-  `net.trace` refers to these buffers (overwritten by the next step of that batch size).
+  (`grads.flat`); `params["W1"]` etc. are views, so the optimizer updates everything with
+  one NumPy call per rule, and the penalty treats all weights at once;
+- every intermediate array is preallocated per batch size (a `_Workspace`) and written in
+  place; `net.trace` refers to these buffers (overwritten by the next step of that size);
+- inputs are checked once per dataset, not per step, by callers that pass check=False
+  (the session does: saves ~3 us a step); dL/dX is computed only when asked for.
 """
 
 from __future__ import annotations
@@ -51,28 +54,38 @@ class ParamDict(dict):
             self.offsets[k] = at
             at += math.prod(shapes[k])
         for k, shape in shapes.items():  # insertion order = W1, b1, W2, b2, ...
-            start = self.offsets[k]
-            self[k] = self.flat[start : start + math.prod(shape)].reshape(shape)
+            self[k] = self.view(self.flat, k, shape)
         self.n_weights = sum(math.prod(shapes[k]) for k in shapes if k.startswith("W"))
+
+    def view(self, flat: np.ndarray, name: str, shape=None) -> np.ndarray:
+        """The part of `flat` (any vector laid out like self.flat) that holds `name`."""
+        shape = self[name].shape if shape is None else shape
+        start = self.offsets[name]
+        return flat[start : start + math.prod(shape)].reshape(shape)
 
 
 class _Workspace:
-    """Preallocated buffers for one batch size N. Index i = layer i + 1 (0-based)."""
+    """The buffers of one pass over N examples, and what the last pass on them saw.
 
-    def __init__(self, sizes: list[int], n: int, dtype):
-        outs = sizes[1:]
-        self.z = [np.empty((n, h), dtype) for h in outs]  # pre-activations
-        self.a = [np.empty((n, h), dtype) for h in outs]  # activations; a[-1] = y_hat
-        self.f_prime = [np.empty((n, h), dtype) for h in outs[:-1]]
-        self.dL_dz = [np.empty((n, h), dtype) for h in outs]
-        # dL_da_in[i] is dL/d(input of layer i) = dL/da of layer i - 1; [0] = dL/dX, lazy
-        self.dL_da_in = [None] + [np.empty((n, h), dtype) for h in sizes[1:-1]]
-        self.dX = None
+    Index i is layer i + 1: z[i], a[i] (N, h_i); a[-1] is y_hat. With backward=True also
+    f_prime[i], dL_da[i] for the hidden layers and dL_dz[i] for every layer; dX (N, D) is
+    allocated the first time dL/dX is asked for.
+    """
 
-    def input_grad_buffer(self, n: int, d: int, dtype) -> np.ndarray:
-        if self.dX is None:
-            self.dX = np.empty((n, d), dtype)
-        return self.dX
+    def __init__(self, sizes: list[int], n: int, dtype, backward: bool = True):
+        widths = sizes[1:]
+        self.z = [np.empty((n, h), dtype) for h in widths]
+        self.a = [np.empty((n, h), dtype) for h in widths]
+        if backward:
+            self.f_prime = [np.empty((n, h), dtype) for h in widths[:-1]]
+            self.dL_da = [np.empty((n, h), dtype) for h in widths[:-1]]
+            self.dL_dz = [np.empty((n, h), dtype) for h in widths]
+        self.dX: np.ndarray | None = None
+        # what the last pass saw, for the trace
+        self.X: np.ndarray | None = None
+        self.y: np.ndarray | None = None
+        self.data_loss = self.penalty = self.l1 = self.l2 = 0.0
+        self.input_grad = False
 
 
 class MLP:
@@ -120,20 +133,16 @@ class MLP:
         self.grads = ParamDict(shapes, self.dtype)
         for i, (fan_in, fan_out) in enumerate(pairs, start=1):
             self.params[f"W{i}"][...] = initializer(fan_in, fan_out, self.rng, self.dtype)
+        P, G = self.params, self.grads
         self.layers = [
-            Linear(
-                self.params[f"W{i}"], self.params[f"b{i}"], self.grads[f"W{i}"], self.grads[f"b{i}"]
-            )
-            for i in range(1, len(sizes))
+            Linear(P[f"W{i}"], P[f"b{i}"], G[f"W{i}"], G[f"b{i}"]) for i in range(1, len(sizes))
         ]
-        nw = self.params.n_weights
-        self._weights, self._weight_grads = self.params.flat[:nw], self.grads.flat[:nw]
-        self._dW_data_flat = np.zeros(nw, self.dtype)  # data part of dW when penalised
-        self._dW_data = [
-            _like(self._dW_data_flat, self.grads, f"W{i}") for i in range(1, len(sizes))
-        ]
+        nw = P.n_weights
+        self._weights, self._weight_grads = P.flat[:nw], G.flat[:nw]
+        # The data part of dW, kept for the trace when a penalty is added on top.
+        self._dW_data_flat = np.zeros(nw, self.dtype)
         self._workspaces: dict[int, _Workspace] = {}
-        self._last = None  # what `trace` needs about the last gradients()/train_step()
+        self._last: _Workspace | None = None  # the workspace of the last training pass
 
     # ---- description -------------------------------------------------------------------
     activation = property(lambda self: self.act.name, doc="hidden activation name")
@@ -147,25 +156,39 @@ class MLP:
             f"dtype={np.dtype(self.dtype).name!r})"
         )
 
-    # ---- inference (fresh arrays, no effect on the trace) ------------------------------
+    # ---- the forward pass, for training and inference ----------------------------------
+    def _forward(self, X: np.ndarray, ws: _Workspace) -> np.ndarray:
+        """X: (N, D); fills ws.z and ws.a of the hidden layers; returns z_L: (N, C)."""
+        a = X
+        hidden = len(self.layers) - 1
+        for i in range(hidden):
+            z = self.layers[i].forward(a, ws.z[i])  # z = a @ W + b
+            a = self.act.fn(z, ws.a[i])  # a = f(z)
+        return self.layers[hidden].forward(a, ws.z[hidden])
+
+    def _infer(self, X) -> tuple[list[np.ndarray], np.ndarray]:
+        """X: (N, D) -> ([a_1, ..., a_{L-1}] fresh arrays, z_L (N, C)); the trace is untouched."""
+        X = self._check_X(X)
+        ws = _Workspace(self.sizes, X.shape[0], self.dtype, backward=False)
+        return ws.a[:-1], self._forward(X, ws)
+
     def forward_layers(self, X) -> list[np.ndarray]:
         """X: (N, D); returns [a_1 (N, h_1), ..., a_{L-1}, y_hat (N, C)]."""
-        acts, z = self._forward_fresh(self._check_X(X))
-        return acts[:-1] + [self.loss_fn.probs(z)]
+        hidden, z = self._infer(X)
+        return hidden + [self.loss_fn.probs(z)]
 
     def predict_proba(self, X) -> np.ndarray:
         """X: (N, D); returns y_hat (N, C), for binary_cross_entropy (N, 1) = P(class 1)."""
-        return self.loss_fn.probs(self._forward_fresh(self._check_X(X))[1])
+        return self.loss_fn.probs(self._infer(X)[1])
 
     def predict(self, X) -> np.ndarray:
         """X: (N, D); returns (N,) int class labels."""
-        return self.loss_fn.predict(self._forward_fresh(self._check_X(X))[1])
+        return self.loss_fn.predict(self._infer(X)[1])
 
     def loss(self, X, y) -> float:
         """X: (N, D), y: (N,) int labels; returns mean data loss + penalty."""
-        X = self._check_X(X)
-        y = self._check_y(y, X.shape[0])
-        z = self._forward_fresh(X)[1]
+        z = self._infer(X)[1]
+        y = self._check_y(y, z.shape[0])
         return self.loss_fn.loss(z, y) + penalty(self._weights, self.l1, self.l2)
 
     def evaluate(self, X, y) -> tuple[float, float, list[np.ndarray]]:
@@ -174,77 +197,64 @@ class MLP:
         Returns (loss incl. penalty, score, [a_1 (N, h_1), ..., y_hat (N, C)]); the score
         is the accuracy for classes, R² (coefficient of determination) for real targets.
         """
-        X = self._check_X(X)
-        y = self._check_y(y, X.shape[0])
-        acts, z = self._forward_fresh(X)
+        hidden, z = self._infer(X)
+        y = self._check_y(y, z.shape[0])
         loss = self.loss_fn.loss(z, y) + penalty(self._weights, self.l1, self.l2)
         if self.targets == "values":
             score = r_squared(z, y)
         else:
             score = float(np.mean(self.loss_fn.predict(z) == y))
-        return loss, score, acts[:-1] + [self.loss_fn.probs(z)]
-
-    def _forward_fresh(self, X):
-        """Returns ([a_1, ..., a_{L-1}, z_L], z_L) in new arrays."""
-        acts, a = [], X
-        for layer in self.layers[:-1]:
-            a = self.act.fn(a @ layer.W + layer.b)
-            acts.append(a)
-        z = a @ self.layers[-1].W + self.layers[-1].b
-        return acts + [z], z
+        return loss, score, hidden + [self.loss_fn.probs(z)]
 
     # ---- training ----------------------------------------------------------------------
-    def gradients(self, X, y, input_grad: bool = True):
+    def gradients(self, X, y, input_grad: bool = False, check: bool = True):
         """X: (N, D), y: (N,) int labels; returns (loss, grads).
 
         grads is `net.grads`: name -> array like params, the live buffers (overwritten by
         the next call; copy to keep). Also sets `net.trace`. input_grad=True also computes
-        dL/dX (trace.layers[0].dL_da_in).
+        dL/dX (trace.layers[0].dL_da_in); check: see train_step.
         """
-        loss = self._forward_backward(X, y, input_grad)
-        return loss, self.grads
+        if check:
+            X, y = self.check_inputs(X, y)
+        return self._forward_backward(X, y, input_grad), self.grads
 
-    def train_step(self, X, y, optimizer) -> float:
+    def train_step(self, X, y, optimizer, check: bool = True) -> float:
         """One gradient step on the batch (X (N, D), y (N,)); returns the loss before it.
 
-        Skips dL/dX (nothing uses it), so trace.layers[0].dL_da_in is None afterwards.
+        check=False skips the input checks, for callers that ran `check_inputs` once on the
+        whole dataset (X already in the network's dtype, labels in range).
         """
+        if check:
+            X, y = self.check_inputs(X, y)
         loss = self._forward_backward(X, y, False)
         optimizer.step(self.params, self.grads)
         return loss
 
-    def _forward_backward(self, X, y, input_grad: bool) -> float:
-        X = self._check_X(X)
-        n = X.shape[0]
-        y = self._check_y(y, n)
-        ws = self._workspaces.get(n)
-        if ws is None:
-            ws = self._workspace(n)
-        layers, act, last = self.layers, self.act, len(self.layers) - 1
+    def _forward_backward(self, X: np.ndarray, y: np.ndarray, input_grad: bool) -> float:
+        """Fills self.grads with dL/dparams for the batch; returns data loss + penalty."""
+        ws = self._workspaces.get(len(y)) or self._workspace(len(y))
+        z = self._forward(X, ws)
+        data_loss = self.loss_fn.forward(z, y, ws.a[-1], ws.dL_dz[-1])  # y_hat and dL/dz_L
 
-        # forward: each Linear caches its input; activations go straight into the buffers
-        a = X
-        for i in range(last):
-            a = act.fn(layers[i].forward(a, out=ws.z[i]), out=ws.a[i])
-        z = layers[last].forward(a, out=ws.z[last])
-        data_loss = self.loss_fn.forward(z, y, ws.a[last], ws.dL_dz[last])
+        # backward: dL/dz of layer i -> dW_i, db_i and dL/da_{i-1} -> times f'(z_{i-1})
+        dz = ws.dL_dz[-1]
+        for i in range(len(self.layers) - 1, 0, -1):
+            a_below = ws.a[i - 1]
+            da = self.layers[i].backward(a_below, dz, ws.dL_da[i - 1])
+            fp = self.act.grad(ws.z[i - 1], a_below, ws.f_prime[i - 1])
+            dz = np.multiply(da, fp, ws.dL_dz[i - 1])  # dL/dz = dL/da * f'(z)
+        if input_grad and ws.dX is None:
+            ws.dX = np.empty_like(X, dtype=self.dtype)
+        self.layers[0].backward(X, dz, ws.dX if input_grad else None)
 
-        # backward: dL/dz of the layer above -> dW, db and dL/da -> times f'(z) -> dL/dz
-        dz = ws.dL_dz[last]
-        for i in range(last, 0, -1):
-            da = layers[i].backward(dz, ws.dL_da_in[i])
-            fp = act.grad(ws.z[i - 1], ws.a[i - 1], out=ws.f_prime[i - 1])
-            dz = np.multiply(da, fp, out=ws.dL_dz[i - 1])
-        dx = ws.input_grad_buffer(n, self.sizes[0], self.dtype) if input_grad else None
-        layers[0].backward(dz, dx, need_dx=input_grad)
-
-        l1, l2 = self.l1, self.l2
-        pen = 0.0
+        pen, l1, l2 = 0.0, self.l1, self.l2
         if l1 or l2:  # keep the data gradient for the trace, then add the penalty's
             np.copyto(self._dW_data_flat, self._weight_grads)
             add_penalty_grad(self._weights, self._weight_grads, l1, l2)
             pen = penalty(self._weights, l1, l2)
-        self._last = (ws, X, y, data_loss, pen, l1, l2, input_grad)
+        ws.X, ws.y, ws.data_loss, ws.penalty = X, y, data_loss, pen
+        ws.l1, ws.l2, ws.input_grad = l1, l2, input_grad
+        self._last = ws
         return data_loss + pen
 
     def _workspace(self, n: int) -> _Workspace:
@@ -257,38 +267,39 @@ class MLP:
     def trace(self) -> Trace | None:
         """Trace of the last gradients()/train_step() (None before): references to the
         buffers that step used, valid until the next step on a batch of the same size."""
-        if self._last is None:
+        ws = self._last
+        if ws is None:
             return None
-        ws, X, y, data_loss, pen, l1, l2, input_grad = self._last
+        penalised = bool(ws.l1 or ws.l2)
         last = len(self.layers) - 1
         layers = []
         for i in range(last + 1):
-            W = f"W{i + 1}"
+            W, hidden = f"W{i + 1}", i < last
             layers.append(
                 LayerTrace(
                     index=i + 1,
-                    activation=self.activation if i < last else self.loss_fn.output_activation,
-                    a_in=X if i == 0 else ws.a[i - 1],
+                    activation=self.activation if hidden else self.loss_fn.output_activation,
+                    a_in=ws.X if i == 0 else ws.a[i - 1],
                     z=ws.z[i],
                     a=ws.a[i],
-                    dL_da=ws.dL_da_in[i + 1] if i < last else None,
-                    f_prime=ws.f_prime[i] if i < last else None,
+                    dL_da=ws.dL_da[i] if hidden else None,
+                    f_prime=ws.f_prime[i] if hidden else None,
                     dL_dz=ws.dL_dz[i],
                     dW=self.grads[W],
-                    dW_data=self._dW_data[i] if (l1 or l2) else self.grads[W],
+                    dW_data=self.grads.view(self._dW_data_flat, W) if penalised else self.grads[W],
                     db=self.grads[f"b{i + 1}"],
-                    dL_da_in=ws.dL_da_in[i] if i > 0 else (ws.dX if input_grad else None),
+                    dL_da_in=ws.dL_da[i - 1] if i > 0 else (ws.dX if ws.input_grad else None),
                 )
             )
         return Trace(
             layers=layers,
-            loss=data_loss + pen,
-            data_loss=data_loss,
-            penalty=pen,
+            loss=ws.data_loss + ws.penalty,
+            data_loss=ws.data_loss,
+            penalty=ws.penalty,
             y_hat=ws.a[last],
-            labels=y,
-            l1=l1,
-            l2=l2,
+            labels=ws.y,
+            l1=ws.l1,
+            l2=ws.l2,
             loss_name=self.loss_name,
         )
 
@@ -326,6 +337,12 @@ class MLP:
         return net
 
     # ---- input checks ------------------------------------------------------------------
+    def check_inputs(self, X, y) -> tuple[np.ndarray, np.ndarray]:
+        """X: (N, D) inputs, y: (N,) labels; returns them as the network trains on them
+        (X in its dtype, y as ints). Raises ValueError naming the problem."""
+        X = self._check_X(X)
+        return X, self._check_y(y, X.shape[0])
+
     def _check_X(self, X) -> np.ndarray:
         X = np.asarray(X)
         if X.dtype != self.dtype:
@@ -347,28 +364,12 @@ class MLP:
             if y.dtype.kind not in "bf" or (y.dtype.kind == "f" and np.any(y != np.round(y))):
                 raise ValueError(f"y must hold integer class labels; got dtype {y.dtype}")
             y = y.astype(np.intp)
-        if n and _out_of_range(y, self.n_classes):
+        if n and (y.min() < 0 or y.max() >= self.n_classes):
             raise ValueError(
                 f"y labels must be in 0..{self.n_classes - 1}; "
                 f"got values from {y.min()} to {y.max()}"
             )
         return y
-
-
-def _like(flat, params: ParamDict, name: str) -> np.ndarray:
-    """The view of `flat` (laid out like the weights in params.flat) for weight `name`."""
-    start, shape = params.offsets[name], params[name].shape
-    return flat[start : start + math.prod(shape)].reshape(shape)
-
-
-def _out_of_range(y: np.ndarray, n_classes: int) -> bool:
-    """True if any label is < 0 or >= n_classes (one reduction: seen as unsigned, a
-    negative int is huge, so a single maximum catches both ends)."""
-    if y.dtype.kind == "i" and y.ndim == 1 and y.strides[0] == y.itemsize:
-        y = y.view(y.dtype.str.replace("i", "u"))
-    elif y.dtype.kind == "i" and np.minimum.reduce(y) < 0:
-        return True
-    return bool(np.maximum.reduce(y) >= n_classes)
 
 
 def _check_sizes(sizes) -> list[int]:

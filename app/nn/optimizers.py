@@ -41,21 +41,21 @@ class Optimizer:
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self.last_update: dict[str, np.ndarray] = {}
         self._layout = None  # ((name, shape, dtype), ...) of the params the state belongs to
-        self._flat = None  # (flat params, flat grads, flat delta, {slot: flat state}) or None
+        # When params and grads are a network's ParamDicts: their flat vectors, and the
+        # flat buffers behind last_update (delta) and state (slots: name -> vector).
+        self._flat_params: np.ndarray | None = None
+        self._flat_grads: np.ndarray | None = None
+        self._delta: np.ndarray | None = None
+        self._slots: dict[str, np.ndarray] = {}
 
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """params, grads: name -> array of the same shape. Updates params in place."""
-        flat = self._flat
-        if (
-            flat is None
-            or flat[0] is not getattr(params, "flat", None)
-            or flat[1] is not getattr(grads, "flat", None)
-        ):
+        p, g = getattr(params, "flat", None), getattr(grads, "flat", None)
+        if p is None or p is not self._flat_params or g is not self._flat_grads:
             self._bind(params, grads)
-            flat = self._flat
         self.t += 1
-        if flat is not None:
-            self._update(flat[0], flat[1], flat[2], flat[3])
+        if self._flat_params is not None:  # the whole network in one call per operation
+            self._update(self._flat_params, self._flat_grads, self._delta, self._slots)
         else:
             for name, p in params.items():
                 self._update(p, grads[name], self.last_update[name], self.state[name])
@@ -64,7 +64,7 @@ class Optimizer:
         """Forget all state (moments, step count)."""
         self.t = 0
         self.state, self.last_update = {}, {}
-        self._layout = self._flat = None
+        self._layout = self._flat_params = self._flat_grads = None
 
     def _bind(self, params, grads) -> None:
         """Allocate state and delta buffers for these params (kept if the layout matches)."""
@@ -82,18 +82,19 @@ class Optimizer:
                 size, dtype = flat_p.size, flat_p.dtype
             else:
                 size, dtype = sum(v.size for v in params.values()), np.result_type(*params.values())
-            delta = np.zeros(size, dtype)
-            slots = {s: np.zeros(size, dtype) for s in self.slots}
+            self._delta = np.zeros(size, dtype)
+            self._slots = {s: np.zeros(size, dtype) for s in self.slots}
             # per-name views of the flat buffers, laid out like params
             offsets = params.offsets if use_flat else _offsets(params)
-            self.last_update = {k: _view(delta, offsets[k], v.shape) for k, v in params.items()}
+            self.last_update = {
+                k: _view(self._delta, offsets[k], v.shape) for k, v in params.items()
+            }
             self.state = {
-                k: {s: _view(buf, offsets[k], v.shape) for s, buf in slots.items()}
+                k: {s: _view(buf, offsets[k], v.shape) for s, buf in self._slots.items()}
                 for k, v in params.items()
             }
-            self._flat_buffers = (delta, slots)
-        delta, slots = self._flat_buffers
-        self._flat = (flat_p, flat_g, delta, slots) if use_flat else None
+        self._flat_params = flat_p if use_flat else None
+        self._flat_grads = flat_g if use_flat else None
 
     def _update(self, p, g, delta, s) -> None:
         """Apply one step to p (in place) from gradient g; write the step into delta."""

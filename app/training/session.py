@@ -134,9 +134,13 @@ class TrainingSession:
     def _cast_data(self) -> None:
         dt = np.dtype(self.config.dtype)
         d = self.data
-        self.X_train = np.ascontiguousarray(d.X_train, dtype=dt)
-        self.X_test = np.ascontiguousarray(d.X_test, dtype=dt)
-        self.y_train, self.y_test = d.y_train, d.y_test
+        # Checked once here, so each training step can skip the engine's input checks.
+        self.X_train, self.y_train = self.net.check_inputs(
+            np.ascontiguousarray(d.X_train, dtype=dt), d.y_train
+        )
+        self.X_test, self.y_test = self.net.check_inputs(
+            np.ascontiguousarray(d.X_test, dtype=dt), d.y_test
+        )
         rng = np.random.default_rng(0)
         self.eval_idx = (
             np.sort(rng.choice(self.n_train, MNIST_EVAL_TRAIN, replace=False))
@@ -258,10 +262,11 @@ class TrainingSession:
         return done
 
     def train_on(self, X: np.ndarray, y: np.ndarray) -> float:
-        """One training step on X: (N, F), y: (N,), counted like every other step (step,
-        examples, divergence, last loss); returns the loss before the step. Callers that
-        may diverge wrap it in np.errstate, as `advance` does."""
-        loss = float(self.net.train_step(X, y, self.opt))
+        """One training step on rows of X_train or X_test (checked once, in _cast_data),
+        X: (N, F), y: (N,), counted like every other step (step, examples, divergence, last
+        loss); returns the loss before the step. Callers that may diverge wrap it in
+        np.errstate, as `advance` does."""
+        loss = self.net.train_step(X, y, self.opt, check=False)  # checked in _cast_data
         self.step += 1
         self.examples += len(y)
         if not np.isfinite(loss):

@@ -17,7 +17,7 @@ from .problems import make_problem
 def test_trace_satisfies_the_chain_rule(activation, loss, penalties):
     l1, l2 = penalties
     net, X, y = make_problem([3, 6, 5, 4], activation, loss, seed=3, l1=l1, l2=l2)
-    loss_value, grads = net.gradients(X, y)
+    loss_value, grads = net.gradients(X, y, input_grad=True)  # dL/dX only when asked
     trace = net.trace
     assert len(trace.layers) == 3
     assert trace.loss == loss_value == pytest.approx(trace.data_loss + trace.penalty)
