@@ -66,6 +66,14 @@ class Optimizer:
         self.state, self.last_update = {}, {}
         self._layout = self._flat_params = self._flat_grads = None
 
+    def load_state(self, params, grads, t: int, state: dict[str, dict[str, np.ndarray]]) -> None:
+        """Continue from a saved state: `t` steps taken, state[name][slot] shaped like params."""
+        self._bind(params, grads)
+        self.t = t
+        for name, slots in state.items():
+            for slot, value in slots.items():
+                self.state[name][slot][...] = value
+
     def _bind(self, params, grads) -> None:
         """Allocate state and delta buffers for these params (kept if the layout matches)."""
         layout = tuple((k, v.shape, v.dtype.str) for k, v in params.items())

@@ -26,6 +26,7 @@ from app.training.config import (
 )
 from app.training.data_message import dataset_message
 from app.training.encode import json_safe, rounded
+from app.training.history import History
 
 MNIST_SAMPLES = 12
 MNIST_EVAL_TRAIN = 1000  # frames estimate the MNIST train loss on a fixed subset
@@ -46,10 +47,11 @@ class Change:
 class TrainingSession:
     """State of one run. Not thread-safe by itself: callers hold `lock`."""
 
-    def __init__(self, config: TrainingConfig | None = None):
+    def __init__(self, config: TrainingConfig | None = None, custom=None):
         self.lock = threading.RLock()
         self.config = config or TrainingConfig()
-        self.custom = None  # an uploaded Dataset, when config.dataset == "custom"
+        self.custom = custom  # an uploaded or edited Dataset, when config.dataset == "custom"
+        self.pins: list[dict[str, Any]] = []  # pinned runs' curves: they survive rebuilds
         self.data = self._build_data(self.config)
         self._build_model(self.config)
 
@@ -119,6 +121,7 @@ class TrainingSession:
         self.last_trace: dict[str, Any] | None = None
         self._grid_inputs = None
         self._line = None
+        self.history = History(len(self.net.sizes) - 1)
         self._cast_data()
 
     def _make_optimizer(self, cfg: TrainingConfig):
@@ -336,6 +339,7 @@ class TrainingSession:
                     net, self.X_test, self.y_test, self.sample_idx, d.n_classes, d.image_shape
                 )
                 self.last_heavy = now
+        self.history.record(out)
         return json_safe(out) if self.diverged else out
 
     def grid_inputs(self) -> np.ndarray:
@@ -396,11 +400,11 @@ class TrainingSession:
         except DataError as e:
             raise ConfigError(e.field, e.message, "invalid_value", e.params) from e
         # Keep the weights: a new point should bend the boundary, not restart the run.
-        net, step, examples = self.net, self.step, self.examples
+        net, step, examples, history = self.net, self.step, self.examples, self.history
         self.custom, self.data = data, data
         self.config = self.config.model_copy(update={"dataset": "custom"})
         self._build_model(self.config, net)
-        self.step, self.examples = step, examples
+        self.step, self.examples, self.history = step, examples, history
         return Change(
             ["dataset"], True, "Added a point" if label is not None else "Removed a point"
         )

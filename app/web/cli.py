@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import threading
 import webbrowser
 
 import uvicorn
 
+from app.training import shell
 from app.web.app import create_app
 from app.web.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("train", "export"):  # the shell tools; no argument: serve
+        sys.exit(shell.main(argv))
     defaults = Settings()
     parser = argparse.ArgumentParser(
         prog="backprop-playground", description="Watch a NumPy neural network learn."

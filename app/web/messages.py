@@ -86,10 +86,26 @@ class Ping(_Msg):
 
 
 class Export(_Msg):
-    """Take the run home: `script` is the run as a NumPy-only Python file."""
+    """Take the run home: a NumPy-only Python file, a saved run (JSON) or the curves (CSV)."""
 
     type: Literal["export"]
-    format: Literal["script"]
+    format: Literal["script", "run", "history"]
+
+
+class Load(_Msg):
+    """Open a saved run (as `export` format "run" gave it)."""
+
+    type: Literal["load"]
+    run: dict[str, Any]
+
+
+class Pin(_Msg):
+    type: Literal["pin"]
+
+
+class Unpin(_Msg):
+    type: Literal["unpin"]
+    index: int = Field(ge=0, le=3)
 
 
 ClientMessage = Annotated[
@@ -104,7 +120,10 @@ ClientMessage = Annotated[
     | AddPoint
     | RemovePoint
     | Export
-    | Ping,
+    | Ping
+    | Load
+    | Pin
+    | Unpin,
     Field(discriminator="type"),
 ]
 MODELS: dict[str, type[_Msg]] = {
@@ -120,6 +139,9 @@ MODELS: dict[str, type[_Msg]] = {
     "remove_point": RemovePoint,
     "export": Export,
     "ping": Ping,
+    "load": Load,
+    "pin": Pin,
+    "unpin": Unpin,
 }
 MESSAGE_TYPES = tuple(MODELS)
 client_message = TypeAdapter(ClientMessage)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -72,3 +73,28 @@ async def post_upload(
             "task": ds.task,
         }
     )
+
+
+@router.post("/api/sessions/{session_id}/run")
+async def post_run(
+    request: Request, session_id: str, file: Annotated[UploadFile, File()]
+) -> JSONResponse:
+    """Open a saved run file (any size up to the upload limit; the socket's `load` message
+    carries small ones). The socket then gets the dataset, status and a frame."""
+    runner = request.app.state.sessions.get(session_id)
+    if runner is None:
+        raise ClientError("session", f"no open session {got(session_id)!r}", "no_session")
+    limit = request.app.state.settings.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise ClientError(
+            "file", f"file must be at most {limit:,} bytes", "too_large", {"max": limit}
+        )
+    try:
+        run = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ClientError(
+            "file", f"a run file must be JSON: {e}", "invalid_json", {"reason": "syntax"}
+        ) from e
+    await runner.load_run(run)
+    return JSONResponse({"ok": True, "step": runner.session.step})

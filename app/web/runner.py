@@ -20,6 +20,8 @@ from typing import Any
 
 from app.errors import ClientError
 from app.training.encode import json_safe
+from app.training.pins import pin, pins_message
+from app.training.runfile import load_run, run_filename, save_run
 from app.training.script_export import export_script, script_filename
 from app.training.session import Change, TrainingSession
 from app.training.tracing import gradient_check, run_trace
@@ -264,7 +266,7 @@ class SessionRunner:
     async def on_configure(self, msg: m.Configure) -> None:
         await self._change(lambda: self.session.configure(msg.config))
 
-    async def _change(self, apply: Callable[[], Change]) -> None:
+    async def _change(self, apply: Callable[[], Change], pinning: bool = False) -> None:
         """Apply a change and, in the same locked turn, describe its result: a rebuilt run's
         dataset and step-0 frame can never be overtaken by a frame of the old run."""
 
@@ -276,14 +278,17 @@ class SessionRunner:
             data = self.session.dataset_message() if change.rebuilt else None
             idle = not (self.playing or self.pending)
             frame = self.session.frame(self._state()) if change.rebuilt or idle else None
-            return data, self._status_msg(change), frame
+            pins = pins_message(self.session.pins, self.session.config.model_dump())
+            return data, self._status_msg(change), frame, pins
 
-        data, status, frame = await self._locked(run)
+        data, status, frame, pins = await self._locked(run)
         if data is not None:
             await self.send(data)
         await self.send(status)
         if frame is not None:
             await self.send(frame)
+        if pins["pins"] or pinning:
+            await self.send(pins)
 
     async def load_dataset(self, data) -> None:
         """Switch to an uploaded dataset (called by the upload route)."""
@@ -319,12 +324,64 @@ class SessionRunner:
 
         def export() -> dict[str, Any]:
             s = self.session
+            if msg.format == "script":
+                name, content = script_filename(s), export_script(s)
+            elif msg.format == "run":
+                name = run_filename(s)
+                content = json.dumps(json_safe(save_run(s)), separators=(",", ":"))
+            else:
+                name, content = f"{s.config.dataset}_history.csv", s.history.to_csv()
             return {
                 "type": "export",
                 "format": msg.format,
-                "filename": script_filename(s),
+                "filename": name,
                 "step": s.step,
-                "content": export_script(s),
+                "content": content,
             }
 
         await self.send(await self._locked(export))
+
+    async def on_load(self, msg: m.Load) -> None:
+        await self.load_run(msg.run)
+
+    async def load_run(self, run: dict[str, Any]) -> None:
+        """Replace this tab's run by a saved one (paused at its step); the tab's pins stay
+        unless the run brings its own. Raises ClientError and changes nothing if it is bad."""
+        new = await asyncio.to_thread(load_run, run)  # validated before anything changes
+        if self.playing:
+            await self._pause()
+
+        def adopt() -> Change:
+            old = self.session
+            new.pins = new.pins or old.pins
+            new.generation = old.generation + 1  # frames of the old run are stale
+            self.session = new
+            changed = [k for k, v in new.config.model_dump().items() if getattr(old.config, k) != v]
+            return Change(changed, True, f"Opened a run saved at step {new.step}")
+
+        await self._change(adopt)
+
+    async def on_pin(self, _: m.Pin) -> None:
+        def add() -> Change:
+            s = self.session
+            note = pin(s.pins, s.config.model_dump(), s.step, s.history.to_columns())
+            return Change([], False, note)
+
+        await self._change(add, pinning=True)
+
+    async def on_unpin(self, msg: m.Unpin) -> None:
+        def remove() -> Change:
+            pins = self.session.pins
+            if msg.index >= len(pins):
+                raise ClientError(
+                    "index",
+                    f"index must be between 0 and {len(pins) - 1}; got {msg.index}"
+                    if pins
+                    else "there are no pins to remove",
+                    "out_of_range",
+                    {"min": 0, "max": len(pins) - 1, "got": msg.index},
+                )
+            pins.pop(msg.index)
+            return Change([], False, "Unpinned")
+
+        await self._change(remove, pinning=True)
