@@ -74,12 +74,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _number(text: str, kind: str) -> Any:
+    """Text to a number: "8" -> 8 for an int setting, "0.3" -> 0.3 for a float one; else
+    the text stays (and the config says what it wanted, as it would to the page)."""
+    try:
+        return int(text) if kind == "int" else float(text) if kind == "float" else text
+    except ValueError:
+        return text
+
+
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     given: dict[str, Any] = {}
     for name in TrainingConfig.model_fields:
         value = getattr(args, name, None)
-        if value is not None:
-            given[name] = [v for v in value.split(",") if v.strip()] if name in LISTS else value
+        if value is None:
+            continue
+        kind = CATALOGUE_FIELDS[name]["kind"]
+        if name in LISTS:
+            items = [v.strip() for v in value.split(",") if v.strip()]
+            given[name] = [_number(v, "int") for v in items] if kind == "layers" else items
+        else:
+            given[name] = _number(value, kind)
     return given
 
 
