@@ -12,19 +12,23 @@ import io
 from typing import Any
 
 MAX_ROWS = 4000
-COLUMNS = ("step", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")
 
 
 class History:
-    """Rows of COLUMNS plus grad_norm_<l> for each layer l (1-based), oldest first."""
+    """Rows of step, epoch, train_loss, train_<score>, test_loss, test_<score> and
+    grad_norm_<l> for each layer l (1-based), oldest first. The score is the accuracy, or
+    R² ("r2") for real-valued targets."""
 
-    def __init__(self, n_layers: int, rows: list[list[Any]] | None = None):
+    def __init__(self, n_layers: int, score: str = "accuracy"):
         self.n_layers = n_layers
-        self.rows: list[list[Any]] = rows or []
+        self.score = score
+        self.rows: list[list[Any]] = []
 
     @property
     def columns(self) -> list[str]:
-        return [*COLUMNS, *(f"grad_norm_{l}" for l in range(1, self.n_layers + 1))]
+        s = self.score
+        head = ["step", "epoch", "train_loss", f"train_{s}", "test_loss", f"test_{s}"]
+        return [*head, *(f"grad_norm_{l}" for l in range(1, self.n_layers + 1))]
 
     def record(self, frame: dict[str, Any]) -> None:
         """Add the figures of a frame (a paused frame at the same step replaces the last row)."""
@@ -34,9 +38,9 @@ class History:
             frame["step"],
             frame["epoch"],
             train["loss"],
-            train["accuracy"],
+            train.get(self.score),
             test["loss"],
-            test["accuracy"],
+            test.get(self.score),
             *norms,
             *[None] * (self.n_layers - len(norms)),
         ]
@@ -55,11 +59,15 @@ class History:
     @classmethod
     def from_columns(cls, columns: dict[str, list[Any]]) -> History:
         """Inverse of to_columns; raises ValueError if the columns are not a history."""
+        if not isinstance(columns, dict):
+            raise ValueError("a history must be an object of columns")
         n_layers = sum(1 for k in columns if k.startswith("grad_norm_"))
-        h = cls(n_layers)
+        h = cls(n_layers, "r2" if "train_r2" in columns else "accuracy")
         names = h.columns
         if set(columns) != set(names):
             raise ValueError(f"history columns must be {', '.join(names)}")
+        if not all(isinstance(columns[k], list) for k in names):
+            raise ValueError("history columns must be lists")
         lengths = {len(columns[k]) for k in names}
         if len(lengths) > 1:
             raise ValueError("history columns must all have the same length")

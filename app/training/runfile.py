@@ -206,7 +206,7 @@ def _dataset(raw: dict[str, Any]) -> Dataset:
         kwargs[f.name] = v
     d = _guard("data", lambda: Dataset(**kwargs))
     shapes_ok = (
-        d.kind in ("2d", "table", "image")
+        d.kind in ("1d", "2d", "table", "image")
         and d.X_train.ndim == d.X_test.ndim == 2
         and d.X_train.shape[0] == len(d.y_train) > 0
         and d.X_test.shape[0] == len(d.y_test)
@@ -214,6 +214,6 @@ def _dataset(raw: dict[str, Any]) -> Dataset:
         and (d.kind != "2d" or (d.raw_train is not None and d.mean is not None))
     )
     labels = np.concatenate([d.y_train, d.y_test])
-    if not shapes_ok or labels.min() < 0 or labels.max() >= d.n_classes:
+    if not shapes_ok or (not d.is_regression and (labels.min() < 0 or labels.max() >= d.n_classes)):
         raise ConfigError("data", "the run's data is inconsistent (shapes or labels)")
     return d

@@ -61,7 +61,13 @@ def export_script(session) -> str:
         "l2": repr(float(net.l2)),
         "n_layers": len(net.sizes) - 1,
         "activation_code": parts.ACTIVATIONS[cfg.activation].strip("\n"),
-        "loss_code": Template(parts.LOSSES[cfg.loss].strip("\n")).substitute(
+        "score_name": "r2" if session.data.is_regression else "accuracy",
+        "targets": (
+            "y_train, y_test = y_train.astype(DTYPE), y_test.astype(DTYPE)  # real targets\n"
+            if session.data.is_regression
+            else ""
+        ),
+        "loss_code": Template(parts.LOSSES[_loss_key(session)].strip("\n")).substitute(
             exp_floor=repr(-60.0 if dtype == "float32" else -600.0), dtype=dtype
         ),
         "optimizer": cfg.optimizer,
@@ -74,11 +80,16 @@ def export_script(session) -> str:
     return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(fields)
 
 
+def _loss_key(session) -> str:
+    return "regression" if session.data.is_regression else session.config.loss
+
+
 def _summary(session) -> str:
     cfg, d = session.config, session.data
     layers = ", ".join(map(str, cfg.hidden_layers)) or "none"
+    task = "real targets" if d.is_regression else f"{d.n_classes} classes"
     return (
-        f"{cfg.dataset} data ({d.kind}, {d.n_classes} classes, {session.n_train} training "
+        f"{cfg.dataset} data ({d.kind}, {task}, {session.n_train} training "
         f"examples), hidden layers [{layers}], {cfg.activation}, {cfg.loss}, {cfg.optimizer} "
         f"with learning rate {cfg.learning_rate:g}, batch {min(cfg.batch_size, session.n_train)}"
         f", l1 {cfg.l1:g}, l2 {cfg.l2:g}, {cfg.dtype}; {session.step} steps, "
@@ -243,7 +254,9 @@ def _embedded_code(session) -> str:
             lines.append(f"X_{split} = {code}.astype(np.float32) / np.float32(255.0)")
         else:
             lines.append(f"X_{split} = {_array_code(np.asarray(X), 'np.float64')}  # {X.shape}")
-        lines.append(f"y_{split} = {_array_code(np.asarray(y, np.int64), 'np.int64')}")
+        y = np.asarray(y)
+        code = "np.float64" if y.dtype.kind == "f" else "np.int64"
+        lines.append(f"y_{split} = {_array_code(y.astype(code.removeprefix('np.')), code)}")
     return "\n".join(lines)
 
 

@@ -79,7 +79,12 @@ def loss_and_grad(z, y):
 
 def predict(z):
     """The class with the largest logit: (N,)."""
-    return np.argmax(z, axis=1)''',
+    return np.argmax(z, axis=1)
+
+
+def score(z, y):
+    """Accuracy: the share of examples whose predicted class is their label."""
+    return float(np.mean(predict(z) == y))''',
     "binary_cross_entropy": '''
 EXP_FLOOR = $exp_floor  # e^s below this is ~0 in $dtype: clipping keeps exp out of subnormals
 
@@ -100,7 +105,12 @@ def loss_and_grad(z, y):
 
 def predict(z):
     """Class 1 where p > 0.5, i.e. z > 0: (N,)."""
-    return (z[:, 0] > 0).astype(np.intp)''',
+    return (z[:, 0] > 0).astype(np.intp)
+
+
+def score(z, y):
+    """Accuracy: the share of examples whose predicted class is their label."""
+    return float(np.mean(predict(z) == y))''',
     "mse": '''
 def loss_and_grad(z, y):
     """Linear outputs + squared error. z: (N, C); y: (N,) labels, as targets t = onehot(y)
@@ -120,7 +130,34 @@ def predict(z):
     """The largest output (one output: class 1 where z > 0.5): (N,)."""
     if z.shape[1] == 1:
         return (z[:, 0] > 0.5).astype(np.intp)
-    return np.argmax(z, axis=1)''',
+    return np.argmax(z, axis=1)
+
+
+def score(z, y):
+    """Accuracy: the share of examples whose predicted class is their label."""
+    return float(np.mean(predict(z) == y))''',
+    "regression": '''
+def loss_and_grad(z, y):
+    """Linear output + squared error against real targets. z: (N, 1), y: (N,).
+    L = mean 0.5 * (z - y)^2; dL/dz = (z - y) / N: (N, 1)."""
+    n = z.shape[0]
+    d = z - y.reshape(z.shape)
+    flat = d.ravel()
+    loss = 0.5 * float(flat @ flat) / n
+    return loss, d * (1.0 / n)
+
+
+def score(z, y):
+    """R^2 = 1 - sum (y - z)^2 / sum (y - mean y)^2: 1 is a perfect fit, 0 no better than
+    predicting the mean (computed in float64)."""
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    resid = y - np.asarray(z, dtype=np.float64).reshape(-1)
+    sse = float(resid @ resid)
+    dev = y - y.mean()
+    sst = float(dev @ dev)
+    if sst <= 0.0:
+        return 1.0 if sse == 0.0 else 0.0
+    return 1.0 - sse / sst''',
 }
 
 _LOOP = "    for name, g in grads.items():"

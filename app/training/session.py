@@ -121,7 +121,9 @@ class TrainingSession:
         self.last_trace: dict[str, Any] | None = None
         self._grid_inputs = None
         self._line = None
-        self.history = History(len(self.net.sizes) - 1)
+        self.history = History(
+            len(self.net.sizes) - 1, "r2" if self.data.is_regression else "accuracy"
+        )
         self._cast_data()
 
     def _make_optimizer(self, cfg: TrainingConfig):

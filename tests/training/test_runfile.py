@@ -33,6 +33,7 @@ def assert_same_run(a: TrainingSession, b: TrainingSession, steps: int = 40) -> 
         dict(dataset="spiral", optimizer="rmsprop", dtype="float64", hidden_layers=[8, 8]),
         dict(dataset="blobs", classes=5, optimizer="nesterov", loss="mse", batch_size=64),
         dict(dataset="circles", optimizer="momentum", loss="binary_cross_entropy"),
+        dict(dataset="sine", loss="mse", optimizer="adam", hidden_layers=[8]),
     ],
     ids=lambda c: c["dataset"],
 )

@@ -19,7 +19,7 @@ from app.training.config import TrainingConfig
 from app.training.script_export import _embedded_code, _generated_code, export_script
 from app.training.session import TrainingSession
 
-LINE = re.compile(r"^step=(\d+) train_loss=(\S+) train_accuracy=(\S+)$")
+LINE = re.compile(r"^step=(\d+) train_loss=(\S+) train_(?:accuracy|r2)=(\S+)$")
 TOL = {"float32": 1e-5, "float64": 1e-9}
 
 
@@ -38,7 +38,7 @@ def run_script(path, steps: int) -> tuple[int, float, float]:
 def page_figures(s: TrainingSession) -> tuple[int, float, float]:
     """What the page shows: the frame's training loss and accuracy."""
     train = s.frame("paused", plane=False)["train"]
-    return s.step, train["loss"], train["accuracy"]
+    return s.step, train["loss"], train["r2" if s.data.is_regression else "accuracy"]
 
 
 def assert_continues(s: TrainingSession, tmp_path, k: int = 30) -> str:
@@ -54,7 +54,7 @@ def assert_continues(s: TrainingSession, tmp_path, k: int = 30) -> str:
         want_step, want_loss, want_accuracy = page_figures(s)
         assert step == want_step
         assert loss == pytest.approx(want_loss, rel=tol)
-        assert accuracy == pytest.approx(want_accuracy, abs=1e-12)
+        assert accuracy == pytest.approx(want_accuracy, rel=tol, abs=1e-12)
     return text
 
 
@@ -156,3 +156,20 @@ def test_page_figures_are_the_frame_figures():
     s.advance(3)
     train, _ = frames.evaluate(s.net, s.X_train, s.y_train)
     assert page_figures(s)[1] == train["loss"]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        dict(dataset="plane", loss="mse", optimizer="adam", hidden_layers=[5]),
+        dict(dataset="sine", loss="mse", activation="tanh", hidden_layers=[8], dtype="float64"),
+        dict(dataset="side_cubic", optimizer="momentum"),
+    ],
+    ids=lambda c: c["dataset"],
+)
+def test_regression_and_function_data_continue(config, tmp_path):
+    s = TrainingSession(TrainingConfig(**config))
+    s.advance(23)
+    text = assert_continues(s, tmp_path, k=40)
+    if s.data.is_regression:
+        assert "R^2" in text and "train_r2" in text
