@@ -14,15 +14,10 @@ import numpy as np
 from app.nn import unit_health
 from app.training.encode import grid, histogram, rounded
 
-BOUNDARY_RES = 100  # like TensorFlow Playground's output heatmap
-NEURON_STRIDE = 4  # neuron maps are the boundary grid sampled every 4th cell: 25x25
-MAX_NEURON_MAPS = 16  # per layer; the diagram shows at most this many nodes a layer
-MAX_DIAGRAM_WEIGHTS = 1024  # W and dW are listed for layers at most this big
+MAX_DIAGRAM_WEIGHTS = 1024  # W and dW are listed for layers at most this big,
+DIAGRAM_NODES = 16  # between the first 16 nodes of each column: what the diagram draws
+_SHOWN = (slice(DIAGRAM_NODES), slice(DIAGRAM_NODES))
 MNIST_WEIGHT_IMAGES = 16
-
-# Bounded activations have a fixed colour range, so a neuron map's colour means the same
-# value in every frame; unbounded ones use the map's own range.
-ACTIVATION_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 
 
 def evaluate(net, X: np.ndarray, y: np.ndarray) -> tuple[dict[str, float], list[np.ndarray]]:
@@ -64,10 +59,10 @@ def layer_stats(net, opt, hidden: list[np.ndarray], hists: bool = True) -> list[
                 "fan_in": int(W.shape[0]),
                 "fan_out": int(W.shape[1]),
                 "activation": act_name,
-                "W": rounded(W, 3) if small else None,
-                "b": rounded(b, 3) if small else None,
-                "dW": rounded(dW, 3) if small and dW is not None else None,
-                "db": rounded(db, 3) if small and db is not None else None,
+                "W": rounded(W[_SHOWN], 3) if small else None,
+                "b": rounded(b[:DIAGRAM_NODES], 3) if small else None,
+                "dW": rounded(dW[_SHOWN], 3) if small and dW is not None else None,
+                "db": rounded(db[:DIAGRAM_NODES], 3) if small and db is not None else None,
                 "grad_norm": _finite(np.linalg.norm(dW)) if dW is not None else None,
                 "weight_norm": _finite(w_norm),
                 "update_ratio": _finite(np.linalg.norm(delta) / w_norm)
@@ -87,64 +82,27 @@ def layer_stats(net, opt, hidden: list[np.ndarray], hists: bool = True) -> list[
     return layers
 
 
-def boundary(net, data, grid_inputs: np.ndarray) -> tuple[dict, list[list[dict]]]:
-    """Decision boundary and per-neuron output maps over the plane.
-
-    grid_inputs: (R*R, F) network inputs for the R x R grid over data.bounds, row-major with
-    y as rows. Returns the boundary (argmax class + winning probability) and, per hidden
-    layer, up to MAX_NEURON_MAPS maps of (R/4, R/4).
-    """
-    res = int(round(np.sqrt(grid_inputs.shape[0])))
-    acts = net.forward_layers(grid_inputs)
-    probs = np.asarray(acts[-1], dtype=np.float64)
-    if probs.shape[1] == 1:  # one sigmoid unit: P(class 1)
-        p1 = probs[:, 0]
-        classes = (p1 > 0.5).astype(np.float64)
-        confidence = np.where(classes == 1, p1, 1.0 - p1)
-    else:
-        classes = probs.argmax(axis=1).astype(np.float64)
-        confidence = probs.max(axis=1)
-    (x0, x1), (y0, y1) = data.bounds
-    result = {
-        "xs_range": [x0, x1],
-        "ys_range": [y0, y1],
-        "classes": grid(classes.reshape(res, res), 0, max(data.n_classes - 1, 1)),
-        "confidence": grid(confidence.reshape(res, res), 0.0, 1.0),
-    }
-    return result, neuron_maps(net, acts[:-1], res)
-
-
-def neuron_maps(net, hidden: list[np.ndarray], res: int) -> list[list[dict]]:
-    """Per hidden layer, up to MAX_NEURON_MAPS maps (R/4, R/4) from activations over the
-    R x R grid, hidden: [(R*R, h1), ...]."""
-    lo_hi = ACTIVATION_RANGE.get(net.activation, (None, None))
-    neurons = []
-    for a in hidden:
-        a = np.asarray(a).reshape(res, res, -1)[::NEURON_STRIDE, ::NEURON_STRIDE]
-        neurons.append([grid(a[:, :, k], *lo_hi) for k in range(min(a.shape[2], MAX_NEURON_MAPS))])
-    return neurons
-
-
 def mnist_parts(
     net,
-    X_test: np.ndarray,
     y_test: np.ndarray,
+    probs_test: np.ndarray,
     sample_idx: np.ndarray,
     n_classes: int,
     image_shape: tuple[int, int],
 ) -> dict[str, Any]:
     """First-layer weights as images of image_shape (H, W), the test confusion matrix and
-    sample predictions."""
+    sample predictions. probs_test: (N, C) the network's outputs on the test set, from the
+    frame's evaluation (no second forward pass)."""
     W1 = net.params["W1"]
     images = []
     for k in range(min(MNIST_WEIGHT_IMAGES, W1.shape[1])):
         col = W1[:, k].reshape(image_shape)
         m = float(np.abs(col).max()) or 1.0
         images.append(grid(col, -m, m))  # symmetric: zero is the same colour in every image
-    pred = net.predict(X_test)
+    pred = probs_test.argmax(axis=1)
     confusion = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(confusion, (y_test, pred), 1)
-    probs = net.predict_proba(X_test[sample_idx])
+    probs = np.asarray(probs_test[sample_idx], dtype=np.float64)
     samples = [
         {"index": int(i), "label": int(y_test[i]), "pred": int(p.argmax()), "probs": rounded(p, 3)}
         for i, p in zip(sample_idx, probs, strict=True)

@@ -1,4 +1,4 @@
-"""Frame parts for regression: the predicted value over the plane, and the fitted curve.
+"""Frame parts for regression: the fitted curve (the value over the plane is in plane.py).
 
 For 1-D data the curve is the picture of what a network is: the output
 y_hat(x) = sum_j w_j * a_j(x) + b over the last hidden layer's units a_j, so the frame carries
@@ -11,35 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from app.training.encode import grid, rounded
-from app.training.frames import MAX_NEURON_MAPS, neuron_maps
+from app.training.encode import rounded
+from app.training.plane import MAX_NEURON_MAPS
 
 CURVE_RES = 100  # points along x; a hinge moves by at most 1 % of the axis between samples
 NEURON_CURVE_STRIDE = 4  # neuron curves: every 4th point of the curve, 25 points
 MAX_UNIT_CURVES = 16  # contributions sent: the units with the largest outgoing |w|
-
-
-def surface(net, data, grid_inputs: np.ndarray) -> tuple[dict[str, Any], list[list[dict]]]:
-    """2-D regression: the predicted value over the R x R grid, and the neuron maps.
-
-    grid_inputs: (R*R, F) as for frames.boundary. The colour range is symmetric about 0 and
-    covers the targets, so 0 is the neutral colour and a value means the same in every frame.
-    Returns ({xs_range, ys_range, value, classes: None, confidence: None}, neurons).
-    """
-    res = int(round(np.sqrt(grid_inputs.shape[0])))
-    acts = net.forward_layers(grid_inputs)
-    value = np.asarray(acts[-1][:, 0], dtype=np.float64).reshape(res, res)
-    lo, hi = data.target_range
-    m = max(abs(lo), abs(hi))
-    (x0, x1), (y0, y1) = data.bounds
-    result = {
-        "xs_range": [x0, x1],
-        "ys_range": [y0, y1],
-        "value": grid(value, -m, m),
-        "classes": None,
-        "confidence": None,
-    }
-    return result, neuron_maps(net, acts[:-1], res)
 
 
 def curve(net, xs: np.ndarray, inputs: np.ndarray) -> tuple[dict[str, Any], list[list[list]]]:

@@ -7,7 +7,6 @@ WebSockets. The web layer calls it from a worker thread while holding `session.l
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,7 @@ from pydantic import ValidationError
 
 from app.data import DataError, build_dataset
 from app.nn import MLP, make_optimizer
-from app.training import frames, regression
+from app.training import plane, regression
 from app.training.config import (
     DATA_KEYS,
     STRUCTURAL_KEYS,
@@ -25,13 +24,12 @@ from app.training.config import (
     explain,
 )
 from app.training.data_message import dataset_message
-from app.training.encode import json_safe, rounded
+from app.training.encode import rounded
+from app.training.framing import FrameBuilder
 from app.training.history import History
 
 MNIST_SAMPLES = 12
 MNIST_EVAL_TRAIN = 1000  # frames estimate the MNIST train loss on a fixed subset
-HEAVY_INTERVAL = 0.5  # seconds between MNIST's heavy frame parts
-HIST_INTERVAL = 0.1  # seconds between histograms: ten a second is smooth enough to read
 
 
 @dataclass
@@ -52,6 +50,7 @@ class TrainingSession:
         self.config = config or TrainingConfig()
         self.custom = custom  # an uploaded or edited Dataset, when config.dataset == "custom"
         self.pins: list[dict[str, Any]] = []  # pinned runs' curves: they survive rebuilds
+        self.frames = FrameBuilder()
         self.data = self._build_data(self.config)
         self._build_model(self.config)
 
@@ -117,14 +116,14 @@ class TrainingSession:
         self.examples = 0
         self.diverged_at: int | None = None
         self.last_loss: float | None = None
-        self.last_heavy = self.last_hist = 0.0
         self.last_trace: dict[str, Any] | None = None
-        self._grid_inputs = None
+        self._grids: dict[int, np.ndarray] = {}
         self._line = None
         self.history = History(
             len(self.net.sizes) - 1, "r2" if self.data.is_regression else "accuracy"
         )
         self._cast_data()
+        self.frames.reset(self)
 
     def _make_optimizer(self, cfg: TrainingConfig):
         return make_optimizer(
@@ -295,60 +294,25 @@ class TrainingSession:
             )
         return {"type": "status", "state": state, "step": self.step, "message": msg}
 
-    def frame(self, state: str = "paused", plane: bool = True) -> dict[str, Any]:
+    def frame(
+        self, state: str = "paused", plane: bool = True, budget_ms: float | None = None
+    ) -> dict[str, Any]:
         """The session now, at the detail the page draws.
 
-        plane=False leaves out the decision boundary and neuron maps (null): the heaviest
-        part, which a busy server sends in fewer frames.
+        budget_ms: milliseconds the costly parts (plane, evaluation) may take in this frame;
+        they come coarser, in rolling parts or in fewer frames to fit. None: sharp and exact.
+        plane=False leaves out the plane (boundary, neuron maps, curve): progress frames.
         """
-        net, d = self.net, self.data
-        Xe, ye = (
-            (self.X_train, self.y_train)
-            if self.eval_idx is None
-            else (self.X_train[self.eval_idx], self.y_train[self.eval_idx])
-        )
-        now = time.monotonic()
-        hists = now - self.last_hist >= HIST_INTERVAL or state != "running"
-        if hists:
-            self.last_hist = now
-        with np.errstate(all="ignore"):
-            train, hidden = frames.evaluate(net, Xe, ye)
-            test, _ = frames.evaluate(net, self.X_test, self.y_test)
-            out: dict[str, Any] = {
-                "type": "frame",
-                "step": self.step,
-                "epoch": round(self.epoch, 3),
-                "examples": self.examples,
-                "state": "diverged" if self.diverged else state,
-                "learning_rate": self.config.learning_rate,
-                "batch_size": min(self.config.batch_size, self.n_train),
-                "train": train,
-                "test": test,
-                "layers": frames.layer_stats(net, self.opt, hidden, hists),
-                "boundary": None,
-                "neurons": None,
-                "mnist": None,
-                "curve": None,
-            }
-            if d.kind == "2d" and plane:
-                paint = regression.surface if d.is_regression else frames.boundary
-                out["boundary"], out["neurons"] = paint(net, d, self.grid_inputs())
-            if d.kind == "1d" and plane:
-                out["curve"], out["neurons"] = regression.curve(net, *self.line())
-            heavy_due = state != "running" or now - self.last_heavy >= HEAVY_INTERVAL
-            if d.kind == "image" and heavy_due:
-                out["mnist"] = frames.mnist_parts(
-                    net, self.X_test, self.y_test, self.sample_idx, d.n_classes, d.image_shape
-                )
-                self.last_heavy = now
+        out = self.frames.build(self, state, budget_ms, plane)
         self.history.record(out)
-        return json_safe(out) if self.diverged else out
+        return out
 
-    def grid_inputs(self) -> np.ndarray:
-        if self._grid_inputs is None:
-            _, _, inputs = self.data.grid(frames.BOUNDARY_RES)
-            self._grid_inputs = np.ascontiguousarray(inputs, dtype=self.config.dtype)
-        return self._grid_inputs
+    def grid_inputs(self, res: int = plane.FULL_RES) -> np.ndarray:
+        """2-D: network inputs (R*R, F) of the R x R grid over the bounds, cached."""
+        if res not in self._grids:
+            _, _, inputs = self.data.grid(res)
+            self._grids[res] = np.ascontiguousarray(inputs, dtype=self.config.dtype)
+        return self._grids[res]
 
     def line(self) -> tuple[np.ndarray, np.ndarray]:
         """1-D: xs (R,) over the x bounds and their network inputs (R, 1), cached."""

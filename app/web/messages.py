@@ -108,6 +108,13 @@ class Unpin(_Msg):
     index: int = Field(ge=0, le=3)
 
 
+class View(_Msg):
+    """How the page draws the session: neuron maps are sent at the size they are drawn."""
+
+    type: Literal["view"]
+    neuron_px: int = Field(ge=4, le=64)
+
+
 ClientMessage = Annotated[
     Configure
     | Play
@@ -123,7 +130,8 @@ ClientMessage = Annotated[
     | Ping
     | Load
     | Pin
-    | Unpin,
+    | Unpin
+    | View,
     Field(discriminator="type"),
 ]
 MODELS: dict[str, type[_Msg]] = {
@@ -142,6 +150,7 @@ MODELS: dict[str, type[_Msg]] = {
     "load": Load,
     "pin": Pin,
     "unpin": Unpin,
+    "view": View,
 }
 MESSAGE_TYPES = tuple(MODELS)
 client_message = TypeAdapter(ClientMessage)

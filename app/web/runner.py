@@ -33,6 +33,12 @@ log = logging.getLogger(__name__)
 
 SLICE_S = 0.03  # longest stretch of training between two looks at the messages
 PROGRESS_S = 0.25  # a long `step n` sends a progress frame this often
+# While playing, a frame's period is shared by the sessions of this process: training gets
+# TRAIN_SHARE of a session's share (at least TRAIN_MIN_S), the frame's costly parts
+# FRAME_SHARE. Whatever the network and speed, the next frame comes on time.
+TRAIN_SHARE = 0.5
+TRAIN_MIN_S = 0.004
+FRAME_SHARE = 0.35
 
 
 class SessionRunner:
@@ -56,8 +62,7 @@ class SessionRunner:
         self._wake = asyncio.Event()
         self._stop = threading.Event()  # interrupts a training chunk between two steps
         self._period = 1.0 / frame_rate
-        self._crowd = crowd  # how many sessions share this server now
-        self._frames = 0
+        self._crowd = crowd  # how many sessions share this process now
 
     # -- output ------------------------------------------------------------------------------
 
@@ -157,10 +162,10 @@ class SessionRunner:
             due = max(due + self._period, loop.time() - self._period)
             await asyncio.sleep(max(0.0, due - loop.time()))
 
-    def _advance(self, n: int) -> int:
-        """Up to n steps, for at most about SLICE_S seconds (at least one step); returns the
+    def _advance(self, n: int, limit: float = SLICE_S) -> int:
+        """Up to n steps, for at most about `limit` seconds (at least one step); returns the
         steps taken. Stops early when told to (pause, a closed tab) or on divergence."""
-        s, end, done = self.session, time.monotonic() + SLICE_S, 0
+        s, end, done = self.session, time.monotonic() + limit, 0
         while done < n and not self._stop.is_set() and not s.diverged:
             done += s.advance(1, self._stop)
             if time.monotonic() >= end:
@@ -180,12 +185,11 @@ class SessionRunner:
     def _chunk(self) -> dict[str, Any] | None:
         if not self.playing or self.closed:
             return None
-        self._advance(self.session.config.speed)
-        # A crowded server draws the plane (the costliest part) in every k-th frame only,
-        # so that each of 16 tabs still gets its curves and numbers 10+ times a second.
-        self._frames += 1
-        every = max(1, self._crowd() // 4)
-        return self.session.frame("running", plane=self._frames % every == 0)
+        # Each of `crowd` sessions gets its share of the period: a big network trains fewer
+        # steps and draws a coarser or rarer plane, and the frame still comes on time.
+        share = self._period / max(1, self._crowd())
+        self._advance(self.session.config.speed, max(TRAIN_MIN_S, TRAIN_SHARE * share))
+        return self.session.frame("running", budget_ms=1000 * FRAME_SHARE * share)
 
     def _interrupt(self) -> None:
         """Whatever runs now stops at its next step; its frame, if any, is not sent."""
@@ -226,6 +230,10 @@ class SessionRunner:
                     "internal_error",
                 )
             )
+
+    async def on_view(self, msg: m.View) -> None:
+        """The page says at what size it draws neuron maps; later frames send them so."""
+        self.session.frames.neuron_px = msg.neuron_px
 
     async def on_ping(self, msg: m.Ping) -> None:
         await self.send({"type": "pong", "id": msg.id})

@@ -1,6 +1,7 @@
 // The 2-D output plot: decision boundary (or a hovered neuron's map) under the data points.
 import { emit, send, state } from "./state.js";
 import { PALETTE_RGB, classColor, decodeGrid, diverging, gridToDataURL, value } from "./grid.js";
+import { t } from "./i18n.js";
 
 const div = () => document.getElementById("boundary");
 let created = false;
@@ -91,24 +92,48 @@ function paintBackground(boundary, nClasses) {
     paint(d, (k) => lut[d.bytes[k]]);
     return;
   }
-  const cls = decodeGrid(boundary.classes), conf = decodeGrid(boundary.confidence);
+  if (!boundary.cells) { // regression: the predicted value, diverging around 0
+    const d = decodeGrid(boundary.value);
+    const lut = Array.from({ length: 256 }, (_, b) => diverging(value(d, b) / (d.max || 1)));
+    paint(d, (k) => lut[d.bytes[k]]);
+    return;
+  }
+  const g = decodeGrid(boundary.cells), read = unpack(boundary);
   if (nClasses <= 2) {
     // Diverging scale of P(class 1): orange (0) - white (0.5) - blue (1), like TF Playground.
-    paint(cls, (k) => {
-      const c = Math.round(value(cls, cls.bytes[k]));
-      const p = view.discretize ? (c === 1 ? 0.85 : 0.15)
-        : c === 1 ? value(conf, conf.bytes[k]) : 1 - value(conf, conf.bytes[k]);
+    const lut = Array.from({ length: 256 }, (_, b) => {
+      const [c, conf] = read(b);
+      const p = view.discretize ? (c === 1 ? 0.85 : 0.15) : c === 1 ? conf : 1 - conf;
       return lerp(p >= 0.5 ? PALETTE_RGB[1] : PALETTE_RGB[0], 0.85 * Math.abs(2 * p - 1));
     });
+    paint(g, (k) => lut[g.bytes[k]]);
     return;
   }
   // Multiclass: class colour, lightness by confidence (1/C -> white, 1 -> full colour).
   const floor = 1 / nClasses;
-  paint(cls, (k) => {
-    const c = PALETTE_RGB[Math.round(value(cls, cls.bytes[k])) % PALETTE_RGB.length];
-    const p = view.discretize ? 0.55 : (value(conf, conf.bytes[k]) - floor) / (1 - floor);
-    return lerp(c, 0.1 + 0.62 * Math.max(0, Math.min(1, p)));
+  const lut = Array.from({ length: 256 }, (_, b) => {
+    const [c, conf] = read(b);
+    const p = view.discretize ? 0.55 : (conf - floor) / (1 - floor);
+    return lerp(PALETTE_RGB[c % PALETTE_RGB.length], 0.1 + 0.62 * Math.max(0, Math.min(1, p)));
   });
+  paint(g, (k) => lut[g.bytes[k]]);
+}
+
+/** byte -> [class, winning probability] of a packed boundary (docs/protocol.md). */
+function unpack(boundary) {
+  const L = boundary.levels, floor = 1 / boundary.n_classes;
+  return (b) => [Math.floor(b / L), floor + ((b % L) / (L - 1)) * (1 - floor)];
+}
+
+/** Say when the plane is coarser than usual (a big network while it trains). */
+function noteResolution(b) {
+  const note = document.getElementById("plane-note");
+  if (!note) return;
+  const coarse = b && b.resolution < b.full_resolution;
+  note.hidden = !coarse;
+  if (coarse) {
+    note.textContent = t("out.plane_coarse", { res: b.resolution, full: b.full_resolution });
+  }
 }
 
 /** Redraw from state (the newest boundary + current dataset). */
@@ -135,6 +160,7 @@ export function drawBoundary() {
     drawnPoints = { ds, showTest: view.showTest };
   }
   paintBackground(b, n);
+  noteResolution(b);
 }
 
 let thumb = { of: null, url: null };
@@ -143,12 +169,14 @@ export function boundaryThumb() {
   const b = state.heavy.boundary, n = state.dataset?.n_classes ?? 2;
   if (!b) return null;
   if (thumb.of === b) return thumb.url;
-  const cls = decodeGrid(b.classes), conf = decodeGrid(b.confidence);
-  const url = gridToDataURL(cls, (k) => {
-    const c = Math.round(value(cls, cls.bytes[k]));
+  if (!b.cells) return null;
+  const g = decodeGrid(b.cells), read = unpack(b);
+  const lut = Array.from({ length: 256 }, (_, byte) => {
+    const [c, conf] = read(byte);
     const rgb = n <= 2 ? PALETTE_RGB[c === 1 ? 1 : 0] : PALETTE_RGB[c % PALETTE_RGB.length];
-    return lerp(rgb, 0.15 + 0.6 * value(conf, conf.bytes[k]));
-  }, true);
+    return lerp(rgb, 0.15 + 0.6 * conf);
+  });
+  const url = gridToDataURL(g, (k) => lut[g.bytes[k]], true);
   thumb = { of: b, url };
   return url;
 }

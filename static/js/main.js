@@ -11,7 +11,7 @@ import { buildSamples, drawMnist, forgetMnist } from "./mnist.js";
 import { initDraw } from "./draw.js";
 import { errorText, showError } from "./feedback.js";
 import { baseConfig, readHash, writeHash } from "./url.js";
-import { classColor, divergingURL, fmt } from "./grid.js";
+import { classColor, fmt } from "./grid.js";
 import { initLangSwitch, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -31,13 +31,14 @@ const observer = new IntersectionObserver((entries) => {
 });
 for (const id of ["histograms", "curves", "gradnorms", "mnist-weights"]) observer.observe(document.getElementById(id));
 let drawnFrame = null;
-const neuronURLs = new WeakMap(); // grid object -> data URL
+let viewPx = 0; // neuron map size last told to the server (`view`)
 
 // ---- messages ---------------------------------------------------------------------------
 on("hello", (h) => {
   state.hello = h;
   state.session = h.session;
   state.catalogue = h.catalogue;
+  viewPx = 0; // a new session: tell it the map size again
   state.config = structuredClone(h.config ?? {});
   buildControls();
   const hash = readHash();
@@ -131,7 +132,7 @@ function ensureNetwork(f) {
   if (key === netKey) return;
   netKey = key;
   net = drawNetwork($("network"), sizes, {
-    inputLabels, outputLabels, maxNodes: 16,
+    inputLabels, outputLabels, maxNodes: 16, mapsCanvas: true,
     onNeuronHover: (l, k) => {
       view.neuron = l === null ? null : [l - 1, k];
       drawBoundary();
@@ -145,14 +146,18 @@ function ensureNetwork(f) {
   emit("network:drawn", net);
 }
 
-function neuronImages() {
-  const ns = state.heavy.neurons;
-  if (!ns) return [];
-  return [null, ...ns.map((layer) => layer.map((g) => {
-    let u = neuronURLs.get(g);
-    if (!u) { u = divergingURL(g, true); neuronURLs.set(g, u); }
-    return u;
-  }))];
+let columns = { of: null, maps: null };
+/** Neuron maps per diagram column (inputs first), the same array while they are the same. */
+function mapColumns(neurons) {
+  if (columns.of !== neurons) columns = { of: neurons, maps: neurons ? [null, ...neurons] : null };
+  return columns.maps;
+}
+
+/** Tell the server at what size neuron maps are drawn (device pixels): it sends them so. */
+function tellViewSize() {
+  if (!net) return;
+  const px = Math.max(4, Math.min(64, Math.round((net.nodeSize - 2) * (window.devicePixelRatio || 1))));
+  if (px !== viewPx && send({ type: "view", neuron_px: px })) viewPx = px;
 }
 
 function drawCounters(f) {
@@ -180,30 +185,36 @@ function render() {
   const lap = (k) => { const t = performance.now(); T[k] = 0.9 * (T[k] ?? 0) + 0.1 * (t - t0); t0 = t; };
   drawCounters(f);
   ensureNetwork(f);
+  tellViewSize();
   lap("network-build");
   const grads = $("show-grads").checked;
   const is2d = state.dataset?.kind === "2d";
   net?.update({
     weights: f.layers.map((l) => (grads ? l.dW : l.W)),
-    images: is2d ? neuronImages() : [],
     label: grads ? "dL/dW" : t("net.weight"),
     outputImage: is2d && net.sizes[net.sizes.length - 1] === 1 ? boundaryThumb() : null,
   });
   lap("network");
+  net?.paintMaps(is2d ? mapColumns(state.heavy.neurons) : null);
+  lap("neuron-maps");
   if (is2d) drawBoundary();
   lap("boundary");
   // Plotly panels cost tens of ms each on a GPU-less laptop: on screen, curves at most
-  // 2.5/s and the other panels 2/s; off screen, once a second (paused: every frame).
+  // 2.5/s and the other panels 2/s, and each group at most ~1/8 of the time (a busy machine
+  // or a deep network makes them dearer); off screen, once a second (paused: every frame).
+  // While running, one of the two groups a draw, so no draw is twice as long as the others.
   const now = performance.now();
   const paused = !state.running;
-  const due = (id, last, every) => paused || now - last > (visible.has(id) ? every : 1000);
+  const due = (id, last, every, cost) =>
+    paused || now - last > Math.max(visible.has(id) ? every : 1000, 8 * (cost ?? 0));
   drawSparkline();
-  if (due("curves", lastCurvesDraw, 400) || due("gradnorms", lastCurvesDraw, 400)) {
+  if (due("curves", lastCurvesDraw, 400, T.curves) || due("gradnorms", lastCurvesDraw, 400, T.curves)) {
     lastCurvesDraw = now;
     drawCurves();
     lap("curves");
   }
-  if (due("histograms", lastHeavyDraw, 500) || due("mnist-weights", lastHeavyDraw, 500)) {
+  const drewCurves = lastCurvesDraw === now && !paused;
+  if (!drewCurves && (due("histograms", lastHeavyDraw, 500, T.heavy) || due("mnist-weights", lastHeavyDraw, 500, T.heavy))) {
     lastHeavyDraw = now;
     drawHistograms(f);
     drawSaturation(f);

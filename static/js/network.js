@@ -2,12 +2,15 @@
 //
 //   const net = drawNetwork(svg, [2, 4, 4, 1], {inputLabels: ["X₁", "X₂"]});
 //   net.update({weights: [W1, W2, W3], images: [null, [url, ...], [url, ...], null]});
+//   net.paintMaps([null, [grid, ...], [grid, ...], null]);  // option mapsCanvas: one canvas
 //   net.highlight(layerIndex | null); net.nodeCenter(l, k) -> {x, y}; net.columnX(l)
 //
 // sizes[l] is the width of column l (inputs first, outputs last); W of layer l (between column
 // l and l+1) is fan_in x fan_out, as in frame.layers[].W. Columns wider than maxNodes are
 // collapsed: an input block ("784 inputs") or the first maxNodes neurons plus "+N more".
 import { t as tr } from "./i18n.js";
+
+import { decodeGrid, diverging, value } from "./grid.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const POS = "#0877bd";
@@ -23,7 +26,8 @@ function el(name, attrs = {}, parent = null) {
 /**
  * Draw a network into `svg` (cleared first). Options: inputLabels, outputLabels, maxNodes (16),
  * nodeSize (max px), width/height (default: the svg's box), onNeuronHover(l, k | null),
- * showImages (true: hidden neurons get an <image> for their output map).
+ * showImages (true: hidden neurons get an <image> for their output map), mapsCanvas (false:
+ * output maps are painted by paintMaps on one canvas over the svg, not as <image> elements).
  */
 export function drawNetwork(svg, sizes, options = {}) {
   const o = { maxNodes: 16, nodeSize: 40, showImages: true, ...options };
@@ -120,9 +124,45 @@ export function drawNetwork(svg, sizes, options = {}) {
     edges.push(list);
   }
 
+  // Output maps on one canvas laid over the svg: a frame's 64 maps cost ~1 ms to paint, where
+  // 64 PNG data URLs in <image> elements cost tens of ms to encode and decode.
+  let mapCanvas = null;
+  let paintedMaps = null;
+  if (o.mapsCanvas) {
+    mapCanvas = svg.parentElement.querySelector("canvas.network-maps") ?? document.createElement("canvas");
+    mapCanvas.className = "network-maps";
+    const dpr = window.devicePixelRatio || 1;
+    const parent = svg.parentElement, at = parent.getBoundingClientRect(); // position: relative
+    Object.assign(mapCanvas.style, { position: "absolute", pointerEvents: "none",
+      left: `${box.left - at.left - parent.clientLeft}px`, top: `${box.top - at.top - parent.clientTop}px`,
+      width: `${box.width}px`, height: `${box.height}px` });
+    mapCanvas.width = Math.round(box.width * dpr);
+    mapCanvas.height = Math.round(box.height * dpr);
+    mapCanvas.getContext("2d").clearRect(0, 0, mapCanvas.width, mapCanvas.height);
+    svg.after(mapCanvas);
+  }
+
   return {
     svg, sizes, nodes, edges, columnX, nodeSize: s,
-    nodeCenter: (l, k) => ({ x: nodes[l][k]?.x, y: nodes[l][k]?.y }),
+    /** maps: per column a list of grids (neuron outputs, coloured around 0) or null. */
+    paintMaps(maps) {
+      if (!mapCanvas || maps === paintedMaps) return; // unchanged since the last paint
+      paintedMaps = maps;
+      const ctx = mapCanvas.getContext("2d");
+      ctx.clearRect(0, 0, mapCanvas.width, mapCanvas.height);
+      const shown = [];
+      for (let l = 0; l < nodes.length; l++) {
+        nodes[l].forEach((nd, k) => { if (nd.image && maps?.[l]?.[k]) shown.push([nd, maps[l][k]]); });
+      }
+      if (!shown.length) return;
+      const atlas = paintAtlas(shown.map(([, g]) => g));
+      const scale = mapCanvas.width / W; // viewBox units -> canvas pixels
+      ctx.imageSmoothingEnabled = true;
+      shown.forEach(([nd], m) => {
+        ctx.drawImage(atlas.canvas, m * atlas.side, 0, atlas.side, atlas.side,
+          (nd.x - s / 2 + 1) * scale, (nd.y - s / 2 + 1) * scale, (s - 2) * scale, (s - 2) * scale);
+      });
+    },
     /** weights: per layer a fan_in x fan_out array or null; images: per column [url|null]. */
     update({ weights = [], images = [], label = "weight", outputImage = null } = {}) {
       let scale = 0;
@@ -137,16 +177,17 @@ export function drawNetwork(svg, sizes, options = {}) {
           let v = null;
           if (Wl && e.i >= 0) v = Wl[e.i]?.[e.j];
           e.v = Number.isFinite(v) ? v : null;
-          if (e.v === null) {
-            e.path.setAttribute("stroke", "#c8c8c8");
-            e.path.setAttribute("stroke-width", e.i < 0 ? 1.5 : 0.6);
-            e.path.setAttribute("stroke-opacity", 0.6);
-            continue;
+          let look; // [stroke, width, opacity]: written only when it changes (DOM writes cost)
+          if (e.v === null) look = ["#c8c8c8", e.i < 0 ? "1.5" : "0.6", "0.6"];
+          else {
+            const t = Math.min(1, Math.abs(v) / scale);
+            look = [v >= 0 ? POS : NEG, (0.4 + 6 * t).toFixed(1), (0.35 + 0.65 * t).toFixed(2)];
           }
-          const t = Math.min(1, Math.abs(v) / scale);
-          e.path.setAttribute("stroke", v >= 0 ? POS : NEG);
-          e.path.setAttribute("stroke-width", (0.4 + 6 * t).toFixed(2));
-          e.path.setAttribute("stroke-opacity", (0.35 + 0.65 * t).toFixed(2));
+          const was = e.look ?? [];
+          if (look[0] !== was[0]) e.path.setAttribute("stroke", look[0]);
+          if (look[1] !== was[1]) e.path.setAttribute("stroke-width", look[1]);
+          if (look[2] !== was[2]) e.path.setAttribute("stroke-opacity", look[2]);
+          e.look = look;
         }
       }
       edgeLabel = label;
@@ -171,4 +212,36 @@ export function drawNetwork(svg, sizes, options = {}) {
       }
     },
   };
+}
+
+const atlasCanvas = document.createElement("canvas");
+
+/**
+ * Paint grids (all S x S) side by side into one canvas, each coloured diverging around 0
+ * with row 0 at the bottom: one putImageData for a whole frame's maps. Returns {canvas, side}.
+ */
+function paintAtlas(grids) {
+  const side = grids[0].shape[0];
+  const w = side * grids.length;
+  if (atlasCanvas.width !== w || atlasCanvas.height !== side) {
+    atlasCanvas.width = w;
+    atlasCanvas.height = side;
+  }
+  const ctx = atlasCanvas.getContext("2d");
+  const img = ctx.createImageData(w, side);
+  const lut = new Uint8ClampedArray(256 * 3);
+  grids.forEach((g, m) => {
+    const d = decodeGrid(g);
+    const top = Math.max(Math.abs(d.min), Math.abs(d.max)) || 1;
+    for (let b = 0; b < 256; b++) lut.set(diverging(value(d, b) / top), 3 * b);
+    for (let i = 0; i < side; i++) {
+      const row = (side - 1 - i) * w + m * side;
+      for (let j = 0; j < side; j++) {
+        const b = 3 * d.bytes[i * d.cols + j], o = 4 * (row + j);
+        img.data[o] = lut[b]; img.data[o + 1] = lut[b + 1]; img.data[o + 2] = lut[b + 2]; img.data[o + 3] = 255;
+      }
+    }
+  });
+  ctx.putImageData(img, 0, 0);
+  return { canvas: atlasCanvas, side };
 }

@@ -126,10 +126,11 @@ def test_frame_at_defaults_is_small_and_complete(session):
     size = len(json.dumps(frame, separators=(",", ":")))
     assert size <= 64 * 1024, size
     assert len(frame["layers"]) == 3
-    boundary = decode_grid(frame["boundary"]["classes"])
-    assert boundary.shape == (100, 100) and set(np.unique(boundary)) <= {0.0, 1.0}
+    cells = decode_grid(frame["boundary"]["cells"])
+    classes = np.floor(cells / frame["boundary"]["levels"])
+    assert cells.shape == (100, 100) and set(np.unique(classes)) <= {0.0, 1.0}
     assert [len(layer) for layer in frame["neurons"]] == [4, 4]
-    assert decode_grid(frame["neurons"][0][0]).shape == (25, 25)
+    assert decode_grid(frame["neurons"][0][0]).shape == (24, 24)  # as the page draws them
     hidden = frame["layers"][0]
     assert np.array(hidden["W"]).shape == (2, 4) and hidden["grad_norm"] > 0
     assert 0 <= hidden["saturated"] <= 1 and hidden["update_ratio"] > 0
