@@ -119,10 +119,3 @@ def test_mnist_confusion_comes_from_the_test_evaluation():
     expected = np.zeros((10, 10), dtype=int)
     np.add.at(expected, (s.y_test, s.net.predict(s.X_test)), 1)
     np.testing.assert_array_equal(confusion, expected)
-
-
-def test_training_in_a_frame_stops_at_its_deadline_after_one_step():
-    s = TrainingSession()
-    s.configure(BIG)
-    assert s.advance(1000, until=0.0) == 1  # long past: one step, then the frame is due
-    assert s.advance(3) == 3

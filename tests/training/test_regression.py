@@ -75,7 +75,7 @@ def test_2d_regression_frame_paints_the_predicted_value():
     s.advance(500)
     f = s.frame()
     b = f["boundary"]
-    assert b["classes"] is None and b["confidence"] is None
+    assert b["cells"] is None  # no classes: the value is the picture
     value = decode_grid(b["value"])
     pred = s.net.predict_proba(s.grid_inputs())[:, 0].reshape(value.shape)
     lo, hi = b["value"]["min"], b["value"]["max"]
