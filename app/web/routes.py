@@ -14,6 +14,7 @@ from app import __version__
 from app.data import parse_csv
 from app.errors import ClientError, got
 from app.training.config import catalogue
+from app.training.lessons import lessons
 from app.web.paths import TEMPLATES_DIR
 
 router = APIRouter()
@@ -32,6 +33,12 @@ def get_page(request: Request) -> HTMLResponse:
 def get_catalogue() -> dict[str, Any]:
     """Every config option with its bounds and default, and the datasets."""
     return catalogue()
+
+
+@router.get("/api/lessons")
+def get_lessons() -> list[dict[str, Any]]:
+    """The guided experiments: config, variant to try, panel to watch (words: static/i18n)."""
+    return lessons()
 
 
 @router.get("/api/health")

@@ -17,8 +17,7 @@ function button(text, title, testid, onClick, disabled) {
 export function renderLayerButtons(net) {
   const f = field("hidden_layers");
   const layers = state.config.hidden_layers ?? [];
-  document.getElementById("n-layers").textContent = String(layers.length);
-  document.getElementById("n-layers-word").textContent = t("net.hidden_layers", { n: layers.length });
+  document.getElementById("n-layers").textContent = t("net.hidden_layers", { n: layers.length });
   const count = document.getElementById("layer-count");
   if (!f) { count.replaceChildren(); return; }
   const lastWidth = layers[layers.length - 1] ?? Math.min(4, f.max);

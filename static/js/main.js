@@ -10,7 +10,8 @@ import { drawHistograms, drawSaturation } from "./histograms.js";
 import { buildSamples, drawMnist, forgetMnist } from "./mnist.js";
 import { initDraw } from "./draw.js";
 import { errorText, showError } from "./feedback.js";
-import { baseConfig, readHash, writeHash } from "./url.js";
+import { applyHash, writeHash } from "./url.js";
+import { initLessons } from "./lessons.js";
 import { classColor, fmt } from "./grid.js";
 import { initLangSwitch, t } from "./i18n.js";
 
@@ -41,14 +42,7 @@ on("hello", (h) => {
   viewPx = 0; // a new session: tell it the map size again
   state.config = structuredClone(h.config ?? {});
   buildControls();
-  const hash = readHash();
-  const wanted = { ...baseConfig(hash.dataset ?? state.config.dataset), ...hash };
-  const diff = {};
-  for (const [k, v] of Object.entries(wanted)) {
-    if (JSON.stringify(state.config[k]) !== JSON.stringify(v)) diff[k] = v;
-  }
-  if (Object.keys(diff).length) configure(diff);
-  writeHash();
+  applyHash();
   renderLayerButtons(net);
   $("btn-play").disabled = false;
 });
@@ -291,5 +285,6 @@ window.addEventListener("resize", () => {
 
 $("btn-play").disabled = true;
 initLangSwitch();
+initLessons();
 initDraw();
 connect();

@@ -2,12 +2,13 @@
 // #dataset=spiral&hidden_layers=8,8&learning_rate=0.01. Opening such a link restores it.
 // The defaults are the catalogue's, with the preset of the data's kind on top: #dataset=mnist
 // alone means MNIST with the network the dataset picker would give it.
-import { datasetInfo, state } from "./state.js";
+import { configure, datasetInfo, state } from "./state.js";
 import { i18n } from "./i18n.js";
 
 // Keys of the page, not of the training config: never sent to the server.
 export const PAGE_KEYS = ["lang", "lesson"];
-export const page = { lesson: null };
+// The lesson shown (lessons.js); read now, so the first writeHash keeps a linked lesson.
+export const page = { lesson: new URLSearchParams(location.hash.replace(/^#/, "")).get("lesson") };
 
 /** Defaults a link is written against, for the given dataset. */
 export function baseConfig(dataset) {
@@ -45,6 +46,19 @@ export function readHash() {
     else out[k] = raw;
   }
   return out;
+}
+
+/** Bring the session to the hash's config: the defaults (with the data kind's preset), then
+ * the hash on top; only what differs from the current config is sent. */
+export function applyHash() {
+  const hash = readHash();
+  const wanted = { ...baseConfig(hash.dataset ?? state.config.dataset), ...hash };
+  const diff = {};
+  for (const [k, v] of Object.entries(wanted)) {
+    if (JSON.stringify(state.config[k]) !== JSON.stringify(v)) diff[k] = v;
+  }
+  if (Object.keys(diff).length) configure(diff);
+  writeHash();
 }
 
 /** Write the non-default part of state.config into the hash (no history entry). */

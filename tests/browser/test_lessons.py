@@ -1,0 +1,90 @@
+"""Lessons in the page: every one opens from the menu, changes the configuration to its own,
+shows its card and highlights what to watch, with no console error."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.training.lessons import lesson_config, lessons
+
+from .conftest import wait_drawn
+
+pytestmark = pytest.mark.browser
+
+LESSONS = lessons()
+
+
+def config_matches(pg, want: dict) -> None:
+    """Wait until the page's config has every key of `want`."""
+    pg.wait_for_function(
+        """(want) => Object.entries(want).every(([k, v]) =>
+            JSON.stringify(window.__bp.state.config[k]) === JSON.stringify(v))""",
+        arg=want,
+        timeout=20_000,
+    )
+
+
+def open_lesson(pg, lesson_id: str) -> None:
+    pg.get_by_test_id("lessons-open").click()
+    entry = pg.locator(f"[data-testid=lesson][data-lesson='{lesson_id}']")
+    entry.wait_for()
+    entry.click()
+
+
+def test_every_lesson_opens_and_changes_the_configuration(page, watch, artifacts):
+    page.get_by_test_id("lessons-open").click()
+    assert page.get_by_test_id("lesson").count() == len(LESSONS) >= 8
+    page.keyboard.press("Escape")
+    page.get_by_test_id("lessons-open").click()  # closes the menu again
+    before = page.evaluate("() => structuredClone(window.__bp.state.config)")
+    for lesson in LESSONS:
+        open_lesson(page, lesson["id"])
+        full = lesson_config(lesson).model_dump()
+        want = {k: full[k] for k in lesson["config"]}
+        config_matches(page, want)
+        # the server agrees: its status carries the config it runs
+        page.wait_for_function(
+            "(id) => location.hash.includes(`lesson=${id}`)", arg=lesson["id"], timeout=5_000
+        )
+        card = page.get_by_test_id("lesson-card")
+        assert card.is_visible()
+        assert page.get_by_test_id("lesson-title").inner_text().strip()
+        if lesson.get("stepper"):
+            page.get_by_test_id("stepper-panel").wait_for(state="visible")
+            page.get_by_test_id("stepper-close").click()
+        else:
+            assert page.locator(".lesson-watch").count() == 1
+        now = page.evaluate("() => structuredClone(window.__bp.state.config)")
+        assert now != before  # the lesson changed the configuration
+        before = now
+    assert watch.errors == []
+    assert watch.foreign == []
+
+
+def link(lesson: dict, **extra: str) -> str:
+    """A lesson's shareable hash, as lessons.js writes it."""
+    parts = {"lesson": lesson["id"], **extra}
+    for k, v in lesson["config"].items():
+        parts[k] = ",".join(map(str, v)) if isinstance(v, list) else str(v)
+    return "&".join(f"{k}={v}" for k, v in parts.items())
+
+
+def test_a_lesson_link_opens_in_korean_with_its_card_and_variant(
+    open_page, base_url, watch, artifacts
+):
+    lesson = next(x for x in LESSONS if x["id"] == "deep-sigmoid-stalls")
+    pg = open_page(base_url + "/#" + link(lesson, lang="ko"))
+    wait_drawn(pg)
+    pg.get_by_test_id("lesson-card").wait_for()
+    assert "시그모이드" in pg.get_by_test_id("lesson-title").inner_text()
+    config_matches(
+        pg, {"activation": "sigmoid", "hidden_layers": lesson["config"]["hidden_layers"]}
+    )
+    assert pg.locator(".lesson-watch #gradnorms").count() == 1
+    pg.wait_for_function("() => window.__bp.state.frame && window.__bp.state.frame.step > 150")
+    pg.wait_for_timeout(800)
+    pg.screenshot(path=artifacts / "lesson-deep-sigmoid-ko.png", full_page=True)
+    pg.get_by_test_id("lesson-try").click()
+    config_matches(pg, {"activation": "tanh", "learning_rate": 0.03})
+    assert "lang=ko" in pg.evaluate("() => location.hash")
+    assert watch.errors == []
