@@ -285,14 +285,19 @@ class TrainingSession:
     # -- describing ----------------------------------------------------------------------------
 
     def status(self, state: str) -> dict[str, Any]:
-        msg = ""
         if self.diverged:
-            state = "diverged"
-            msg = (
-                f"Loss became {self.last_loss} at step {self.diverged_at}: lower the "
-                f"learning rate, then Reset"
-            )
-        return {"type": "status", "state": state, "step": self.step, "message": msg}
+            # code + params let the page say it in its language (status.diverged)
+            loss = str(self.last_loss)  # "nan" or "inf": JSON has no NaN
+            return {
+                "type": "status",
+                "state": "diverged",
+                "step": self.step,
+                "message": f"Loss became {loss} at step {self.diverged_at}: lower the "
+                "learning rate, then Reset",
+                "code": "diverged",
+                "params": {"loss": loss, "step": self.diverged_at},
+            }
+        return {"type": "status", "state": state, "step": self.step, "message": ""}
 
     def frame(
         self, state: str = "paused", plane: bool = True, budget_ms: float | None = None

@@ -319,7 +319,8 @@ class SessionRunner:
         trace = await self._locked(lambda: run_trace(self.session, msg.example, msg.split))
         await self.send(trace)
         if note:
-            await self.send({**self.session.status("paused"), "message": note})
+            status = self.session.status("paused")
+            await self.send({**status, "message": note, "code": "paused_for_trace"})
         await self.send(await self._locked(lambda: self.session.frame("paused")))
 
     async def on_gradcheck(self, msg: m.GradCheck) -> None:

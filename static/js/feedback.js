@@ -7,10 +7,17 @@ import { has, i18n, t } from "./i18n.js";
  * `params` by the "error.<code>" / "status.<code>" string when there is one, else the server's
  * English `message`. */
 export function errorText(e, fallback = "", kind = "error") {
-  const key = `${kind}.${e?.code}`;
-  if (e?.code && has(key) && (i18n.lang !== "en" || !e.message)) {
-    const params = { ...(e.params ?? {}) };
-    for (const [k, v] of Object.entries(params)) if (Array.isArray(v)) params[k] = v.join(", ");
+  const p = e?.params ?? {};
+  // A variant of the string when the params call for one (a list's length, an open bound).
+  const variant = p.of ?? (p.min === null || p.min === undefined ? "at_most"
+    : p.max === null || p.max === undefined ? "at_least" : "");
+  const key = [`${kind}.${e?.code}.${variant}`, `${kind}.${e?.code}`].find((k) => e?.code && has(k));
+  if (key && (i18n.lang !== "en" || !e.message)) {
+    const params = {};
+    for (const [k, v] of Object.entries(p)) {
+      if (v === null || v === undefined) continue;
+      params[k] = Array.isArray(v) ? v.join(", ") : k === "expected" ? t(`type.${v}`, null, v) : v;
+    }
     params.field = e.field ? fieldLabel(e.field) : "";
     const s = t(key, params);
     if (!/\{\w+\}/.test(s)) return s; // a parameter the server did not send: use its words
@@ -33,7 +40,7 @@ export function toast(message, kind = "error") {
 }
 
 /** Show an error beside the control for `fieldName`; falls back to a toast. */
-export function showError(fieldName, message) {
+export function showError(fieldName, message, englishNote = null) {
   const slots = fieldName
     ? [...document.querySelectorAll(`[data-error-for="${CSS.escape(fieldName)}"]`)].filter(
       (s) => s.offsetParent !== null || s.closest("[hidden]") === null)
@@ -44,6 +51,7 @@ export function showError(fieldName, message) {
     return;
   }
   slot.textContent = message;
+  slot.title = englishNote ?? "";
   slot.classList.add("shown");
   slot.dataset.testid = "field-error";
   slot.closest(".control")?.classList.add("has-error");
@@ -69,7 +77,7 @@ on("error", (e) => {
       setControlValues();
     }
   }
-  showError(e.field, errorText(e));
+  showError(e.field, errorText(e), i18n.lang === "en" ? null : e.message); // English on hover
 });
 
 on("status", (s) => {
@@ -77,6 +85,7 @@ on("status", (s) => {
   if (s.state === "diverged") {
     document.getElementById("diverged-msg").textContent =
       s.code || i18n.lang === "en" ? errorText(s, t("banner.diverged"), "status") : t("banner.diverged");
+    document.getElementById("diverged-msg").title = i18n.lang === "en" ? "" : s.message ?? "";
     banner.hidden = false;
   } else banner.hidden = true;
 });

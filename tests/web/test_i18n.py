@@ -95,3 +95,12 @@ def test_korean_is_korean():
         k for k, v in ko.items() if v == en[k] and re.search(r"\b[a-z]{4,}\b", math.sub("(", v))
     ]
     assert same == [], "English words left in ko.json"
+
+
+def test_every_error_and_status_code_has_words():
+    """The page phrases server errors and status notes from `code` + `params`."""
+    from app.errors import CODES
+
+    want = {f"error.{c}" for c in CODES} | {"status.diverged", "status.paused_for_trace"}
+    for lang in LANGS:
+        assert sorted(want - set(load(lang))) == [], lang

@@ -100,7 +100,7 @@ export function initStepper() {
     message(tr("sv.server_said", { what: esc(errorText(err)) }), true);
   });
   on("status", (s) => {
-    if (!root.hidden && s.message && /trace/i.test(s.message)) message(esc(s.message));
+    if (!root.hidden && s.code === "paused_for_trace") message(esc(errorText(s, "", "status")));
   });
   // A point clicked on the 2-D plot (boundary.js): trace one step on that example.
   on("trace:example", (opts) => open(opts));
