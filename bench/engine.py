@@ -1,19 +1,40 @@
-"""Engine speed: the NumPy MLP beside PyTorch (CPU) and scikit-learn's MLPClassifier.
+"""Engine speed: the NumPy MLP beside TensorFlow Playground, PyTorch (CPU) and scikit-learn.
 
-Run as `python bench/engine.py`. Prints a table and writes bench/results/engine.json.
+Run as `python bench/engine.py` (`--quick` for fewer repeats). Prints a table and writes
+bench/results/engine.json. Both sides of every comparison are timed in alternation in one
+run, repeated; figures are medians, the spread is the min..max of the repeats.
 
-  (a) 2-8-8-2 tanh, 500 random points, SGD, batch 10 and 100 (examples/second)
-  (b) 784-128-64-10 relu, batch 64, float32, MNIST-sized random input (examples/second)
-  (c) one MNIST epoch (4,000 train / 1,000 test from app/data/mnist_5k.npz), Adam, batch 64,
+  (a) 2-8-8-1 tanh, one sigmoid output + binary cross-entropy, SGD, batch 10, 500 points:
+      examples/s and us per step, against TensorFlow Playground's own engine (nn.ts under
+      Node 20 trains 390-610k examples/s at batch 10 on 2-8-8-1 on this machine class) and
+      PyTorch. Two rows: `train_step` checking its inputs every step (a notebook's call),
+      and with the inputs checked once per dataset (check=False: the session's path).
+  (b) 2-8-8-2 tanh, softmax + cross-entropy (the page's default network), batch 10 and 100.
+  (c) 784-128-64-10 relu, batch 64, float32, MNIST-sized random input: `train_step`, and
+      the notebook path `net.gradients(X, y)` + a dict update, each against PyTorch's
+      forward/backward with its optimizer / with the same hand-written update.
+  (d) one MNIST epoch (4,000 train / 1,000 test from app/data/mnist_5k.npz), Adam, batch 64,
       beside scikit-learn's MLPClassifier with the same architecture (time, test accuracy)
 
-Timings are best-of-N after a warm-up. Targets: (a) >= 3x PyTorch at batch 10,
-(b) >= 1.0x PyTorch, (c) time <= 1.0x scikit-learn at equal or better accuracy.
+Targets: (a) >= 0.9x TensorFlow Playground (aim 1.0x); (c) >= 1.5x PyTorch on the notebook
+path; (d) time <= 1.0x scikit-learn at equal or better accuracy.
+
+--tfp FILE.js runs TensorFlow Playground's engine live, in alternation with ours (1 s each,
+5 rounds) under `node`: FILE.js is TFP's src/nn.ts with its types stripped plus a loop over
+500 points at batch 10 on 2-8-8-1 tanh (forwardProp + backProp per example, updateWeights
+every 10) that runs for argv[2] seconds and prints {"median", "low", "high"} examples/s.
+It is not in this repository (TFP's code is its own); without it the figures above are quoted.
+
+BENCH_ENGINE_ROOT=/path/to/an/older/checkout times that checkout's engine instead (the
+"before" figures in the README came from the commit before the speed work).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
+import os
+import statistics
 import sys
 import time
 import warnings
@@ -22,7 +43,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+ENGINE_ROOT = Path(os.environ.get("BENCH_ENGINE_ROOT", ROOT))
+sys.path.insert(0, str(ENGINE_ROOT))
 
 from app.nn import MLP, make_optimizer  # noqa: E402
 
@@ -31,10 +53,9 @@ try:
 except ImportError:  # the table says so and skips those columns
     torch = None
 
-REFERENCES = (
-    "TensorFlow Playground JS engine ~610k ex/s at batch 10 on 2-8-8-1 on this machine class; "
-    "bare NumPy loop ~260k"
-)
+# TensorFlow Playground's nn.ts (Node 20, batch 10, 2-8-8-1 tanh), on this machine class.
+TFP_EX_S = (390_000, 610_000)
+QUICK = "--quick" in sys.argv
 
 
 def blas_threads() -> int:
@@ -47,26 +68,59 @@ def blas_threads() -> int:
         return 1
 
 
-def best_of(fn, repeats: int) -> float:
-    """Seconds of the fastest of `repeats` calls of fn (after one warm-up call)."""
-    fn()
-    best = float("inf")
+def alternate(runners: dict, repeats: int) -> dict[str, list[float]]:
+    """Seconds per call of each runner, called in turn `repeats` times after a warm-up, so a
+    busy machine slows every side alike."""
+    for run in runners.values():
+        run()
+    times: dict[str, list[float]] = {k: [] for k in runners}
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+        for name, run in runners.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return times
 
 
-# ---- one training pass over (X, y) in batches, ours and torch's ---------------------------
-def numpy_epoch(net, opt, X, y, batch):
+def rate(seconds: list[float], examples: int) -> dict:
+    """examples/s: median, and the spread (slowest..fastest repeat)."""
+    speeds = sorted(examples / s for s in seconds)
+    return {"median": statistics.median(speeds), "low": speeds[0], "high": speeds[-1]}
+
+
+# ---- our engine --------------------------------------------------------------------------
+CHECK_ONCE = "check" in inspect.signature(MLP.train_step).parameters
+
+
+def numpy_steps(net, opt, X, y, batch, check=True):
+    """One pass over (X, y) in batches of `batch`, one train_step each."""
+    batches = [(X[s : s + batch], y[s : s + batch]) for s in range(0, len(X), batch)]
+    kw = {} if check else {"check": False}
+    if not check:
+        X, y = net.check_inputs(X, y)  # once per dataset, as the session does
+        batches = [(X[s : s + batch], y[s : s + batch]) for s in range(0, len(X), batch)]
+
     def run():
-        for start in range(0, len(X), batch):
-            net.train_step(X[start : start + batch], y[start : start + batch], opt)
+        for xb, yb in batches:
+            net.train_step(xb, yb, opt, **kw)
 
     return run
 
 
+def numpy_notebook(net, X, y, batch, lr):
+    """The notebook way: gradients (no dL/dX) + a plain dict update."""
+    batches = [(X[s : s + batch], y[s : s + batch]) for s in range(0, len(X), batch)]
+
+    def run():
+        for xb, yb in batches:
+            _, grads = net.gradients(xb, yb)
+            for k, p in net.params.items():
+                p -= lr * grads[k]
+
+    return run
+
+
+# ---- PyTorch -----------------------------------------------------------------------------
 def torch_model(sizes, activation):
     act = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}[activation]
     layers = []
@@ -77,39 +131,104 @@ def torch_model(sizes, activation):
     return torch.nn.Sequential(*layers)
 
 
-def torch_epoch(sizes, activation, X, y, batch, lr):
+def torch_steps(sizes, activation, X, y, batch, lr, notebook=False):
+    """PyTorch's pass: forward, loss, backward, then its SGD (or, notebook=True, the same
+    hand-written update `p -= lr * p.grad` as ours)."""
     model = torch_model(sizes, activation)
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
+    binary = sizes[-1] == 1
+    loss_fn = torch.nn.BCEWithLogitsLoss() if binary else torch.nn.CrossEntropyLoss()
+    Xt = torch.from_numpy(X)
+    yt = torch.from_numpy(y.astype(np.float32 if binary else np.int64))
+    if binary:
+        yt = yt.reshape(-1, 1)
     batches = [(Xt[s : s + batch], yt[s : s + batch]) for s in range(0, len(X), batch)]
+    params = list(model.parameters())
+    opt = torch.optim.SGD(params, lr=lr)
 
     def run():
         for xb, yb in batches:
-            opt.zero_grad()
+            if notebook:
+                for p in params:
+                    p.grad = None
+            else:
+                opt.zero_grad()
             loss = loss_fn(model(xb), yb)
             loss.backward()
-            opt.step()
+            if notebook:
+                with torch.no_grad():
+                    for p in params:
+                        p -= lr * p.grad
+            else:
+                opt.step()
 
     return run
 
 
-def compare(sizes, activation, X, y, batch, repeats, lr=0.03):
-    """returns (ours ex/s, torch ex/s or None) for one pass over X per call.
-
-    The two are timed in alternation, so a busy machine slows both alike."""
-    net = MLP(sizes, activation=activation, loss="cross_entropy", seed=0)
-    runners = [numpy_epoch(net, make_optimizer("sgd", lr), X, y, batch)]
+# ---- cases -------------------------------------------------------------------------------
+def tiny_case(sizes, loss, batch, repeats, rng):
+    """examples/s of our train_step (checked each step / once) and PyTorch's, one table."""
+    X = rng.normal(size=(500, 2)).astype(np.float32)
+    y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
+    runners = {}
+    net = MLP(sizes, activation="tanh", loss=loss, seed=0)
+    runners["numpy"] = numpy_steps(net, make_optimizer("sgd", 0.03), X, y, batch)
+    if CHECK_ONCE:
+        net2 = MLP(sizes, activation="tanh", loss=loss, seed=0)
+        runners["numpy_checked_once"] = numpy_steps(
+            net2, make_optimizer("sgd", 0.03), X, y, batch, check=False
+        )
     if torch is not None:
-        runners.append(torch_epoch(sizes, activation, X, y, batch, lr))
-    best = [best_of(run, 1) for run in runners]
-    for _ in range(repeats - 1):
-        best = [min(b, best_of(run, 1)) for b, run in zip(best, runners, strict=True)]
-    speeds = [len(X) / b for b in best]
-    return speeds[0], (speeds[1] if len(speeds) > 1 else None)
+        runners["torch"] = torch_steps(sizes, "tanh", X, y, batch, 0.03)
+    times = alternate(runners, repeats)
+    out = {k: rate(v, len(X)) for k, v in times.items()}
+    steps = len(X) // batch
+    for k, v in times.items():
+        out[k]["us_per_step"] = statistics.median(v) / steps * 1e6
+    return out
 
 
-# ---- (c) MNIST ----------------------------------------------------------------------------
+def tfp_alternation(js: str, rounds: int = 5, seconds: float = 1.0) -> dict:
+    """TensorFlow Playground's engine under node and our (a) step, alternately `rounds`
+    times for `seconds` each; examples/s medians over each side's runs."""
+    import subprocess
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(500, 2)).astype(np.float32)
+    y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
+    net = MLP([2, 8, 8, 1], activation="tanh", loss="binary_cross_entropy", seed=0)
+    run = numpy_steps(net, make_optimizer("sgd", 0.03), X, y, 10, check=not CHECK_ONCE)
+    tfp, ours = [], []
+    for _ in range(rounds):
+        done = subprocess.run(["node", js, str(seconds)], capture_output=True, text=True)
+        tfp.append(json.loads(done.stdout)["median"])
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            start = time.perf_counter()
+            run()
+            ours.append(len(X) / (time.perf_counter() - start))
+    med = statistics.median
+    return {
+        "tfp": {"median": med(tfp), "low": min(tfp), "high": max(tfp)},
+        "numpy": {"median": med(ours), "low": min(ours), "high": max(ours)},
+    }
+
+
+def mnist_net_case(repeats, rng):
+    X = rng.random((64 * 40, 784), dtype=np.float32)
+    y = rng.integers(0, 10, len(X))
+    sizes, lr = [784, 128, 64, 10], 0.01
+    runners = {
+        "numpy": numpy_steps(
+            MLP(sizes, activation="relu", seed=0), make_optimizer("sgd", lr), X, y, 64
+        ),
+        "numpy_notebook": numpy_notebook(MLP(sizes, activation="relu", seed=0), X, y, 64, lr),
+    }
+    if torch is not None:
+        runners["torch"] = torch_steps(sizes, "relu", X, y, 64, lr)
+        runners["torch_notebook"] = torch_steps(sizes, "relu", X, y, 64, lr, notebook=True)
+    return {k: rate(v, len(X)) for k, v in alternate(runners, repeats).items()}
+
+
 def mnist_split(seed=0):
     data = np.load(ROOT / "app" / "data" / "mnist_5k.npz")
     images = data["images"].reshape(len(data["images"]), -1).astype(np.float32) / 255.0
@@ -129,7 +248,7 @@ def mnist_numpy(Xtr, ytr, Xte, yte, lr, batch):
     net = MLP([784, 128, 64, 10], activation="relu", init="he_uniform", seed=0)
     opt = make_optimizer("adam", learning_rate=lr)
     start = time.perf_counter()
-    numpy_epoch(net, opt, Xtr, ytr, batch)()
+    numpy_steps(net, opt, Xtr, ytr, batch)()
     elapsed = time.perf_counter() - start
     return elapsed, float(np.mean(net.predict(Xte) == yte))
 
@@ -157,27 +276,22 @@ def mnist_sklearn(Xtr, ytr, Xte, yte, lr, batch):
     return elapsed, float(np.mean(clf.predict(Xte) == yte))
 
 
-def best_run(fn, repeats, *args):
-    fn(*args)  # warm-up
-    runs = [fn(*args) for _ in range(repeats)]
-    return min(r[0] for r in runs), runs[-1][1]
-
-
 # ---- report -------------------------------------------------------------------------------
-def ratio(a, b):
-    return None if not a or not b else a / b
-
-
-def fmt(x, unit=""):
-    if x is None:
+def ks(r: dict | None) -> str:
+    if r is None:
         return "-"
-    if unit == "ex/s":
-        return f"{x / 1000:,.0f}k ex/s"
-    if unit == "x":
-        return f"{x:.2f}x"
-    if unit == "s":
-        return f"{x:.3f} s"
-    return f"{x:.3f}"
+    return f"{r['median'] / 1000:,.0f}k ({r['low'] / 1000:,.0f}-{r['high'] / 1000:,.0f}k)"
+
+
+def x(a: dict | None, b: dict | None) -> str:
+    return "-" if not a or not b else f"{a['median'] / b['median']:.2f}x"
+
+
+def row(label: str, ours: dict | None, torch_side: dict | None, target: str = "") -> None:
+    """One line: ours, PyTorch's, the ratio (and its target)."""
+    print(
+        f"  {label:30s} {ks(ours):24s} PyTorch {ks(torch_side):24s} {x(ours, torch_side)} {target}"
+    )
 
 
 def main() -> None:
@@ -185,73 +299,79 @@ def main() -> None:
     if torch is not None:
         torch.set_num_threads(threads)
     rng = np.random.default_rng(0)
-    results = {"blas_threads": threads, "torch": torch.__version__ if torch else None}
-    rows = []
-
-    # (a) tiny 2-D nets: per-step overhead
-    X = rng.normal(size=(500, 2)).astype(np.float32)
-    y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
-    for batch, repeats in ((10, 15), (100, 30)):
-        ours, theirs = compare([2, 8, 8, 2], "tanh", X, y, batch, repeats)
-        key = f"a_2-8-8-2_tanh_batch{batch}"
-        results[key] = {"numpy_ex_s": ours, "torch_ex_s": theirs, "ratio": ratio(ours, theirs)}
-        target = ">= 3x" if batch == 10 else ""
-        rows.append(
-            (
-                f"(a) 2-8-8-2 tanh, batch {batch}",
-                fmt(ours, "ex/s"),
-                fmt(theirs, "ex/s"),
-                fmt(ratio(ours, theirs), "x"),
-                target,
-            )
-        )
-
-    # (b) the MNIST net on random input: arithmetic + BLAS
-    X = rng.random((64 * 40, 784), dtype=np.float32)
-    y = rng.integers(0, 10, len(X))
-    ours, theirs = compare([784, 128, 64, 10], "relu", X, y, 64, 8, lr=0.01)
-    results["b_784-128-64-10_relu_batch64_float32"] = {
-        "numpy_ex_s": ours,
-        "torch_ex_s": theirs,
-        "ratio": ratio(ours, theirs),
+    reps = 5 if QUICK else 15
+    results = {
+        "engine": str(ENGINE_ROOT),
+        "blas_threads": threads,
+        "torch": torch.__version__ if torch else None,
+        "tfp_ex_s": list(TFP_EX_S),
     }
-    rows.append(
-        (
-            "(b) 784-128-64-10 relu, batch 64",
-            fmt(ours, "ex/s"),
-            fmt(theirs, "ex/s"),
-            fmt(ratio(ours, theirs), "x"),
-            ">= 1x",
-        )
-    )
+    print(f"Engine benchmark ({ENGINE_ROOT}; BLAS threads {threads}, torch {results['torch']})")
+    print("examples/s, median (slowest-fastest repeat); both sides timed in alternation\n")
 
-    # (c) one MNIST epoch, Adam, batch 64, lr 1e-3, against scikit-learn
+    a = results["a_2-8-8-1_tanh_bce_batch10"] = tiny_case(
+        [2, 8, 8, 1], "binary_cross_entropy", 10, reps * 2, rng
+    )
+    lo, hi = TFP_EX_S
+    print("(a) 2-8-8-1 tanh + sigmoid/BCE, SGD, batch 10 (500 points)")
+    for key, what in (
+        ("numpy", "train_step, checks every step"),
+        ("numpy_checked_once", "train_step, checked once/dataset"),
+    ):
+        r = a.get(key)
+        if r is None:
+            print(f"  {what:34s} -  (this engine has no check=False)")
+            continue
+        m = r["median"]
+        print(
+            f"  {what:34s} {ks(r):24s} {r['us_per_step']:5.1f} us/step   "
+            f"vs TensorFlow Playground {m / hi:.2f}x-{m / lo:.2f}x (target >= 0.9x)   "
+            f"vs PyTorch {x(r, a.get('torch'))}"
+        )
+    if "torch" in a:
+        print(f"  {'PyTorch':34s} {ks(a['torch']):24s} {a['torch']['us_per_step']:5.1f} us/step")
+    if "--tfp" in sys.argv:
+        live = results["a_live_tfp"] = tfp_alternation(sys.argv[sys.argv.index("--tfp") + 1])
+        print(
+            f"  live, alternating 1 s each: TensorFlow Playground {ks(live['tfp'])}, "
+            f"ours {ks(live['numpy'])}: {x(live['numpy'], live['tfp'])}"
+        )
+
+    print("\n(b) 2-8-8-2 tanh + softmax/cross-entropy (the page's default), SGD")
+    for batch in (10, 100):
+        b = results[f"b_2-8-8-2_tanh_ce_batch{batch}"] = tiny_case(
+            [2, 8, 8, 2], "cross_entropy", batch, reps * 2, rng
+        )
+        row(f"batch {batch}, checks every step", b["numpy"], b.get("torch"))
+        row(f"batch {batch}, checked once", b.get("numpy_checked_once"), b.get("torch"))
+
+    c = results["c_784-128-64-10_relu_batch64_float32"] = mnist_net_case(reps, rng)
+    print("\n(c) 784-128-64-10 relu, batch 64, float32")
+    row("train_step", c["numpy"], c.get("torch"))
+    row("gradients + dict update", c["numpy_notebook"], c.get("torch_notebook"), ">= 1.5x")
+
     split = mnist_split(0)
-    ours_t, ours_acc = best_run(mnist_numpy, 3, *split, 1e-3, 64)
-    sk_t, sk_acc = best_run(mnist_sklearn, 3, *split, 1e-3, 64)
-    results["c_mnist_epoch_adam_batch64"] = {
+    runs = [
+        (mnist_numpy(*split, 1e-3, 64), mnist_sklearn(*split, 1e-3, 64))
+        for _ in range(3 if QUICK else 5)
+    ]
+    ours_t = statistics.median(r[0][0] for r in runs)
+    sk_t = statistics.median(r[1][0] for r in runs)
+    ours_acc, sk_acc = runs[-1][0][1], runs[-1][1][1]
+    results["d_mnist_epoch_adam_batch64"] = {
         "numpy_s": ours_t,
         "numpy_test_acc": ours_acc,
         "sklearn_s": sk_t,
         "sklearn_test_acc": sk_acc,
         "time_ratio": ours_t / sk_t,
     }
-
-    print(f"Engine benchmark (BLAS threads {threads}, torch {results['torch'] or 'not installed'})")
-    header = ("case", "numpy engine", "pytorch cpu", "ratio", "target")
-    widths = (34, 16, 16, 8, 8)
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    for row in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
-    if torch is None:
-        print("torch not installed: PyTorch columns skipped")
     print(
-        f"(c) MNIST epoch 4k/1k, adam b64: numpy {ours_t:.3f} s acc {ours_acc:.3f} | "
+        f"\n(d) MNIST epoch 4k/1k, adam b64: numpy {ours_t:.3f} s acc {ours_acc:.3f} | "
         f"sklearn {sk_t:.3f} s acc {sk_acc:.3f} | time {ours_t / sk_t:.2f}x (target <= 1x, "
         "acc >= sklearn)"
     )
-    print(f"reference: {REFERENCES}")
-    results["reference"] = REFERENCES
+    if torch is None:
+        print("torch not installed: PyTorch columns skipped")
 
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,8 @@ The last layer's activation and the loss are computed together because the pair 
 short, numerically stable gradient with respect to the output pre-activations z:
 
     softmax + cross-entropy  L = mean_i -log softmax(z_i)[y_i]       dL/dz = (y_hat - onehot(y)) / N
-    sigmoid + binary CE      L = mean_i -log p_i(y_i), p = sigmoid(z)  dL/dz = (p - y) / N
-    linear  + MSE            L = mean_i 1/2 ||z_i - t_i||^2           dL/dz = (z - t) / N
+    sigmoid + binary CE      L = mean_i -log p(y_i), p = sigmoid(z)  dL/dz = (p - y) / N
+    linear  + MSE            L = mean_i 1/2 ||z_i - t_i||^2          dL/dz = (z - t) / N
 
 Taking the two derivatives separately would divide by probabilities that can be 0.
 
