@@ -14,9 +14,21 @@ Conventions at the kinks: relu'(0) = 0 and leaky_relu'(0) = 0.01 (the same as Py
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 LEAKY_SLOPE = 0.01  # leaky_relu's slope for z <= 0
+
+
+@lru_cache(maxsize=64)
+def const(value: float, dtype) -> np.ndarray:
+    """value as a 0-d array of dtype. NumPy converts a Python float operand on every call
+    (~0.4 us); a ready 0-d array of the arrays' own dtype skips that: ~4 us of a 30 us step
+    on a 2-8-8-1 network."""
+    c = np.array(value, dtype)
+    c.flags.writeable = False
+    return c
 
 
 class Activation:
@@ -50,14 +62,15 @@ class Sigmoid(Activation):
     def fn(self, z, out=None):
         # (1 + tanh(z / 2)) / 2 is the same function, but never evaluates e^-z, so
         # z = -1000 gives exactly 0 without an overflow warning.
-        out = np.multiply(z, 0.5, out=out)
+        half, one = const(0.5, z.dtype), const(1.0, z.dtype)
+        out = np.multiply(z, half, out=out)
         np.tanh(out, out=out)
-        out += 1.0
-        out *= 0.5
+        out += one
+        out *= half
         return out
 
     def grad(self, z, a, out=None):
-        out = np.subtract(1.0, a, out=out)
+        out = np.subtract(const(1.0, a.dtype), a, out=out)
         out *= a
         return out
 
@@ -73,7 +86,7 @@ class Tanh(Activation):
 
     def grad(self, z, a, out=None):
         out = np.multiply(a, a, out=out)
-        return np.subtract(1.0, out, out=out)
+        return np.subtract(const(1.0, a.dtype), out, out=out)
 
 
 class ReLU(Activation):

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .activations import Sigmoid, const
+
 # Lowest exponent worth evaluating: e^s below it is ~0 in the dtype anyway. Clipping there
 # keeps exp (and later products) clear of the subnormal range, so even
 # np.errstate(all="raise") stays quiet for logits of +-1000.
@@ -91,8 +93,9 @@ class CrossEntropy(Loss):
         # -log softmax(z)_y = log(sum_k e^s_k) - s_y: no log of a probability that is 0
         loss = (np.add.reduce(np.log(total), axis=None) - np.add.reduce(s_y)) / n
         e /= total  # y_hat = softmax(z)
-        np.multiply(y_hat, 1.0 / n, out=dz)  # dL/dz = (y_hat - onehot(y)) / N
-        dz[rows, y] -= 1.0 / n
+        inv_n = const(1.0 / n, z.dtype)
+        np.multiply(y_hat, inv_n, out=dz)  # dL/dz = (y_hat - onehot(y)) / N
+        dz[rows, y] -= inv_n
         return float(loss)
 
     def probs(self, z, out=None):
@@ -119,21 +122,19 @@ class BinaryCrossEntropy(Loss):
         return 2
 
     def forward(self, z, y, y_hat, dz):
-        n = len(y)
-        t = y.reshape(n, 1)  # labels 0/1 as a column, like z: (N, 1)
-        # mean softplus(z) - t z, the softplus as max(z, 0) + log(1 + e^-|z|); dz is
-        # scratch space until its last line.
+        n, dtype = len(y), z.dtype
+        t = y.reshape(n, 1).astype(dtype)  # labels 0/1 as a column like z, (N, 1)
+        # mean softplus(z) - t z, the softplus as max(z, 0) + log(1 + e^-|z|); dz and
+        # y_hat are scratch space until the sigmoid.
         tail = np.abs(z, out=dz)
-        np.minimum(tail, -EXP_FLOOR[z.dtype], out=tail)  # e^-|z| below the floor is ~0 anyway
+        np.minimum(tail, const(-EXP_FLOOR[dtype], dtype), out=tail)  # e^-|z| is ~0 beyond
         np.negative(tail, out=tail)
         np.log1p(np.exp(tail, out=tail), out=tail)
-        relu_z = np.maximum(z, 0.0, out=y_hat)  # y_hat is scratch too, until the sigmoid
-        loss = (
-            np.add.reduce(tail, axis=None) + np.add.reduce(relu_z, axis=None) - np.dot(y, z)[0]
-        ) / n
+        tail += np.maximum(z, const(0.0, dtype), out=y_hat)
+        loss = (np.add.reduce(tail, axis=None) - np.vdot(t, z)) / n
         _sigmoid(z, out=y_hat)  # p = P(class 1)
         np.subtract(y_hat, t, out=dz)  # dL/dz = (p - t) / N
-        dz *= 1.0 / n
+        dz *= const(1.0 / n, dtype)
         return float(loss)
 
     def probs(self, z, out=None):
@@ -241,13 +242,7 @@ def _exp_clipped(s):
     return np.exp(s, out=s)
 
 
-def _sigmoid(z, out=None):
-    """Overflow-free sigmoid, (1 + tanh(z/2)) / 2, written into out."""
-    out = np.multiply(z, 0.5, out=out)
-    np.tanh(out, out=out)
-    out += 1.0
-    out *= 0.5
-    return out
+_sigmoid = Sigmoid().fn  # overflow-free: (1 + tanh(z/2)) / 2
 
 
 LOSSES: dict[str, Loss] = {

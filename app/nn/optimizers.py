@@ -24,6 +24,8 @@ import math
 
 import numpy as np
 
+from .activations import const
+
 
 class Optimizer:
     """Base class. Subclasses list their state `slots`, the `hyperparameters` their rule
@@ -128,7 +130,7 @@ class SGD(Optimizer):
     name = "sgd"
 
     def _update(self, p, g, delta, s):
-        np.multiply(g, -self.learning_rate, out=delta)
+        np.multiply(g, const(-self.learning_rate, g.dtype), out=delta)
         p += delta
 
 
