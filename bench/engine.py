@@ -179,7 +179,12 @@ def tiny_case(sizes, loss, batch, repeats, rng):
         )
     if torch is not None:
         runners["torch"] = torch_steps(sizes, "tanh", X, y, batch, 0.03)
+        # One thread: a 2-8-8 layer has nothing to split, and idle OpenMP threads spinning
+        # after each op would take the CPU from the NumPy side timed next to it.
+        torch.set_num_threads(1)
     times = alternate(runners, repeats)
+    if torch is not None:
+        torch.set_num_threads(blas_threads())
     out = {k: rate(v, len(X)) for k, v in times.items()}
     steps = len(X) // batch
     for k, v in times.items():
