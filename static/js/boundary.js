@@ -1,6 +1,6 @@
 // The 2-D output plot: decision boundary (or a hovered neuron's map) under the data points.
 import { emit, send, state } from "./state.js";
-import { PALETTE_RGB, classColor, decodeGrid, diverging, gridToDataURL, value } from "./grid.js";
+import { PALETTE_RGB, classColor, decodeGrid, diverging, gridToDataURL, plotConfig, value } from "./grid.js";
 import { t } from "./i18n.js";
 
 const div = () => document.getElementById("boundary");
@@ -150,7 +150,7 @@ export function drawBoundary() {
       view.showTest ? pointsTrace(ds.test, "test", n, true) : { type: "scatter", x: [], y: [] },
     ];
     if (!created) {
-      Plotly.newPlot(div(), data, layout(bounds), { displayModeBar: false, responsive: true });
+      Plotly.newPlot(div(), data, layout(bounds), plotConfig("output"));
       created = true;
       installClicks();
       div().on("plotly_afterplot", () => ensureCanvas());

@@ -2,7 +2,7 @@
 // Points are collected from every frame received (none lost when frames are dropped for
 // drawing) and appended with Plotly.extendTraces at draw time, capped at MAX points.
 import { t } from "./i18n.js";
-import { PALETTE } from "./grid.js";
+import { PALETTE, plotConfig } from "./grid.js";
 import { on, state } from "./state.js";
 
 const MAX = 3000;
@@ -10,6 +10,7 @@ let pending = null;
 let nLayers = -1;
 let lastStep = -1;
 let created = false;
+let pinTraces = { curves: [], grads: [] }; // pinned runs, drawn after the live traces
 export const curveView = { logLoss: true };
 
 const base = (extra = {}) => ({
@@ -30,7 +31,6 @@ function emptyPending(n) {
 }
 
 function createAll(n) {
-  const fig = { displayModeBar: false, responsive: true };
   const lossAxis = () => ({ type: curveView.logLoss ? "log" : "linear", title: { text: t("plot.loss") },
     gridcolor: "#eee", exponentformat: "power" });
   Plotly.newPlot("curves", [
@@ -41,11 +41,26 @@ function createAll(n) {
     yaxis: lossAxis(),
     yaxis2: { overlaying: "y", side: "right", range: [0, 1.02], title: { text: t("plot.accuracy") }, showgrid: false,
       tickformat: ".0%", dtick: 0.25 },
-  }), fig);
+  }), plotConfig("loss-accuracy"));
   Plotly.newPlot("gradnorms", Array.from({ length: n }, (_, l) =>
     line(t(l === n - 1 ? "plot.layer_out" : "plot.layer", { n: l + 1 }), PALETTE[(l + 2) % PALETTE.length])),
-  base({ yaxis: { type: "log", title: { text: "‖dL/dW‖" }, gridcolor: "#eee", exponentformat: "power" } }), fig);
+  base({ yaxis: { type: "log", title: { text: "‖dL/dW‖" }, gridcolor: "#eee", exponentformat: "power" } }), plotConfig("gradient-norms"));
   created = true;
+  drawPins();
+}
+
+/** Pinned runs' traces ({curves: [...], grads: [...]}): they stay through resets. */
+export function setPinTraces(traces) {
+  pinTraces = traces;
+  if (created) drawPins();
+}
+
+function drawPins() {
+  for (const [id, live, add] of [["curves", 4, pinTraces.curves], ["gradnorms", nLayers, pinTraces.grads]]) {
+    const have = document.getElementById(id).data?.length ?? 0;
+    if (have > live) Plotly.deleteTraces(id, Array.from({ length: have - live }, (_, i) => live + i));
+    if (add.length) Plotly.addTraces(id, structuredClone(add));
+  }
 }
 
 /** Forget all curves (new model, reset, reconnect). */
@@ -137,12 +152,13 @@ export function drawCurves() {
 // Another language: the same traces, their names and axis titles in the new words.
 on("lang:changed", () => {
   if (!created) return;
-  Plotly.restyle("curves", { name: ["train_loss", "test_loss", "train_acc", "test_acc"].map((k) => t(`plot.${k}`)) });
+  Plotly.restyle("curves", { name: ["train_loss", "test_loss", "train_acc", "test_acc"].map((k) => t(`plot.${k}`)) },
+    [0, 1, 2, 3]);
   Plotly.relayout("curves", { "xaxis.title.text": t("plot.step"), "yaxis.title.text": t("plot.loss"),
     "yaxis2.title.text": t("plot.accuracy") });
   if (nLayers > 0) {
     Plotly.restyle("gradnorms", { name: [...Array(nLayers).keys()].map((l) =>
-      t(l === nLayers - 1 ? "plot.layer_out" : "plot.layer", { n: l + 1 })) });
+      t(l === nLayers - 1 ? "plot.layer_out" : "plot.layer", { n: l + 1 })) }, [...Array(nLayers).keys()]);
     Plotly.relayout("gradnorms", { "xaxis.title.text": t("plot.step") });
   }
 });

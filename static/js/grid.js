@@ -17,6 +17,16 @@ export function value(d, b) {
 export const ORANGE = [245, 147, 34];
 export const BLUE = [8, 119, 189];
 export const WHITE = [255, 255, 255];
+/** Plotly's config for every plot: its toolbar (on hover) offers only "download as PNG". */
+export function plotConfig(name) {
+  return {
+    responsive: true,
+    displaylogo: false,
+    modeBarButtons: [["toImage"]],
+    toImageButtonOptions: { filename: `backprop-playground-${name}`, scale: 2 },
+  };
+}
+
 export const PALETTE = [
   "#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd",
   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",

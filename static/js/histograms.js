@@ -1,6 +1,6 @@
 // Per-layer histograms (weights, activations, gradients) and saturated / dead unit shares.
 import { i18n, t } from "./i18n.js";
-import { PALETTE } from "./grid.js";
+import { PALETTE, plotConfig } from "./grid.js";
 import { state } from "./state.js";
 
 const i18nLang = () => i18n.lang;
@@ -66,7 +66,7 @@ export function drawHistograms(frame) {
     uirevision: "hist",
   };
   if (!histCreated) {
-    Plotly.newPlot("histograms", data, lay, { displayModeBar: false, responsive: true });
+    Plotly.newPlot("histograms", data, lay, plotConfig("histograms"));
     histCreated = true;
   } else Plotly.react("histograms", data, lay);
 }
@@ -96,7 +96,7 @@ export function drawSaturation(frame) {
     uirevision: "sat",
   };
   if (!satCreated) {
-    Plotly.newPlot("saturation", data, lay, { displayModeBar: false, responsive: true });
+    Plotly.newPlot("saturation", data, lay, plotConfig("units"));
     satCreated = true;
   } else Plotly.react("saturation", data, lay);
 }

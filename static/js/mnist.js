@@ -1,6 +1,6 @@
 // MNIST panels: first-layer weight images, confusion matrix, sample predictions.
 import { t } from "./i18n.js";
-import { divergingURL, paintInk } from "./grid.js";
+import { divergingURL, paintInk, plotConfig } from "./grid.js";
 import { on, state } from "./state.js";
 
 let confCreated = false;
@@ -63,7 +63,7 @@ function drawConfusion(m) {
     uirevision: "conf",
   };
   if (!confCreated) {
-    Plotly.newPlot("confusion", data, lay, { displayModeBar: false, responsive: true });
+    Plotly.newPlot("confusion", data, lay, plotConfig("confusion"));
     confCreated = true;
   } else Plotly.react("confusion", data, lay);
 }

@@ -1,9 +1,11 @@
-// Take the run home: the run as a NumPy script (and, as they arrive, saved runs and curves).
-import { on, send } from "./state.js";
+// Take the run home: export the script, save / open runs, the curves as CSV, pinned runs.
+import { on, send, state } from "./state.js";
 import { toast } from "./feedback.js";
+import { setPinTraces } from "./curves.js";
 import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
+export const PIN_COLORS = ["#9467bd", "#8c564b", "#e377c2", "#17becf"];
 
 /** Offer `content` as a file download named `filename`. */
 export function download(filename, content, type = "text/plain") {
@@ -18,10 +20,92 @@ export function download(filename, content, type = "text/plain") {
 }
 
 const TYPES = { script: "text/x-python", run: "application/json", history: "text/csv" };
+const exporter = (format) => () => send({ type: "export", format });
 
 on("export", (msg) => {
   download(msg.filename, msg.content, TYPES[msg.format] ?? "text/plain");
   toast(t("io.saved", { file: msg.filename, step: msg.step }), "info");
 });
 
-$("btn-export-script").addEventListener("click", () => send({ type: "export", format: "script" }));
+$("btn-export-script").addEventListener("click", exporter("script"));
+$("btn-save").addEventListener("click", exporter("run"));
+$("btn-history").addEventListener("click", exporter("history"));
+$("btn-pin").addEventListener("click", () => send({ type: "pin" }));
+
+// Open: any size goes over HTTP (a socket message holds 64 KB); the socket then brings the
+// dataset, the status and a frame at the saved step.
+$("open-run").addEventListener("change", async (e) => {
+  const file = e.target.files?.[0];
+  e.target.value = "";
+  if (!file || !state.session) return;
+  const body = new FormData();
+  body.append("file", file);
+  try {
+    const res = await fetch(`/api/sessions/${encodeURIComponent(state.session)}/run`, { method: "POST", body });
+    if (!res.ok) {
+      let err = {};
+      try { err = (await res.json()).error ?? {}; } catch { /* not JSON */ }
+      toast(t("io.open_failed", { file: file.name, message: err.message ?? `HTTP ${res.status}` }));
+    }
+  } catch (err) {
+    toast(t("io.open_failed", { file: file.name, message: err.message }));
+  }
+});
+
+// ---- pinned runs -----------------------------------------------------------------------------
+function traces(pins) {
+  const curves = [];
+  const grads = [];
+  pins.forEach((p, i) => {
+    const color = PIN_COLORS[i % PIN_COLORS.length];
+    const h = p.history;
+    const group = `pin${i}`;
+    const name = t("io.pin_legend", { label: label(p) });
+    const base = { type: "scatter", mode: "lines", x: h.step, legendgroup: group, opacity: 0.8 };
+    curves.push({ ...base, name, y: h.train_loss, line: { color, width: 1.5 } });
+    curves.push({ ...base, name, y: h.test_accuracy ?? h.test_r2, yaxis: "y2", showlegend: false,
+      line: { color, width: 1.2, dash: "dot" } });
+    Object.keys(h).filter((k) => k.startsWith("grad_norm_")).forEach((k, l) => {
+      grads.push({ ...base, name, y: h[k], showlegend: l === 0, line: { color, width: 1.2, dash: "dash" } });
+    });
+  });
+  return { curves, grads };
+}
+
+/** The server's label says what differs (values and names); only its one phrase is words. */
+const label = (p) => (p.label === "same settings" ? t("io.same_settings") : p.label);
+
+function renderChips(pins) {
+  const box = $("pins");
+  box.replaceChildren();
+  box.hidden = pins.length === 0;
+  pins.forEach((p, i) => {
+    const chip = document.createElement("span");
+    chip.className = "pin-chip";
+    chip.dataset.testid = "pin-chip";
+    chip.style.setProperty("--pin", PIN_COLORS[i % PIN_COLORS.length]);
+    chip.title = t("io.pin_chip_title", { step: p.step, label: label(p) });
+    const text = document.createElement("span");
+    text.textContent = label(p);
+    const x = document.createElement("button");
+    x.className = "unpin";
+    x.textContent = "×";
+    x.title = t("io.unpin");
+    x.setAttribute("aria-label", `${t("io.unpin")}: ${label(p)}`);
+    x.addEventListener("click", () => send({ type: "unpin", index: p.index }));
+    chip.append(text, x);
+    box.append(chip);
+  });
+}
+
+on("pins", (msg) => {
+  state.pins = msg.pins;
+  renderChips(msg.pins);
+  setPinTraces(traces(msg.pins));
+});
+
+on("lang:changed", () => {
+  if (!state.pins) return;
+  renderChips(state.pins);
+  setPinTraces(traces(state.pins));
+});
