@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
@@ -11,13 +13,34 @@ from app.web.paths import PLOTLY_JS, STATIC_DIR
 from app.web.routes import router as http_router
 from app.web.settings import Settings
 from app.web.socket import router as ws_router
+from app.web.workers import ForwardToOwner, Registry, owner_socket
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A new app; tests make one each with their own settings."""
-    app = FastAPI(title="Backprop Playground", docs_url="/api/docs", redoc_url=None)
-    app.state.settings = settings or Settings()
+    settings = settings or Settings()
+    # One of several worker processes (python -m app --workers N): sessions are counted and
+    # found across processes through the shared directory.
+    registry = (
+        Registry(settings.workers_dir, settings.max_sessions) if settings.workers_dir else None
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if registry is None:
+            yield
+            return
+        async with owner_socket(app, registry):
+            yield
+
+    app = FastAPI(
+        title="Backprop Playground", docs_url="/api/docs", redoc_url=None, lifespan=lifespan
+    )
+    app.state.settings = settings
     app.state.sessions = {}
+    app.state.registry = registry
+    if registry is not None:
+        app.add_middleware(ForwardToOwner, registry=registry, sessions=app.state.sessions)
     errors.install(app)  # every refusal, FastAPI's own included, in the app's error shape
     app.include_router(http_router)
     app.include_router(ws_router)

@@ -44,7 +44,9 @@ def get_lessons() -> list[dict[str, Any]]:
 @router.get("/api/health")
 def get_health(request: Request) -> dict[str, Any]:
     """Liveness and the number of open sessions."""
-    return {"ok": True, "sessions": len(request.app.state.sessions), "version": __version__}
+    registry = request.app.state.registry  # worker processes: count them all
+    sessions = registry.count() if registry else len(request.app.state.sessions)
+    return {"ok": True, "sessions": sessions, "version": __version__}
 
 
 @router.post("/api/sessions/{session_id}/upload")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -13,7 +15,15 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Interface to bind; loopback unless told")
     port: int = Field(8000, ge=0, le=65535)
-    max_sessions: int = Field(32, ge=1, le=1024, description="Open tabs served at once")
+    max_sessions: int = Field(
+        32, ge=1, le=1024, description="Open tabs served at once, across all worker processes"
+    )
+    workers: int | None = Field(
+        None, ge=1, le=64, description="Worker processes (default: one per core)"
+    )
+    workers_dir: str | None = Field(
+        None, description="Set by the CLI for worker processes: their shared directory"
+    )
     frame_rate: float = Field(30.0, gt=0, le=120, description="Frames per second at most")
     max_message_bytes: int = Field(64 * 1024, ge=1024, description="Largest client message")
     max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest CSV upload")
@@ -26,3 +36,8 @@ class Settings(BaseSettings):
         """The largest WebSocket frame uvicorn takes in: far above max_message_bytes, so an
         oversized message gets the app's own `too_large` answer, not a dropped socket."""
         return max(16 * self.max_message_bytes, 4 * 1024 * 1024)
+
+    @property
+    def default_workers(self) -> int:
+        """BP_WORKERS, else one process per core."""
+        return self.workers or os.cpu_count() or 1

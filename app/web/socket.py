@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import secrets
 from urllib.parse import urlparse
 
@@ -39,13 +40,15 @@ async def ws_session(ws: WebSocket) -> None:
         await ws.close(code=CLOSE_POLICY, reason="foreign origin")
         return
     await ws.accept()
-    if len(sessions) >= settings.max_sessions:
+    sid = secrets.token_hex(8)
+    registry = ws.app.state.registry  # worker processes: the limit holds across them
+    full = not registry.claim(sid) if registry else len(sessions) >= settings.max_sessions
+    if full:
         msg = f"Server is full: {settings.max_sessions} sessions at most; try again later"
         err = ClientError(None, msg, "server_full", {"max": settings.max_sessions})
         await ws.send_json(error_message(err))
         await ws.close(code=CLOSE_FULL, reason=msg[:120])
         return
-    sid = secrets.token_hex(8)
     runner = SessionRunner(sid, ws.send_text, settings.frame_rate, lambda: len(sessions))
     sessions[sid] = runner
     trainer = None
@@ -55,6 +58,7 @@ async def ws_session(ws: WebSocket) -> None:
                 "type": "hello",
                 "session": sid,
                 "version": __version__,
+                "worker": os.getpid(),  # the server process the session lives in
                 "catalogue": _catalogue(settings),
             }
         )
@@ -77,6 +81,8 @@ async def ws_session(ws: WebSocket) -> None:
     finally:
         runner.close()
         sessions.pop(sid, None)
+        if registry:
+            registry.release(sid)
         if trainer is not None:
             trainer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -1,0 +1,101 @@
+"""Worker processes: sessions spread over processes, the session limit and session-bound
+requests (uploads) across them."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from websockets.sync.client import connect
+
+from app.web.workers import Registry
+
+CSV = "a,b,label\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(60))
+
+
+def test_the_session_limit_holds_across_processes(tmp_path):
+    one, two = Registry(tmp_path, 3), Registry(tmp_path, 3)  # as two worker processes see it
+    assert one.claim("a1") and two.claim("b1") and one.claim("a2")
+    assert not two.claim("b2") and one.count() == two.count() == 3
+    assert two.owner("a1") == one.socket_path and one.owner("b1") == two.socket_path
+    one.release("a1")
+    assert two.owner("a1") is None and two.claim("b2") and one.count() == 3
+
+
+def _hello(ws) -> dict:
+    while True:
+        msg = json.loads(ws.recv(timeout=60))
+        if msg["type"] in ("hello", "error"):
+            return msg
+
+
+def _uploaded(ws) -> dict:
+    """The dataset the session sent after an upload (the greeting's one is skipped)."""
+    while True:
+        msg = json.loads(ws.recv(timeout=60))
+        if msg["type"] == "dataset" and msg["name"] == "custom":
+            return msg
+
+
+@pytest.fixture(scope="module")
+def two_workers():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "BP_MAX_SESSIONS": "6"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
+        time.sleep(0.2)
+    yield port
+    proc.terminate()
+    _, err = proc.communicate(timeout=20)
+    assert "Traceback" not in err, err[-3000:]
+
+
+def test_sessions_live_in_several_processes_and_uploads_reach_theirs(two_workers):
+    port = two_workers
+    sockets, hellos = [], []
+    with contextlib.ExitStack() as stack:
+        opened = lambda: stack.enter_context(connect(f"ws://127.0.0.1:{port}/ws"))  # noqa: E731
+        while len({h["worker"] for h in hellos}) < 2 and len(sockets) < 6:
+            sockets.append(opened())
+            hellos.append(_hello(sockets[-1]))
+        assert len({h["worker"] for h in hellos}) == 2, "every tab went to one process"
+        health = httpx.get(f"http://127.0.0.1:{port}/api/health").json()
+        assert health["sessions"] == len(sockets)  # counted across processes
+        # Each upload is its own HTTP connection, to either process: all reach their session.
+        for ws, hello in zip(sockets, hellos, strict=True):
+            for _ in range(3):
+                r = httpx.post(
+                    f"http://127.0.0.1:{port}/api/sessions/{hello['session']}/upload",
+                    files={"file": ("t.csv", CSV, "text/csv")},
+                    timeout=60,
+                )
+                assert r.status_code == 200, r.text
+                assert r.json()["n_features"] == 2
+                assert _uploaded(ws)["n_train"] == r.json()["n_train"]
+        while len(sockets) < 6:
+            sockets.append(opened())
+            assert _hello(sockets[-1])["type"] == "hello"
+        refused = _hello(opened())
+        assert refused["code"] == "server_full" and "6" in refused["message"]
