@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -43,30 +46,58 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"--workers must be between 1 and 64; got {args.workers}")
     settings = defaults.model_copy(update={"host": args.host, "port": args.port})
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
-    print(
-        f"Backprop Playground on {url}  ({args.workers} worker process"
-        f"{'es' if args.workers > 1 else ''}; Ctrl+C to stop)",
-        flush=True,
-    )
+    if not settings.workers_dir:  # not one of several workers: they would each say it
+        plural = "es" if args.workers > 1 else ""
+        print(
+            f"Backprop Playground on {url}  ({args.workers} worker process{plural}; "
+            "Ctrl+C to stop)",
+            flush=True,
+        )
     if args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
     serve(settings, args.workers)
 
 
 def serve(settings: Settings, workers: int) -> None:
-    """uvicorn with one process, or `workers` processes sharing a directory (sessions are
-    counted and found across them: app/web/workers.py)."""
-    options = {
-        "host": settings.host,
-        "port": settings.port,
-        "log_level": "warning",
-        "ws_max_size": settings.transport_bytes,
-        "timeout_graceful_shutdown": 1,  # SIGTERM: open sockets get a second to close
-    }
+    """uvicorn in this process, or `workers` processes sharing the port and a directory
+    (sessions are counted and found across them: app/web/workers.py)."""
     if workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(settings),
+                host=settings.host,
+                port=settings.port,
+                log_level="warning",
+                ws_max_size=settings.transport_bytes,
+                timeout_graceful_shutdown=1,  # SIGTERM: open sockets get a second to close
+            )
+        )
+        # A worker binds its own socket with SO_REUSEPORT: the kernel spreads new
+        # connections evenly over the workers (one shared socket tends to feed one of them).
+        server.run(sockets=[_listen(settings)] if settings.workers_dir else None)
         return
     with tempfile.TemporaryDirectory(prefix="backprop-") as shared:
-        # Worker processes build their app from the environment (BP_*), as Settings reads it.
-        os.environ.update(BP_HOST=settings.host, BP_PORT=str(settings.port), BP_WORKERS_DIR=shared)
-        uvicorn.run("app.web.app:create_app", factory=True, workers=workers, **options)
+        env = {**os.environ, "BP_WORKERS_DIR": shared}
+        cmd = [sys.executable, "-m", "app", "--host", settings.host, "--port", str(settings.port)]
+        procs = [subprocess.Popen([*cmd, "--workers", "1"], env=env) for _ in range(workers)]
+
+        def forward(signum, _frame) -> None:
+            for p in procs:
+                if p.poll() is None:
+                    p.send_signal(signum)
+
+        signal.signal(signal.SIGTERM, forward)
+        signal.signal(signal.SIGINT, forward)
+        for p in procs:  # a worker that stops takes its sessions only; the rest serve on
+            p.wait()
+
+
+def _listen(settings: Settings) -> socket.socket:
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((settings.host, settings.port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock

@@ -1,0 +1,117 @@
+"""deploy/nginx.conf in front of two local replicas: tabs are spread over both, and each
+tab's uploads reach the replica that holds its session."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import websockets
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+CSV = "a,b,label\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(60))
+
+pytestmark = pytest.mark.skipif(
+    NGINX is None and os.environ.get("CI") != "true", reason="nginx is not installed"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline and proc.poll() is None, f"{url} did not start"
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def balanced(tmp_path_factory):
+    """http base URL of nginx (deploy/nginx.conf) over two replicas on free ports."""
+    assert NGINX, "CI needs nginx: .ci/run installs it"
+    prefix = tmp_path_factory.mktemp("nginx")
+    (prefix / "logs").mkdir()
+    (prefix / "tmp").mkdir()
+    ports = [free_port(), free_port()]
+    front = free_port()
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    conf = conf.replace("127.0.0.1:8001", f"127.0.0.1:{ports[0]}")
+    conf = conf.replace("127.0.0.1:8002", f"127.0.0.1:{ports[1]}")
+    conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{front};")
+    (prefix / "nginx.conf").write_text(conf)
+    replicas = [
+        subprocess.Popen(
+            [sys.executable, "-m", "app", "--port", str(p), "--workers", "1"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for p in ports
+    ]
+    nginx = subprocess.Popen(
+        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for p, proc in zip(ports, replicas, strict=True):
+            wait_http(f"http://127.0.0.1:{p}/api/health", proc)
+        wait_http(f"http://127.0.0.1:{front}/api/health", nginx)
+        yield f"127.0.0.1:{front}"
+    finally:
+        for proc in (nginx, *replicas):
+            proc.terminate()
+        for proc in (nginx, *replicas):
+            proc.wait(timeout=20)
+
+
+def test_the_page_comes_through_the_balancer(balanced):
+    r = httpx.get(f"http://{balanced}/")
+    assert r.status_code == 200 and "Backprop Playground" in r.text
+
+
+def test_tabs_spread_over_replicas_and_uploads_reach_their_session(balanced):
+    async def tab(source: str) -> tuple[int, int]:
+        """A browser at address `source`: open the socket, upload a CSV, see it arrive."""
+        async with websockets.connect(
+            f"ws://{balanced}/ws", origin=f"http://{balanced}", local_addr=(source, 0)
+        ) as ws:
+            hello = json.loads(await ws.recv())
+            transport = httpx.AsyncHTTPTransport(local_address=source)
+            async with httpx.AsyncClient(transport=transport, timeout=60) as client:
+                r = await client.post(
+                    f"http://{balanced}/api/sessions/{hello['session']}/upload",
+                    files={"file": ("t.csv", CSV, "text/csv")},
+                )
+            assert r.status_code == 200, r.text
+            while True:
+                msg = json.loads(await ws.recv())
+                if msg["type"] == "dataset" and msg["name"] == "custom":
+                    return hello["worker"], msg["n_train"]
+
+    async def classroom():
+        return await asyncio.gather(*(tab(f"127.0.0.{i}") for i in range(2, 14)))
+
+    results = asyncio.run(classroom())
+    assert len({worker for worker, _ in results}) == 2, "every tab went to one replica"
+    assert all(n == results[0][1] for _, n in results)
