@@ -17,6 +17,8 @@ import httpx
 import pytest
 import websockets
 
+from tests.web.test_live import run_in_thread
+
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 CSV = "a,b,label\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(60))
@@ -109,9 +111,11 @@ def test_tabs_spread_over_replicas_and_uploads_reach_their_session(balanced):
                 if msg["type"] == "dataset" and msg["name"] == "custom":
                     return hello["worker"], msg["n_train"]
 
-    async def classroom():
-        return await asyncio.gather(*(tab(f"127.0.0.{i}") for i in range(2, 14)))
+    results = []
 
-    results = asyncio.run(classroom())
+    async def classroom():
+        results.extend(await asyncio.gather(*(tab(f"127.0.0.{i}") for i in range(2, 14))))
+
+    run_in_thread(classroom)  # the browser tests keep an event loop on the main thread
     assert len({worker for worker, _ in results}) == 2, "every tab went to one replica"
     assert all(n == results[0][1] for _, n in results)
