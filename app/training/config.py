@@ -308,7 +308,7 @@ def catalogue() -> dict[str, Any]:
     """Options, bounds, defaults and dataset previews for the page's controls."""
     datasets = []
     for spec in DATASETS.values():
-        preview = spec.preview(n=120, seed=0) if spec.kind == "2d" else None
+        preview = spec.preview(n=120, seed=0) if spec.kind in ("2d", "1d") else None
         datasets.append(
             {
                 "name": spec.name,
@@ -321,7 +321,7 @@ def catalogue() -> dict[str, Any]:
                 "classes_range": spec.classes_range,
                 "default_noise": spec.default_noise,
                 "default_n_samples": spec.default_n_samples,
-                "preview": [[round(float(x), 3), round(float(y), 3), int(c)] for x, y, c in preview]
+                "preview": [[x, y, c] for x, y, c in preview]  # c: class, or a value in [-1, 1]
                 if preview is not None
                 else None,
             }

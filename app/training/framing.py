@@ -4,7 +4,8 @@ A frame always has the curves and numbers (step, loss, accuracy, per-layer norms
 parts are sized from what they cost against the budget the caller gives:
 - the plane (boundary + neuron maps) at a resolution and cadence from `plane.PlanePlanner`;
 - train/test evaluation in rolling blocks (`evaluation.SplitEval`);
-- histograms ~10/s and MNIST parts ~2/s while running, in every paused frame.
+- histograms ~10/s, MNIST parts ~2/s and the hidden space (when watched) ~5/s while running,
+  in every paused frame.
 A frame without a budget (paused, after a change) is sharp and exact. Work is shared: the
 neuron maps come from the boundary's forward pass, histograms and unit health from the train
 evaluation's activations, MNIST's confusion matrix and samples from the test evaluation's.
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from app.training import frames, plane, regression
+from app.training import frames, hidden_space, plane, regression
 from app.training.encode import json_safe
 from app.training.evaluation import SplitEval
 
@@ -77,6 +78,7 @@ class FrameBuilder:
                 "neurons": None,
                 "mnist": None,
                 "curve": None,
+                "hidden": hidden_space.due(s.hidden_view, net, d, not paused, now, s.config.dtype),
             }
             if d.kind == "2d" and with_plane:
                 plan = self.planner.plan(net.sizes, None if exact else PLANE_SHARE * budget_ms)

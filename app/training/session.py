@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from app.data import DataError, build_dataset
 from app.nn import MLP, make_optimizer
-from app.training import plane, regression
+from app.training import hidden_space, plane, regression
 from app.training.config import (
     DATA_KEYS,
     STRUCTURAL_KEYS,
@@ -27,6 +27,7 @@ from app.training.data_message import dataset_message
 from app.training.encode import rounded
 from app.training.framing import FrameBuilder
 from app.training.history import History
+from app.training.probe import probe
 
 MNIST_SAMPLES = 12
 MNIST_EVAL_TRAIN = 1000  # frames estimate the MNIST train loss on a fixed subset
@@ -312,6 +313,17 @@ class TrainingSession:
         self.history.record(out)
         return out
 
+    def watch_hidden(self, layer: int | None) -> None:
+        """Send the hidden space of hidden layer `layer` (1-based) in frames; None stops."""
+        n_hidden = len(self.net.sizes) - 2
+        if layer is not None and not 1 <= layer <= max(n_hidden, 1):
+            raise ConfigError(
+                "layer",
+                f"layer must be between 1 and {max(n_hidden, 1)}; got {layer}",
+                "out_of_range",
+            )
+        self.hidden_view = None if layer is None else hidden_space.HiddenView(layer)
+
     def grid_inputs(self, res: int = plane.FULL_RES) -> np.ndarray:
         """2-D: network inputs (R*R, F) of the R x R grid over the bounds, cached."""
         if res not in self._grids:
@@ -332,31 +344,9 @@ class TrainingSession:
     def predict(
         self, point: list[float] | None = None, image: list[float] | None = None
     ) -> dict[str, Any]:
-        """Class probabilities and hidden activations for one probed point or drawn digit."""
-        if point is not None:
-            if self.data.kind != "2d":
-                raise ConfigError("point", "a point can be probed only on 2-D data")
-            x = self.data.transform(np.asarray([point], dtype=np.float64))
-        elif image is not None:
-            if self.data.kind != "image":
-                raise ConfigError("image", "a drawing can be classified only on MNIST")
-            x = np.asarray(image, dtype=np.float64).reshape(1, -1)
-        else:
-            raise ConfigError("point", "predict needs a point [x, y] or a 784-pixel image")
-        acts = self.net.forward_layers(np.ascontiguousarray(x, dtype=self.config.dtype))
-        hidden = [rounded(a[0], 4) for a in acts[:-1]]
-        if self.data.is_regression:
-            value = float(acts[-1][0, 0])
-            return {"type": "prediction", "value": round(value, 4), "hidden": hidden}
-        probs = np.asarray(self.net.predict_proba(x.astype(self.config.dtype)))[0]
-        if probs.shape[0] == 1:
-            probs = np.array([1.0 - probs[0], probs[0]])
-        return {
-            "type": "prediction",
-            "probs": rounded(probs, 4),
-            "class": int(probs.argmax()),
-            "hidden": hidden,
-        }
+        """Class probabilities (or the value) and hidden activations for one probed point or
+        drawn digit."""
+        return probe(self.net, self.data, self.config.dtype, point, image)
 
     def edit_point(self, x: float, y: float, label: int | None) -> Change:
         """Add a training point (label given) or remove the nearest one (label None)."""

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from app.errors import ClientError, explain, got
+from app.training.config import MAX_LAYERS
 
 COORD = 1e6  # probed and edited points lie within ±COORD (the data are standardized)
 
@@ -115,6 +116,13 @@ class View(_Msg):
     neuron_px: int = Field(ge=4, le=64)
 
 
+class Hidden(_Msg):
+    """Watch hidden layer `layer` (1-based) in the hidden-space view; null stops it."""
+
+    type: Literal["hidden"]
+    layer: int | None = Field(None, ge=1, le=MAX_LAYERS)
+
+
 ClientMessage = Annotated[
     Configure
     | Play
@@ -131,7 +139,8 @@ ClientMessage = Annotated[
     | Load
     | Pin
     | Unpin
-    | View,
+    | View
+    | Hidden,
     Field(discriminator="type"),
 ]
 MODELS: dict[str, type[_Msg]] = {
@@ -151,6 +160,7 @@ MODELS: dict[str, type[_Msg]] = {
     "pin": Pin,
     "unpin": Unpin,
     "view": View,
+    "hidden": Hidden,
 }
 MESSAGE_TYPES = tuple(MODELS)
 client_message = TypeAdapter(ClientMessage)

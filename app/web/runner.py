@@ -308,6 +308,12 @@ class SessionRunner:
     async def on_remove_point(self, msg: m.RemovePoint) -> None:
         await self._change(lambda: self.session.edit_point(msg.x, msg.y, None))
 
+    async def on_hidden(self, msg: m.Hidden) -> None:
+        """Start or stop the hidden-space part of frames; paused, a frame shows it at once."""
+        await self._locked(lambda: self.session.watch_hidden(msg.layer))
+        if not self.playing:
+            await self.send(await self._locked(lambda: self.session.frame("paused")))
+
     async def on_predict(self, msg: m.Predict) -> None:
         await self.send(await self._locked(lambda: self.session.predict(msg.point, msg.image)))
 

@@ -26,17 +26,30 @@ function layout(bounds) {
   };
 }
 
+/** Regression: the colour scale's half-width (targets and predictions share it). */
+function valueScale() {
+  const r = state.dataset?.target_range ?? [-1, 1];
+  return Math.max(Math.abs(r[0]), Math.abs(r[1])) || 1;
+}
+
+function pointColors(part, nClasses) {
+  if (!part.value) return part.label.map((k) => classColor(k, nClasses));
+  const m = valueScale();
+  return part.value.map((v) => { const c = diverging(v / m); return `rgb(${c.map(Math.round)})`; });
+}
+
 function pointsTrace(part, name, nClasses, test) {
   if (!part) return { type: "scatter", x: [], y: [], mode: "markers" };
+  const value = part.value ? `, ${t("out.point_value")} %{customdata:.3f}` : "";
   return {
-    type: "scatter", mode: "markers", name, x: part.x, y: part.y,
+    type: "scatter", mode: "markers", name, x: part.x, y: part.y, customdata: part.value,
     marker: {
-      color: part.label.map((k) => classColor(k, nClasses)),
+      color: pointColors(part, nClasses),
       size: test ? 6 : 6,
-      line: { color: test ? "#222" : "#fff", width: test ? 1.2 : 1 },
+      line: { color: test ? "#222" : part.value ? "#999" : "#fff", width: test ? 1.2 : part.value ? 0.6 : 1 },
       symbol: test ? "circle" : "circle",
     },
-    hovertemplate: `${name} (%{x:.2f}, %{y:.2f})<extra></extra>`,
+    hovertemplate: `${name} (%{x:.2f}, %{y:.2f})${value}<extra></extra>`,
   };
 }
 
@@ -92,10 +105,16 @@ function paintBackground(boundary, nClasses) {
     paint(d, (k) => lut[d.bytes[k]]);
     return;
   }
-  if (!boundary.cells) { // regression: the predicted value, diverging around 0
-    const d = decodeGrid(boundary.value);
-    const lut = Array.from({ length: 256 }, (_, b) => diverging(value(d, b) / (d.max || 1)));
-    paint(d, (k) => lut[d.bytes[k]]);
+  if (!boundary.cells) {
+    // Regression: the predicted value on the targets' diverging scale (white = 0).
+    const v = decodeGrid(boundary.value), m = valueScale();
+    const steps = view.discretize ? 8 : 0; // bands, like contour lines
+    const lut = Array.from({ length: 256 }, (_, b) => {
+      let x = value(v, b) / m;
+      if (steps) x = Math.round(x * steps) / steps;
+      return diverging(x);
+    });
+    paint(v, (k) => lut[v.bytes[k]]);
     return;
   }
   const g = decodeGrid(boundary.cells), read = unpack(boundary);
@@ -169,7 +188,11 @@ export function boundaryThumb() {
   const b = state.heavy.boundary, n = state.dataset?.n_classes ?? 2;
   if (!b) return null;
   if (thumb.of === b) return thumb.url;
-  if (!b.cells) return null;
+  if (!b.cells) {
+    const v = decodeGrid(b.value), m = valueScale();
+    thumb = { of: b, url: gridToDataURL(v, (k) => diverging(value(v, v.bytes[k]) / m), true) };
+    return thumb.url;
+  }
   const g = decodeGrid(b.cells), read = unpack(b);
   const lut = Array.from({ length: 256 }, (_, byte) => {
     const [c, conf] = read(byte);
@@ -210,6 +233,7 @@ function installClicks() {
     const y = fl.yaxis.p2d(py);
     const hit = !ev.altKey && !ev.shiftKey && pointAt(fl, px, py);
     if (hit) emit("trace:example", hit); // a click on a point: step through backprop on it
+    else if (state.dataset?.task === "regression") return; // no class to give a new point
     else if (ev.altKey) send({ type: "remove_point", x, y });
     else send({ type: "add_point", x, y, label: ev.shiftKey ? 1 : 0 });
   });

@@ -1,5 +1,5 @@
 // Controls built from hello.catalogue: bounds, options and defaults come from the server only.
-import { configure, datasetInfo, emit, field, on, state } from "./state.js";
+import { configure, datasetInfo, emit, field, on, presetKey, state } from "./state.js";
 import { drawPreview } from "./preview.js";
 import { t } from "./i18n.js";
 
@@ -185,11 +185,12 @@ function datasetPicker(f) {
     const cap = document.createElement("span");
     cap.textContent = dsLabel(info);
     b.append(c, cap);
-    // Crossing between kinds of data (points <-> digits) brings the catalogue's preset
-    // network along: a 2-4-4-2 tanh net cannot read digits.
+    // Crossing between kinds of problem (points, values, curves, digits) brings the
+    // catalogue's preset network along: a 2-4-4-2 tanh net cannot read digits, and a
+    // real-valued target needs mse.
     b.addEventListener("click", () => {
-      const kind = info.kind ?? "2d";
-      const current = datasetInfo(state.config.dataset)?.kind ?? state.dataset?.kind ?? "2d";
+      const kind = presetKey(name);
+      const current = presetKey(state.config.dataset);
       const preset = kind !== current ? state.hello?.catalogue?.presets?.[kind] : null;
       configure({ dataset: name, ...(preset ?? {}) });
     });
@@ -248,6 +249,9 @@ function updateRelevance() {
       // Digits have fixed pixels and count; uploaded data is used as it came.
       show = datasetInfo(state.config.dataset)?.kind !== "image" && state.dataset?.kind !== "image"
         && state.config.dataset !== "custom";
+    }
+    if (key === "features" && (datasetInfo(state.config.dataset)?.kind ?? state.dataset?.kind) === "1d") {
+      show = false; // one input, x: nothing to combine
     }
     w.el.hidden = !show;
     if (key === "classes" && show) {

@@ -14,6 +14,8 @@ import { applyHash, writeHash } from "./url.js";
 import { initLessons } from "./lessons.js";
 import { classColor, fmt } from "./grid.js";
 import { initLangSwitch, t } from "./i18n.js";
+import { curveThumb, curveView, drawCurvePlot, neuronCurveImages } from "./curve.js";
+import { initHidden } from "./hidden.js";
 
 const $ = (id) => document.getElementById(id);
 const bp = window.__bp;
@@ -22,6 +24,7 @@ let net = null;
 let netKey = "";
 let lastHeavyDraw = 0;
 let lastCurvesDraw = 0;
+let lastCurvePlot = 0;
 // Panels currently on screen (IntersectionObserver): off-screen Plotly panels are not redrawn.
 const visible = new Set();
 const observer = new IntersectionObserver((entries) => {
@@ -49,8 +52,9 @@ on("hello", (h) => {
 
 on("dataset", (d) => {
   state.dataset = d;
-  document.body.classList.remove("mode-2d", "mode-image", "mode-table");
+  document.body.classList.remove("mode-2d", "mode-1d", "mode-image", "mode-table");
   document.body.classList.add(`mode-${d.kind}`);
+  document.body.classList.toggle("task-regression", d.task === "regression");
   const prev = state.datasetName;
   state.datasetName = `${d.name}|${d.kind}|${d.n_classes}`;
   if (d.kind === "image") buildSamples(d);
@@ -60,6 +64,7 @@ on("dataset", (d) => {
     state.heavy.boundary = null;
     state.heavy.neurons = null;
     state.heavy.hists = null;
+    state.heavy.curve = null;
     netKey = "";
   }
   drawnFrame = null;
@@ -71,6 +76,7 @@ on("frame", (f) => {
   bp.frames += 1;
   if (f.boundary) state.heavy.boundary = f.boundary;
   if (f.neurons) state.heavy.neurons = f.neurons;
+  if (f.curve) state.heavy.curve = f.curve;
   if (f.layers?.[0]?.hist) state.heavy.hists = f.layers.map((l) => l.hist);
   if (f.mnist) {
     for (const k of ["weights", "confusion", "samples"]) if (f.mnist[k]) state.heavy.mnist[k] = f.mnist[k];
@@ -129,7 +135,10 @@ function ensureNetwork(f) {
     inputLabels, outputLabels, maxNodes: 16, mapsCanvas: true,
     onNeuronHover: (l, k) => {
       view.neuron = l === null ? null : [l - 1, k];
+      // 1-D: hovering a last-hidden unit picks out its contribution to the curve
+      curveView.unit = l !== null && l === sizes.length - 2 ? k : null;
       drawBoundary();
+      drawCurvePlot();
     },
   });
   renderLayerButtons(net);
@@ -161,8 +170,10 @@ function drawCounters(f) {
   $("train-loss").textContent = fmt(f.train?.loss);
   $("test-loss").textContent = fmt(f.test?.loss);
   const pct = (a) => (a === null || a === undefined ? "–" : `${(a * 100).toFixed(1)}%`);
-  $("train-acc").textContent = pct(f.train?.accuracy);
-  $("test-acc").textContent = pct(f.test?.accuracy);
+  const r2 = (a) => (a === null || a === undefined ? "–" : a.toFixed(3));
+  const reg = f.train?.r2 !== null && f.train?.r2 !== undefined;
+  $("train-acc").textContent = reg ? r2(f.train.r2) : pct(f.train?.accuracy);
+  $("test-acc").textContent = reg ? r2(f.test?.r2) : pct(f.test?.accuracy);
   const lr = $("cfg-learning_rate");
   if (lr) lr.closest(".control").dataset.serverValue = String(f.learning_rate);
 }
@@ -182,17 +193,25 @@ function render() {
   tellViewSize();
   lap("network-build");
   const grads = $("show-grads").checked;
-  const is2d = state.dataset?.kind === "2d";
+  const is2d = state.dataset?.kind === "2d", is1d = state.dataset?.kind === "1d";
+  const oneOut = net?.sizes[net.sizes.length - 1] === 1;
   net?.update({
     weights: f.layers.map((l) => (grads ? l.dW : l.W)),
+    images: is1d ? neuronCurveImages(state.heavy.neurons, state.config.activation) : [],
     label: grads ? "dL/dW" : t("net.weight"),
-    outputImage: is2d && net.sizes[net.sizes.length - 1] === 1 ? boundaryThumb() : null,
+    outputImage: is2d && oneOut ? boundaryThumb() : is1d ? curveThumb() : null,
   });
   lap("network");
   net?.paintMaps(is2d ? mapColumns(state.heavy.neurons) : null);
   lap("neuron-maps");
   if (is2d) drawBoundary();
   lap("boundary");
+  const now0 = performance.now();
+  if (is1d && (!state.running || now0 - lastCurvePlot > 100)) {
+    lastCurvePlot = now0; // a Plotly line plot: ten a second reads as smooth motion
+    drawCurvePlot();
+    lap("curve");
+  }
   // Plotly panels cost tens of ms each on a GPU-less laptop: on screen, curves at most
   // 2.5/s and the other panels 2/s, and each group at most ~1/8 of the time (a busy machine
   // or a deep network makes them dearer); off screen, once a second (paused: every frame).
@@ -238,6 +257,8 @@ $("btn-regen").addEventListener("click", () => {
 $("show-grads").addEventListener("change", () => { drawnFrame = null; schedule(); });
 $("show-test").addEventListener("change", (e) => { view.showTest = e.target.checked; drawBoundary(); });
 $("discretize").addEventListener("change", (e) => { view.discretize = e.target.checked; drawBoundary(); });
+$("curve-test").addEventListener("change", (e) => { curveView.showTest = e.target.checked; drawCurvePlot(); });
+$("curve-units").addEventListener("change", (e) => { curveView.showUnits = e.target.checked; drawCurvePlot(); });
 $("loss-log").addEventListener("change", (e) => setLogLoss(e.target.checked));
 $("hist-layer").addEventListener("change", () => drawHistograms(state.frame));
 $("btn-stepper").addEventListener("click", () => emit("stepper:open"));
@@ -287,4 +308,5 @@ $("btn-play").disabled = true;
 initLangSwitch();
 initLessons();
 initDraw();
+initHidden();
 connect();

@@ -1,5 +1,5 @@
 // Dataset thumbnails from catalogue.datasets[].preview ([[x, y, label], ...]).
-import { classColor } from "./grid.js";
+import { classColor, diverging } from "./grid.js";
 
 export function drawPreview(canvas, info) {
   const ctx = canvas.getContext("2d");
@@ -18,12 +18,15 @@ export function drawPreview(canvas, info) {
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity, nc = 2;
   for (const [x, y, l] of pts) {
     x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-    nc = Math.max(nc, l + 1);
+    if (Number.isInteger(l)) nc = Math.max(nc, l + 1);
   }
   const pad = 5, sx = (w - 2 * pad) / (x1 - x0 || 1), sy = (h - 2 * pad) / (y1 - y0 || 1);
   const r = Math.max(1.6, Math.min(3, 120 / Math.sqrt(pts.length) / 4));
+  // regression: l is the target in [-1, 1] (diverging colours); 1-D: the points (x, y) in grey
+  const reg = info.task === "regression";
   for (const [x, y, l] of pts) {
-    ctx.fillStyle = classColor(l, nc);
+    const t = Math.sign(l) * (0.35 + 0.65 * Math.abs(l)); // keep small values visible
+    ctx.fillStyle = info.kind === "1d" ? "#555" : reg ? (l ? `rgb(${diverging(t).map(Math.round)})` : "#ccc") : classColor(l, nc);
     ctx.beginPath();
     ctx.arc(pad + (x - x0) * sx, h - pad - (y - y0) * sy, r, 0, 2 * Math.PI);
     ctx.fill();

@@ -69,6 +69,19 @@ export function datasetInfo(name) {
   return state.catalogue?.datasets?.find((d) => d.name === name);
 }
 
+/** The catalogue preset a dataset brings (by kind of problem: "2d", "2d_regression", "1d",
+ * "image"); for uploaded data, from the loaded dataset's kind and task. */
+export function presetKey(name) {
+  const info = datasetInfo(name);
+  if (info) return info.preset ?? info.kind ?? "2d";
+  const d = state.dataset;
+  if (!d) return "2d";
+  return d.kind === "2d" && d.task === "regression" ? "2d_regression" : d.kind;
+}
+
+/** True when the loaded data has real-valued targets. */
+export const isRegression = () => state.dataset?.task === "regression";
+
 /** Change config keys locally and tell the server. */
 export function configure(partial) {
   const previous = {};

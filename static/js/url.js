@@ -2,7 +2,7 @@
 // #dataset=spiral&hidden_layers=8,8&learning_rate=0.01. Opening such a link restores it.
 // The defaults are the catalogue's, with the preset of the data's kind on top: #dataset=mnist
 // alone means MNIST with the network the dataset picker would give it.
-import { configure, datasetInfo, state } from "./state.js";
+import { configure, datasetInfo, presetKey, state } from "./state.js";
 import { i18n } from "./i18n.js";
 
 // Keys of the page, not of the training config: never sent to the server.
@@ -15,8 +15,8 @@ export function baseConfig(dataset) {
   const fields = state.catalogue?.fields ?? {};
   const out = {};
   for (const [k, f] of Object.entries(fields)) if ("default" in f) out[k] = f.default;
-  const kind = datasetInfo(dataset)?.kind ?? "2d";
-  const defaultKind = datasetInfo(out.dataset)?.kind ?? "2d";
+  const kind = presetKey(dataset);
+  const defaultKind = presetKey(out.dataset);
   if (kind !== defaultKind) Object.assign(out, state.catalogue?.presets?.[kind] ?? {});
   return out;
 }
