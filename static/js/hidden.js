@@ -76,6 +76,9 @@ function draw(h) {
     lineTrace(h, half, 2 * half, "rgba(120,120,120,0.3)", three), // lines of constant x2
     pts,
   ];
+  const names = h.mode === "pca"
+    ? h.explained.map((e, i) => t("hidden.axis_pc", { k: i + 1, pct: Math.round(100 * e) }))
+    : h.axes;
   const ax = (title) => ({ title: { text: title, font: { size: 11 } }, zeroline: false, tickfont: { size: 9 } });
   const key = `${h.layer}|${h.mode}|${h.width}|${state.dataset?.name}`;
   const layout = {
@@ -86,8 +89,8 @@ function draw(h) {
     plot_bgcolor: "rgba(0,0,0,0)",
     font: { family: "inherit" },
   };
-  if (three) layout.scene = { xaxis: ax(h.axes[0]), yaxis: ax(h.axes[1]), zaxis: ax(h.axes[2]), aspectmode: "cube" };
-  else Object.assign(layout, { xaxis: ax(h.axes[0]), yaxis: ax(h.axes[1]) });
+  if (three) layout.scene = { xaxis: ax(names[0]), yaxis: ax(names[1]), zaxis: ax(names[2]), aspectmode: "cube" };
+  else Object.assign(layout, { xaxis: ax(names[0]), yaxis: ax(names[1]) });
   if (drawnKey) Plotly.react(div, data, layout);
   else Plotly.newPlot(div, data, layout, { displayModeBar: false, responsive: true });
   drawnKey = key;
