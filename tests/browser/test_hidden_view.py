@@ -40,15 +40,17 @@ def test_hidden_space_views_for_each_width(open_page, base_url, watch, artifacts
     pg.screenshot(path=artifacts / "hidden-pca.png", full_page=True)
     # layer 2 has 3 units: an exact 3-D view
     pg.select_option("#hidden-layer", "2")
-    pg.wait_for_function("() => window.__bp.hidden?.layer === 2")
+    pg.wait_for_function("() => window.__bp.hidden?.layer === 2", timeout=60_000)
     pg.wait_for_function(
-        "() => document.getElementById('hidden-plot').data[2].type === 'scatter3d'"
+        "() => document.getElementById('hidden-plot').data[2].type === 'scatter3d'",
+        timeout=60_000,
     )
     # layer 3 has 2 units: exact 2-D, updating while it trains
     pg.select_option("#hidden-layer", "3")
     pg.wait_for_function(
         "() => document.getElementById('hidden-plot').data[2].type === 'scatter'"
-        " && window.__bp.hidden?.layer === 3"
+        " && window.__bp.hidden?.layer === 3",
+        timeout=60_000,
     )
     n_points = _traces(pg)[2][1]
     assert n_points == len(pg.evaluate("() => window.__bp.hidden.points.label"))
