@@ -5,8 +5,9 @@ layer is projected on the two principal components of its activations on the sho
 labelled with the share of variance each keeps. Watching the grid bend frame by frame shows
 how the layers pull the classes apart until a line (the output layer) can split them.
 
-Sized for the frame budget: at most MAX_POINTS points and GRID_LINES lines of LINE_POINTS
-points each, 3 significant digits: about 10-15 KB, sent at most every INTERVAL seconds.
+Sized for the frame budget: at most MAX_POINTS points and 2 * GRID_LINES lines of LINE_POINTS
+points each, as quantized grids (one byte a coordinate, 1/255 of the axis's range, which is
+finer than a pixel of the panel): about 3 KB, sent at most every INTERVAL seconds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from app.training.encode import rounded
+from app.training.encode import grid, rounded
 
 MAX_POINTS = 250
 GRID_LINES = 9  # per direction
@@ -68,9 +69,9 @@ def build(net, data, view: HiddenView, dtype) -> dict[str, Any]:
     """The hidden-space part of a frame for `view.layer` (clamped to the hidden layers).
 
     Returns {layer, width, mode ("exact" | "pca"), axes (names), explained (PCA shares or
-    None), points: {coords: [dim][M], label: [M] (classes) or value: [M] (regression)},
-    lines: [dim][L][P]}; coordinates are
-    per-dimension lists so Plotly takes them as they are.
+    None), points: {coords: [grid (1, M) per axis], label: [M] (classes) or value: [M]
+    (regression)}, lines: [grid (L, P) per axis]}. An axis's points and lines share one
+    range, so they line up.
     """
     n_hidden = len(net.sizes) - 2
     layer = min(max(view.layer, 1), n_hidden)
@@ -93,16 +94,18 @@ def build(net, data, view: HiddenView, dtype) -> dict[str, Any]:
         mode = "pca"
     dims = coords.shape[1]
     line_coords = coords[m:].reshape(n_lines, LINE_POINTS, dims)
+    finite = np.where(np.isfinite(coords), coords, 0.0)
+    ranges = [(float(finite[:, d].min()), float(finite[:, d].max())) for d in range(dims)]
     return {
         "layer": layer,
         "width": width,
         "mode": mode,
         "axes": axes,
         "explained": rounded(np.asarray(explained), 3) if explained is not None else None,
-        "points": {"coords": [rounded(coords[:m, d], 3) for d in range(dims)],
+        "points": {"coords": [grid(coords[None, :m, d], *ranges[d]) for d in range(dims)],
                    "label": None if data.is_regression else labels.tolist(),
                    "value": rounded(labels, 3) if data.is_regression else None},
-        "lines": [rounded(line_coords[:, :, d], 3) for d in range(dims)],
+        "lines": [grid(line_coords[:, :, d], *ranges[d]) for d in range(dims)],
     }  # fmt: skip
 
 

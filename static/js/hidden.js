@@ -2,7 +2,7 @@
 // them — exact for 2 or 3 units (3-D, drag to turn), a labelled PCA for wider layers. The
 // server sends it only while this panel is open (message `hidden`), about 5 times a second.
 import { on, send, state } from "./state.js";
-import { classColor, diverging } from "./grid.js";
+import { classColor, decodeGrid, diverging, value } from "./grid.js";
 import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -50,12 +50,18 @@ function colours(p) {
   return p.label.map((k) => classColor(k, n));
 }
 
-/** Grid lines as one trace per direction: lines joined with null breaks. */
-function lineTrace(h, from, to, color, three) {
-  const dims = h.lines.length;
-  const xyz = Array.from({ length: dims }, () => []);
+/** A quantized grid (docs/protocol.md "Grids") as rows of numbers. */
+function rows(g) {
+  const d = decodeGrid(g);
+  return Array.from({ length: d.rows }, (_, i) =>
+    Array.from(d.bytes.subarray(i * d.cols, (i + 1) * d.cols), (b) => value(d, b)));
+}
+
+/** Grid lines as one trace per direction: lines joined with null breaks. lines[d][l][p]. */
+function lineTrace(lines, from, to, color, three) {
+  const xyz = lines.map(() => []);
   for (let l = from; l < to; l++) {
-    for (let d = 0; d < dims; d++) xyz[d].push(...h.lines[d][l], null);
+    for (let d = 0; d < lines.length; d++) xyz[d].push(...lines[d][l], null);
   }
   const t = { mode: "lines", x: xyz[0], y: xyz[1], hoverinfo: "skip", line: { color, width: three ? 2 : 1 } };
   if (three) { t.type = "scatter3d"; t.z = xyz[2]; } else t.type = "scatter";
@@ -65,15 +71,17 @@ function lineTrace(h, from, to, color, three) {
 function draw(h) {
   const div = $("hidden-plot");
   const three = h.points.coords.length === 3;
-  const half = h.lines[0].length / 2;
+  const coords = h.points.coords.map((g) => rows(g)[0]);
+  const lines = h.lines.map(rows);
+  const half = lines[0].length / 2;
   const pts = {
-    mode: "markers", x: h.points.coords[0], y: h.points.coords[1], hoverinfo: "skip",
+    mode: "markers", x: coords[0], y: coords[1], hoverinfo: "skip",
     marker: { size: three ? 3 : 6, color: colours(h.points), line: { color: "#fff", width: three ? 0 : 0.8 } },
   };
-  if (three) { pts.type = "scatter3d"; pts.z = h.points.coords[2]; } else pts.type = "scatter";
+  if (three) { pts.type = "scatter3d"; pts.z = coords[2]; } else pts.type = "scatter";
   const data = [
-    lineTrace(h, 0, half, "rgba(120,120,120,0.55)", three), // lines of constant x1
-    lineTrace(h, half, 2 * half, "rgba(120,120,120,0.3)", three), // lines of constant x2
+    lineTrace(lines, 0, half, "rgba(120,120,120,0.55)", three), // lines of constant x1
+    lineTrace(lines, half, 2 * half, "rgba(120,120,120,0.3)", three), // lines of constant x2
     pts,
   ];
   const names = h.mode === "pca"
