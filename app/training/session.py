@@ -24,7 +24,6 @@ from app.training.config import (
     explain,
 )
 from app.training.data_message import dataset_message
-from app.training.encode import rounded
 from app.training.framing import FrameBuilder
 from app.training.history import History
 from app.training.probe import probe
@@ -52,6 +51,7 @@ class TrainingSession:
         self.custom = custom  # an uploaded or edited Dataset, when config.dataset == "custom"
         self.pins: list[dict[str, Any]] = []  # pinned runs' curves: they survive rebuilds
         self.frames = FrameBuilder()
+        self.hidden_view: hidden_space.HiddenView | None = None  # the tab's hidden-space panel
         self.data = self._build_data(self.config)
         self._build_model(self.config)
 
