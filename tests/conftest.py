@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -12,6 +13,9 @@ import uvicorn
 
 from app.web.app import create_app
 from app.web.settings import Settings
+
+# Starlette's TestClient sends "Host: testserver": the Host allow-list lets it in for tests.
+os.environ.setdefault("BP_ALLOWED_HOSTS", "testserver")
 
 
 def free_port() -> int:

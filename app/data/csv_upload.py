@@ -30,6 +30,7 @@ MAX_FEATURES = 1024
 MIN_ROWS = 4
 CLASSES_RANGE = (2, 20)
 TASKS = ("auto", "classification", "regression")
+MAX_ABS = 1e150  # larger feature values overflow when squared (the spread)
 
 
 def _decode(data: bytes) -> str:
@@ -104,16 +105,21 @@ def _numbers(rows, columns: list[int], header: list[str]) -> np.ndarray:
         for j in columns:
             cell = r[j].strip()
             where = f"row {row_no}, column '{header[j]}'"
+            at = {"row": row_no, "column": header[j], "got": cell[:40]}
             if not cell:
-                raise DataError(where, f"{where} is empty; every feature cell must be a number")
+                raise DataError(
+                    where, f"{where} is empty; every feature cell must be a number", params=at
+                )
             try:
                 v = float(cell)
             except ValueError:
                 raise DataError(
-                    where, f"{where} is {cell!r}; feature cells must be numbers"
+                    where, f"{where} is {cell!r}; feature cells must be numbers", params=at
                 ) from None
             if not np.isfinite(v):
-                raise DataError(where, f"{where} is {cell!r}; feature cells must be finite numbers")
+                raise DataError(
+                    where, f"{where} is {cell!r}; feature cells must be finite numbers", params=at
+                )
     raise DataError("file", "the feature cells cannot be read as numbers")  # pragma: no cover
 
 
@@ -124,7 +130,8 @@ def _labels(rows, j: int, name: str) -> tuple[np.ndarray, list[str]]:
         cell = r[j].strip()
         if not cell:
             where = f"row {row_no}, column '{name}'"
-            raise DataError(where, f"{where} is empty; every row needs a label")
+            at = {"row": row_no, "column": name}
+            raise DataError(where, f"{where} is empty; every row needs a label", params=at)
         raw.append(cell)
     try:  # integer labels ("3", "3.0") sort numerically
         as_num = [float(c) for c in raw]
@@ -204,16 +211,53 @@ def parse_csv(
         )
     X = _numbers(rows, columns, header)
     col_names = [header[j] for j in columns]
+    _check_scale(X, col_names)
     target = header[label_j]
     values = _targets(rows, label_j, target)
     if _is_regression(task, values, target):
+        _check_scale(values.reshape(-1, 1), [target])
         if len(columns) == 1:
-            return make_1d(name, X, values, frac, seed, target_name=target)
-        if len(columns) == 2:
+            ds = make_1d(name, X, values, frac, seed, target_name=target)
+        elif len(columns) == 2:
             ds = make_2d(name, X, values, 0, [], frac, seed, features, col_names)
-            return dataclasses.replace(ds, target_name=target)
-        return make_table(name, X, values, 0, [], col_names, frac, seed, target_name=target)
+            ds = dataclasses.replace(ds, target_name=target)
+        else:
+            ds = make_table(name, X, values, 0, [], col_names, frac, seed, target_name=target)
+        return _finite(ds)
     y, class_names = _labels(rows, label_j, target)
     if len(columns) == 2:
-        return make_2d(name, X, y, len(class_names), class_names, frac, seed, features, col_names)
-    return make_table(name, X, y, len(class_names), class_names, col_names, frac, seed)
+        ds = make_2d(name, X, y, len(class_names), class_names, frac, seed, features, col_names)
+    else:
+        ds = make_table(name, X, y, len(class_names), class_names, col_names, frac, seed)
+    return _finite(ds)
+
+
+def _finite(ds: Dataset) -> Dataset:
+    """The last guard: a dataset whose standardized arrays are not all finite is refused."""
+    arrays = (ds.X_train, ds.X_test, ds.y_train, ds.y_test, ds.mean, ds.std)
+    if not all(np.isfinite(np.asarray(a, dtype=np.float64)).all() for a in arrays if a is not None):
+        raise DataError(
+            "file", "the data cannot be standardized: some values overflow; scale them down"
+        )
+    return ds
+
+
+def _check_scale(X: np.ndarray, names: list[str]) -> None:
+    """Refuse a column that standardizing would overflow (its mean, spread or range is not
+    a finite float64): training on it could only give NaN. X: (N, D)."""
+    with np.errstate(all="ignore"):
+        mean, std = X.mean(axis=0), X.std(axis=0)
+        span = X.max(axis=0) - X.min(axis=0)
+        z = (X - mean) / np.where(std > 1e-12, std, 1.0)
+    ok = np.isfinite(mean) & np.isfinite(std) & np.isfinite(span) & np.isfinite(z).all(axis=0)
+    if ok.all():
+        return
+    j = int(np.argmin(ok))
+    biggest = float(np.abs(X[:, j]).max())
+    where = f"column '{names[j]}'"
+    raise DataError(
+        where,
+        f"{where} cannot be standardized: its values (up to {biggest:.3g} in size) overflow; "
+        f"scale them to at most {MAX_ABS:.0e}",
+        params={"column": names[j], "got": biggest, "max": MAX_ABS},
+    )

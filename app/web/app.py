@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.web import errors
+from app.web.hosts import HostGuard, allowed_hosts
 from app.web.paths import PLOTLY_JS, STATIC_DIR
 from app.web.routes import router as http_router
 from app.web.settings import Settings
@@ -42,6 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if registry is not None:
         app.add_middleware(ForwardToOwner, registry=registry, sessions=app.state.sessions)
     errors.install(app)  # every refusal, FastAPI's own included, in the app's error shape
+    s = app.state.settings
+    app.add_middleware(HostGuard, allowed=allowed_hosts(s.host, s.allowed_hosts))
     app.include_router(http_router)
     app.include_router(ws_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

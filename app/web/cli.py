@@ -53,6 +53,12 @@ def main(argv: list[str] | None = None) -> None:
             "Ctrl+C to stop)",
             flush=True,
         )
+        if args.host in ("0.0.0.0", "::") and not settings.allowed_hosts:
+            print(
+                "Other machines reach it by a name or address listed in BP_ALLOWED_HOSTS "
+                "(e.g. BP_ALLOWED_HOSTS=192.168.1.20,lab.local)",
+                flush=True,
+            )
     if args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
     serve(settings, args.workers)

@@ -22,8 +22,10 @@ def error_message(err: ClientError) -> dict[str, Any]:
 
 
 def error_response(err: ClientError) -> JSONResponse:
-    """The routes' refusal: {"error": {"code", "field", "message", "params"}}."""
-    return JSONResponse({"error": err.as_dict()}, HTTP_STATUS.get(err.code, 400))
+    """The routes' refusal: {"error": {"code", "field", "message", "params"}}. A body too
+    large is not read on: the connection closes after the answer."""
+    headers = {"connection": "close"} if err.code == "too_large" else None
+    return JSONResponse({"error": err.as_dict()}, HTTP_STATUS.get(err.code, 400), headers)
 
 
 def install(app) -> None:

@@ -180,19 +180,7 @@ def parse(frame: str | bytes, limit: int) -> ClientMessage:
             "too_large",
             {"max": limit, "got": size},
         )
-    if isinstance(frame, bytes):
-        try:
-            frame = frame.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise _bad_json("encoding", f"not UTF-8 text (byte {e.start})", e.start) from None
-    try:
-        raw = json.loads(frame)
-    except json.JSONDecodeError as e:
-        raise _bad_json("syntax", f"{e.msg} at position {e.pos}", e.pos) from None
-    except RecursionError:
-        raise _bad_json("depth", "nested too deeply") from None
-    except ValueError as e:  # e.g. an integer of more than 4,300 digits
-        raise _bad_json("digits", str(e).split(";")[0]) from None
+    raw = load_json(frame)
     if not isinstance(raw, dict):
         raise ClientError(
             "type",
@@ -214,11 +202,33 @@ def parse(frame: str | bytes, limit: int) -> ClientMessage:
     except ValidationError as e:
         raise explain(e, model, what=f"{kind} message") from None
     except RecursionError:
-        raise _bad_json("depth", "nested too deeply") from None
+        raise _bad_json("message", None, "depth", "nested too deeply") from None
 
 
-def _bad_json(reason: str, detail: str, position: int | None = None) -> ClientError:
+def load_json(data: str | bytes, field: str | None = None) -> Any:
+    """JSON text (or UTF-8 bytes) -> a value, or ClientError("invalid_json") with its
+    reason: bad encoding, bad syntax, nesting too deep, an integer of too many digits."""
+    what = "file" if field == "file" else "message"
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            detail = f"not UTF-8 text (byte {e.start})"
+            raise _bad_json(what, field, "encoding", detail, e.start) from None
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as e:
+        raise _bad_json(what, field, "syntax", f"{e.msg} at position {e.pos}", e.pos) from None
+    except RecursionError:
+        raise _bad_json(what, field, "depth", "nested too deeply") from None
+    except ValueError as e:  # e.g. an integer of more than 4,300 digits
+        raise _bad_json(what, field, "digits", str(e).split(";")[0]) from None
+
+
+def _bad_json(
+    what: str, field: str | None, reason: str, detail: str, position: int | None = None
+) -> ClientError:
     params: dict[str, Any] = {"reason": reason}
     if position is not None:
         params["position"] = position
-    return ClientError(None, f"message is not valid JSON: {detail}", "invalid_json", params)
+    return ClientError(field, f"{what} is not valid JSON: {detail}", "invalid_json", params)

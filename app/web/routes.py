@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
 from app import __version__
-from app.data import parse_csv
 from app.errors import ClientError, got
 from app.training.config import catalogue
 from app.training.lessons import lessons
+from app.web.messages import load_json
 from app.web.paths import TEMPLATES_DIR
+from app.web.uploads import load_upload, read_upload
 
 router = APIRouter()
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
@@ -49,61 +48,53 @@ def get_health(request: Request) -> dict[str, Any]:
     return {"ok": True, "sessions": sessions, "version": __version__}
 
 
-@router.post("/api/sessions/{session_id}/upload")
-async def post_upload(
-    request: Request,
-    session_id: str,
-    file: Annotated[UploadFile, File()],
-    label_column: Annotated[str | None, Form()] = None,
-    task: Annotated[str, Form()] = "auto",
-) -> JSONResponse:
-    """Load a CSV as the session's data; the socket then gets the dataset and a frame."""
+@router.post(
+    "/api/sessions/{session_id}/upload",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "label_column": {"type": "string"},
+                            "task": {
+                                "type": "string",
+                                "enum": ["auto", "classification", "regression"],
+                            },
+                        },
+                    }
+                }
+            }
+        }
+    },
+)
+async def post_upload(request: Request, session_id: str) -> JSONResponse:
+    """Load a CSV (form part `file`, optional `label_column` and `task`) as the session's
+    data; the socket then gets the dataset and a frame. The size limit holds while the body
+    streams."""
     runner = request.app.state.sessions.get(session_id)
     if runner is None:
         raise ClientError("session", f"no open session {got(session_id)!r}", "no_session")
-    limit = request.app.state.settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise ClientError(
-            "file", f"file must be at most {limit:,} bytes", "too_large", {"max": limit}
-        )
-    seed, frac = runner.session.config.seed, runner.session.config.train_fraction
-    ds = await asyncio.to_thread(
-        parse_csv, data, label_column or None, frac, seed, None, "upload", task
-    )
-    await runner.load_dataset(ds)
-    return JSONResponse(
-        {
-            "ok": True,
-            "n_train": len(ds.y_train),
-            "n_test": len(ds.y_test),
-            "n_classes": ds.n_classes,
-            "n_features": ds.n_features,
-            "task": ds.task,
-        }
-    )
+    upload = await read_upload(request, request.app.state.settings.max_upload_bytes)
+    return JSONResponse(await load_upload(runner, upload))
 
 
 @router.post("/api/sessions/{session_id}/run")
-async def post_run(
-    request: Request, session_id: str, file: Annotated[UploadFile, File()]
-) -> JSONResponse:
-    """Open a saved run file (any size up to the upload limit; the socket's `load` message
-    carries small ones). The socket then gets the dataset, status and a frame."""
+async def post_run(request: Request, session_id: str) -> JSONResponse:
+    """Open a saved run file (form part `file`, any size up to the upload limit; the
+    socket's `load` message carries small ones). The socket then gets the dataset, status
+    and a frame."""
     runner = request.app.state.sessions.get(session_id)
     if runner is None:
         raise ClientError("session", f"no open session {got(session_id)!r}", "no_session")
-    limit = request.app.state.settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
+    upload = await read_upload(request, request.app.state.settings.max_upload_bytes)
+    run = load_json(upload.data, "file")
+    if not isinstance(run, dict):
         raise ClientError(
-            "file", f"file must be at most {limit:,} bytes", "too_large", {"max": limit}
+            "file", "a run file must hold a JSON object", "wrong_type", {"expected": "dict"}
         )
-    try:
-        run = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ClientError(
-            "file", f"a run file must be JSON: {e}", "invalid_json", {"reason": "syntax"}
-        ) from e
     await runner.load_run(run)
     return JSONResponse({"ok": True, "step": runner.session.step})

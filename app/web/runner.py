@@ -27,12 +27,11 @@ from app.training.session import Change, TrainingSession
 from app.training.tracing import gradient_check, run_trace
 from app.web import messages as m
 from app.web.errors import error_message
+from app.web.slicing import PROGRESS_S, SLICE_S, advance_for
 
 Send = Callable[[str], Awaitable[None]]
 log = logging.getLogger(__name__)
 
-SLICE_S = 0.03  # longest stretch of training between two looks at the messages
-PROGRESS_S = 0.25  # a long `step n` sends a progress frame this often
 # While playing, a frame's period is shared by the sessions of this process: training gets
 # TRAIN_SHARE of a session's share (at least TRAIN_MIN_S), the frame's costly parts
 # FRAME_SHARE. Whatever the network and speed, the next frame comes on time.
@@ -147,6 +146,8 @@ class SessionRunner:
                     self.pending = 0
                     await self._status()
                 continue
+            # Training stops when the frame is due (a share of the period, see _chunk): a
+            # play chunk is one slice, and messages are answered between two of them.
             frame = await self._locked(self._chunk)
             if (
                 frame is not None
@@ -163,14 +164,7 @@ class SessionRunner:
             await asyncio.sleep(max(0.0, due - loop.time()))
 
     def _advance(self, n: int, limit: float = SLICE_S) -> int:
-        """Up to n steps, for at most about `limit` seconds (at least one step); returns the
-        steps taken. Stops early when told to (pause, a closed tab) or on divergence."""
-        s, end, done = self.session, time.monotonic() + limit, 0
-        while done < n and not self._stop.is_set() and not s.diverged:
-            done += s.advance(1, self._stop)
-            if time.monotonic() >= end:
-                break
-        return done
+        return advance_for(self.session, n, self._stop, limit)
 
     def _step_slice(self, n: int, show: bool) -> tuple[int, dict[str, Any] | None]:
         """One slice of a `step n`: the final frame when done, a progress frame (without the
@@ -183,6 +177,7 @@ class SessionRunner:
         return done, None
 
     def _chunk(self) -> dict[str, Any] | None:
+        """A running frame, after the steps of its chunk."""
         if not self.playing or self.closed:
             return None
         # Each of `crowd` sessions gets its share of the period: a big network trains fewer
