@@ -18,12 +18,15 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import numpy as np
+
 from app.errors import ClientError
 from app.training.encode import json_safe
 from app.training.pins import pin, pins_message
 from app.training.runfile import load_run, run_filename, save_run
 from app.training.script_export import export_script, script_filename
 from app.training.session import Change, TrainingSession
+from app.training.stuck import StuckWatch
 from app.training.tracing import gradient_check, run_trace
 from app.web import messages as m
 from app.web.errors import error_message
@@ -62,6 +65,8 @@ class SessionRunner:
         self._stop = threading.Event()  # interrupts a training chunk between two steps
         self._period = 1.0 / frame_rate
         self._crowd = crowd  # how many sessions share this process now
+        self._stuck = StuckWatch()
+        self._chance: tuple[int, float] = (-1, 0.0)  # (generation, majority-class share)
 
     # -- output ------------------------------------------------------------------------------
 
@@ -96,11 +101,20 @@ class SessionRunner:
     async def _status(self, change: Change | None = None) -> None:
         await self.send(await self._locked(lambda: self._status_msg(change)))
 
-    def _status_msg(self, change: Change | None = None) -> dict[str, Any]:
-        """The session's state now (call holding the lock, so it matches what was done)."""
+    def _status_msg(self, change: Change | None = None, code: str = "") -> dict[str, Any]:
+        """The session's state now (call holding the lock, so it matches what was done).
+
+        `note` gives the main message a stable code and params (see docs/protocol.md)."""
         s = self.session
         msg = s.status(self._state())
         msg["config"] = s.config.model_dump()
+        if msg["state"] == "diverged":
+            params = {"step": s.diverged_at, "loss": str(s.last_loss)}
+            msg["note"] = {"code": "diverged", "params": params, "message": msg["message"]}
+        elif change is not None and change.message:
+            code = code or ("rebuilt" if change.rebuilt else "changed")
+            params = {"changed": change.changed}
+            msg["note"] = {"code": code, "params": params, "message": change.message}
         if change is not None:
             msg.update(
                 changed=change.changed,
@@ -145,6 +159,8 @@ class SessionRunner:
                 if self.session.diverged:
                     self.pending = 0
                     await self._status()
+                elif not self.pending:
+                    await self._watch(frame)
                 continue
             # Training stops when the frame is due (a share of the period, see _chunk): a
             # play chunk is one slice, and messages are answered between two of them.
@@ -158,6 +174,8 @@ class SessionRunner:
                 await self.send(frame)
                 if self.session.diverged:
                     await self._pause()
+                else:
+                    await self._watch(frame)
             # Frames keep a steady rate: the next one is due one period after the last was
             # due, not after this one finished (a late frame does not push the rest back).
             due = max(due + self._period, loop.time() - self._period)
@@ -185,6 +203,17 @@ class SessionRunner:
         share = self._period / max(1, self._crowd())
         self._advance(self.session.config.speed, max(TRAIN_MIN_S, TRAIN_SHARE * share))
         return self.session.frame("running", budget_ms=1000 * FRAME_SHARE * share)
+
+    async def _watch(self, frame: dict[str, Any]) -> None:
+        """Say so, once, when the network is stuck (a status with a `note`)."""
+        s = self.session
+        if self._chance[0] != s.generation:
+            y = np.asarray(s.y_train)
+            share = np.bincount(y).max() / len(y) if y.dtype.kind in "iu" and len(y) else -1.0
+            self._chance = (s.generation, float(share))  # -1: no classes, never "at chance"
+        found = self._stuck.check(frame, s.generation, self._chance[1])
+        if found is not None:
+            await self.send({**self._status_msg(), "message": found["message"], "note": found})
 
     def _interrupt(self) -> None:
         """Whatever runs now stops at its next step; its frame, if any, is not sent."""
@@ -264,12 +293,14 @@ class SessionRunner:
             self.session.reset()
             return Change([], True, "Reset: new weights from the seed")
 
-        await self._change(reset)
+        await self._change(reset, "reset")
 
     async def on_configure(self, msg: m.Configure) -> None:
         await self._change(lambda: self.session.configure(msg.config))
 
-    async def _change(self, apply: Callable[[], Change], pinning: bool = False) -> None:
+    async def _change(
+        self, apply: Callable[[], Change], code: str = "", pinning: bool = False
+    ) -> None:
         """Apply a change and, in the same locked turn, describe its result: a rebuilt run's
         dataset and step-0 frame can never be overtaken by a frame of the old run."""
 
@@ -282,7 +313,7 @@ class SessionRunner:
             idle = not (self.playing or self.pending)
             frame = self.session.frame(self._state()) if change.rebuilt or idle else None
             pins = pins_message(self.session.pins, self.session.config.model_dump())
-            return data, self._status_msg(change), frame, pins
+            return data, self._status_msg(change, code), frame, pins
 
         data, status, frame, pins = await self._locked(run)
         if data is not None:
@@ -295,13 +326,13 @@ class SessionRunner:
 
     async def load_dataset(self, data) -> None:
         """Switch to an uploaded dataset (called by the upload route)."""
-        await self._change(lambda: self.session.load_dataset(data))
+        await self._change(lambda: self.session.load_dataset(data), "loaded")
 
     async def on_add_point(self, msg: m.AddPoint) -> None:
-        await self._change(lambda: self.session.edit_point(msg.x, msg.y, msg.label))
+        await self._change(lambda: self.session.edit_point(msg.x, msg.y, msg.label), "point_added")
 
     async def on_remove_point(self, msg: m.RemovePoint) -> None:
-        await self._change(lambda: self.session.edit_point(msg.x, msg.y, None))
+        await self._change(lambda: self.session.edit_point(msg.x, msg.y, None), "point_removed")
 
     async def on_hidden(self, msg: m.Hidden) -> None:
         """Start or stop the hidden-space part of frames; paused, a frame shows it at once."""
@@ -320,8 +351,9 @@ class SessionRunner:
         trace = await self._locked(lambda: run_trace(self.session, msg.example, msg.split))
         await self.send(trace)
         if note:
-            status = self.session.status("paused")
-            await self.send({**status, "message": note, "code": "paused_for_trace"})
+            status = {**self.session.status("paused"), "message": note}
+            paused = {"code": "paused_for_trace", "params": {}, "message": note}
+            await self.send({**status, "code": "paused_for_trace", "note": paused})
         await self.send(await self._locked(lambda: self.session.frame("paused")))
 
     async def on_gradcheck(self, msg: m.GradCheck) -> None:
@@ -369,7 +401,7 @@ class SessionRunner:
             changed = [k for k, v in new.config.model_dump().items() if getattr(old.config, k) != v]
             return Change(changed, True, f"Opened a run saved at step {new.step}")
 
-        await self._change(adopt)
+        await self._change(adopt, "opened")
 
     async def on_pin(self, _: m.Pin) -> None:
         def add() -> Change:
@@ -377,7 +409,7 @@ class SessionRunner:
             note = pin(s.pins, s.config.model_dump(), s.step, s.history.to_columns())
             return Change([], False, note)
 
-        await self._change(add, pinning=True)
+        await self._change(add, "pinned", pinning=True)
 
     async def on_unpin(self, msg: m.Unpin) -> None:
         def remove() -> Change:
@@ -394,4 +426,4 @@ class SessionRunner:
             pins.pop(msg.index)
             return Change([], False, "Unpinned")
 
-        await self._change(remove, pinning=True)
+        await self._change(remove, "unpinned", pinning=True)

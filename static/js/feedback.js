@@ -90,6 +90,23 @@ on("status", (s) => {
   } else banner.hidden = true;
 });
 
+// A stuck network (a dead or saturated layer, a stalled loss at chance) is named once per
+// episode; the banner stays until the run changes, a Reset, or the user dismisses it.
+on("status", (s) => {
+  const banner = document.getElementById("banner-stuck");
+  if (s.note && ["dead_layer", "saturated_layer", "stalled"].includes(s.note.code)) {
+    document.getElementById("stuck-msg").textContent = s.note.message;
+    banner.hidden = false;
+  } else if (s.rebuilt || s.state === "diverged") banner.hidden = true;
+});
+document.getElementById("btn-stuck-reset").addEventListener("click", () => {
+  send({ type: "reset" });
+  document.getElementById("banner-stuck").hidden = true;
+});
+document.getElementById("btn-stuck-close").addEventListener("click", () => {
+  document.getElementById("banner-stuck").hidden = true;
+});
+
 on("conn:lost", ({ delay }) => {
   document.getElementById("banner-conn").hidden = false;
   document.getElementById("conn-retry").textContent = t("banner.conn_retry", { s: Math.ceil(delay / 1000) });
