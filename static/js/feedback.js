@@ -95,7 +95,7 @@ on("status", (s) => {
 on("status", (s) => {
   const banner = document.getElementById("banner-stuck");
   if (s.note && ["dead_layer", "saturated_layer", "stalled"].includes(s.note.code)) {
-    document.getElementById("stuck-msg").textContent = s.note.message;
+    document.getElementById("stuck-msg").textContent = errorText(s.note, "", "status");
     banner.hidden = false;
   } else if (s.rebuilt || s.state === "diverged") banner.hidden = true;
 });

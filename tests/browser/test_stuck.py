@@ -19,5 +19,5 @@ def test_a_dead_relu_layer_shows_a_banner_with_reset_and_dismiss(open_page, base
     pg.wait_for_function(f"() => window.__bp.state.frame.step < {before}")  # a new run
     # At the same rate the new run dies again, and is named again.
     banner.wait_for(state="visible", timeout=30_000)
-    banner.get_by_role("button", name="Dismiss").click()
+    banner.get_by_role("button", name="Close").click()
     assert banner.is_hidden()
