@@ -28,6 +28,7 @@ bench: $(STAMP)  ## speed figures against PyTorch, scikit-learn and the targets
 	$(PY) bench/engine.py
 	$(PY) bench/stream.py
 	$(PY) bench/page.py
+	$(PY) bench/fuzz.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache test-artifacts

@@ -45,7 +45,7 @@ def check_float(field: str, value: object, lo: float, hi: float) -> float:
     """Return `value` as a float in [lo, hi] or raise DataError naming the range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise DataError(field, f"{field} must be a number between {lo:g} and {hi:g}; got {value!r}")
-    fvalue = float(value)
+    fvalue = float(value) + 0.0  # -0.0 becomes 0.0: NumPy refuses a scale of -0.0
     if not (math.isfinite(fvalue) and lo <= fvalue <= hi):
         raise DataError(field, f"{field} must be between {lo:g} and {hi:g}; got {fvalue:g}")
     return fvalue

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from app.errors import ClientError
+from app.training.config import STRUCTURAL_KEYS
 from app.training.encode import json_safe
 from app.training.pins import pin, pins_message
 from app.training.runfile import load_run, run_filename, save_run
@@ -63,6 +64,7 @@ class SessionRunner:
         self._send_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._stop = threading.Event()  # interrupts a training chunk between two steps
+        self._config_lock = threading.Lock()  # one config change at a time, slices aside
         self._period = 1.0 / frame_rate
         self._crowd = crowd  # how many sessions share this process now
         self._stuck = StuckWatch()
@@ -296,6 +298,17 @@ class SessionRunner:
         await self._change(reset, "reset")
 
     async def on_configure(self, msg: m.Configure) -> None:
+        busy = self.playing or self.pending
+        live = not set(msg.config) & STRUCTURAL_KEYS
+        if busy and live and self._config_lock.acquire(blocking=False):
+            # A slider moved while training: live keys are a few attribute writes that the
+            # next step reads, so they need not wait for the slice (or frame) under way.
+            try:
+                change = self.session.configure(msg.config)
+            finally:
+                self._config_lock.release()
+            await self.send(self._status_msg(change))
+            return
         await self._change(lambda: self.session.configure(msg.config))
 
     async def _change(
@@ -305,7 +318,8 @@ class SessionRunner:
         dataset and step-0 frame can never be overtaken by a frame of the old run."""
 
         def run():
-            change = apply()
+            with self._config_lock:
+                change = apply()
             if change.rebuilt:  # a new run: a `step n` under way ends, its frame is stale
                 self.pending = 0
                 self._ticket += 1

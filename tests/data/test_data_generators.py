@@ -133,3 +133,12 @@ def test_preview_is_small_normalized_and_deterministic(name):
     assert np.abs(arr).max() <= 1.0 + 1e-9
     assert {k for _, _, k in pts} == set(range(DATASETS[name].default_classes))
     assert pts == DATASETS[name].preview(n=120, seed=0)
+
+
+def test_negative_zero_noise_is_zero_noise():
+    """-0.0 is within [0, 1]; NumPy's normal() refuses it as a scale, so it must not get there."""
+    from app.data import build_dataset
+
+    a = build_dataset("xor", n_samples=40, noise=-0.0, seed=1)
+    b = build_dataset("xor", n_samples=40, noise=0.0, seed=1)
+    assert (a.X_train == b.X_train).all()
