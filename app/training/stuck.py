@@ -10,11 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 ALL_DEAD = 1.0  # every unit of the layer outputs 0 on every evaluated example
 ALL_SATURATED = 0.98  # share of outputs within 3% of the activation's limits
 STALL_STEPS = 500  # the loss is watched over at least this many steps...
 STALL_CHANGE = 1e-3  # ...and counts as stalled when it moved by less than this (relative)
 CHANCE_MARGIN = 0.02  # accuracy within this of the majority class's share is chance
+
+
+def chance_accuracy(y: np.ndarray) -> float:
+    """Accuracy of always guessing the commonest class of labels y: (N,); -1 for real
+    targets (regression), which are never "at chance"."""
+    y = np.asarray(y)
+    return float(np.bincount(y).max() / len(y)) if y.dtype.kind in "iu" and len(y) else -1.0
 
 
 def note(code: str, message: str, **params: Any) -> dict[str, Any]:

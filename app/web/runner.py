@@ -14,11 +14,8 @@ import asyncio
 import json
 import logging
 import threading
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
-
-import numpy as np
 
 from app.errors import ClientError
 from app.training.config import STRUCTURAL_KEYS
@@ -27,11 +24,12 @@ from app.training.pins import pin, pins_message
 from app.training.runfile import load_run, run_filename, save_run
 from app.training.script_export import export_script, script_filename
 from app.training.session import Change, TrainingSession
-from app.training.stuck import StuckWatch
+from app.training.stuck import StuckWatch, chance_accuracy
 from app.training.tracing import gradient_check, run_trace
 from app.web import messages as m
 from app.web.errors import error_message
-from app.web.slicing import PROGRESS_S, SLICE_S, advance_for
+from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice
+from app.web.status import status_message
 
 Send = Callable[[str], Awaitable[None]]
 log = logging.getLogger(__name__)
@@ -104,26 +102,8 @@ class SessionRunner:
         await self.send(await self._locked(lambda: self._status_msg(change)))
 
     def _status_msg(self, change: Change | None = None, code: str = "") -> dict[str, Any]:
-        """The session's state now (call holding the lock, so it matches what was done).
-
-        `note` gives the main message a stable code and params (see docs/protocol.md)."""
-        s = self.session
-        msg = s.status(self._state())
-        msg["config"] = s.config.model_dump()
-        if msg["state"] == "diverged":
-            params = {"step": s.diverged_at, "loss": str(s.last_loss)}
-            msg["note"] = {"code": "diverged", "params": params, "message": msg["message"]}
-        elif change is not None and change.message:
-            code = code or ("rebuilt" if change.rebuilt else "changed")
-            params = {"changed": change.changed}
-            msg["note"] = {"code": code, "params": params, "message": change.message}
-        if change is not None:
-            msg.update(
-                changed=change.changed,
-                rebuilt=change.rebuilt,
-                message=" · ".join(p for p in (change.message, *change.notes, msg["message"]) if p),
-            )
-        return msg
+        """The session's state now (call holding the lock, so it matches what was done)."""
+        return status_message(self.session, self._state(), change, code)
 
     async def start(self, hello: dict[str, Any]) -> None:
         """Greet the client: hello, the data, the status and a first frame; then play."""
@@ -187,14 +167,7 @@ class SessionRunner:
         return advance_for(self.session, n, self._stop, limit)
 
     def _step_slice(self, n: int, show: bool) -> tuple[int, dict[str, Any] | None]:
-        """One slice of a `step n`: the final frame when done, a progress frame (without the
-        costly plane) when `show`, else none."""
-        done = self._advance(n)
-        if done >= n or self.session.diverged:
-            return done, self.session.frame("paused")
-        if show:
-            return done, self.session.frame("stepping", plane=False)
-        return done, None
+        return step_slice(self.session, n, show, self._stop)
 
     def _chunk(self) -> dict[str, Any] | None:
         """A running frame, after the steps of its chunk."""
@@ -210,9 +183,7 @@ class SessionRunner:
         """Say so, once, when the network is stuck (a status with a `note`)."""
         s = self.session
         if self._chance[0] != s.generation:
-            y = np.asarray(s.y_train)
-            share = np.bincount(y).max() / len(y) if y.dtype.kind in "iu" and len(y) else -1.0
-            self._chance = (s.generation, float(share))  # -1: no classes, never "at chance"
+            self._chance = (s.generation, chance_accuracy(s.y_train))
         found = self._stuck.check(frame, s.generation, self._chance[1])
         if found is not None:
             await self.send({**self._status_msg(), "message": found["message"], "note": found})

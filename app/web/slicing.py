@@ -26,3 +26,15 @@ def advance_for(session, n: int, stop: threading.Event, budget: float = SLICE_S)
         # Steps in batches sized to what is left of the slice (at the last batch's pace).
         batch = max(1, int((end - now) / max((now - t0) / took, 1e-7) * 0.8))
     return done
+
+
+def step_slice(session, n: int, show: bool, stop: threading.Event) -> tuple[int, dict | None]:
+    """One slice of a `step n`: (steps taken, frame). The frame is the final paused one when
+    the n steps are done, a progress frame (without the costly plane) when `show`, else
+    None. Call holding the session's lock."""
+    done = advance_for(session, n, stop)
+    if done >= n or session.diverged:
+        return done, session.frame("paused")
+    if show:
+        return done, session.frame("stepping", plane=False)
+    return done, None
