@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from app.errors import ClientError, explain, got
 from app.training.config import MAX_LAYERS
 
+MAX_DEPTH = 32  # lists and objects nest at most this deep (a message needs 3)
 COORD = 1e6  # probed and edited points lie within ±COORD (the data are standardized)
 
 
@@ -216,13 +217,29 @@ def load_json(data: str | bytes, field: str | None = None) -> Any:
             detail = f"not UTF-8 text (byte {e.start})"
             raise _bad_json(what, field, "encoding", detail, e.start) from None
     try:
-        return json.loads(data)
+        value = json.loads(data)
     except json.JSONDecodeError as e:
         raise _bad_json(what, field, "syntax", f"{e.msg} at position {e.pos}", e.pos) from None
     except RecursionError:
         raise _bad_json(what, field, "depth", "nested too deeply") from None
     except ValueError as e:  # e.g. an integer of more than 4,300 digits
         raise _bad_json(what, field, "digits", str(e).split(";")[0]) from None
+    if _depth(value) > MAX_DEPTH:  # the same answer whatever Python's recursion limit
+        raise _bad_json(what, field, "depth", f"nested more than {MAX_DEPTH} levels deep")
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in a parsed JSON value (iteratively)."""
+    deepest, todo = 0, [(value, 0)]
+    while todo:
+        v, d = todo.pop()
+        if isinstance(v, (list, dict)):
+            deepest = max(deepest, d + 1)
+            if deepest > MAX_DEPTH:
+                break
+            todo.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
 
 
 def _bad_json(
@@ -231,4 +248,4 @@ def _bad_json(
     params: dict[str, Any] = {"reason": reason}
     if position is not None:
         params["position"] = position
-    return ClientError(field, f"{what} is not valid JSON: {detail}", "invalid_json", params)
+    return ClientError(field, f"{what} cannot be read as JSON: {detail}", "invalid_json", params)

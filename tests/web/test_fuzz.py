@@ -15,6 +15,7 @@ from tests.web.test_live import _next, run_in_thread
 
 LIMIT = 64 * 1024
 SERVER_TYPES = {
+    "pins",
     "hello",
     "dataset",
     "status",
