@@ -178,8 +178,8 @@ async def fuzz(url: str, n: int, seed: int) -> dict:
                         errors += msg.get("type") == "error"
                         if msg.get("type") == "pong" and msg.get("id") == sent:
                             break
-                await ws.send(json.dumps({"type": "reset"}))
-                await ws.send(json.dumps({"type": "step", "n": 1}))
+                for after in ({"type": "pause"}, {"type": "reset"}, {"type": "step", "n": 1}):
+                    await ws.send(json.dumps(after))
                 await until(ws, "frame", lambda f: f["state"] == "paused" and f["step"] == 1)
         except (websockets.ConnectionClosed, asyncio.TimeoutError, OSError):
             lost += 1

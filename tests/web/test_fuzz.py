@@ -140,8 +140,8 @@ def test_every_frame_gets_a_valid_answer_and_a_step_still_works(live_server_obj,
                 if code is not None:
                     codes = [r["code"] for r in replies if r["type"] == "error"]
                     assert code in codes, (frame[:80], code, codes)
-            await ws.send(json.dumps({"type": "reset"}))
-            await ws.send(json.dumps({"type": "step", "n": 1}))
+            for after in ({"type": "pause"}, {"type": "reset"}, {"type": "step", "n": 1}):
+                await ws.send(json.dumps(after))  # paused first: reset is then step 0
             frame = await _next(
                 ws, "frame", lambda f: f["state"] == "paused" and f["step"] == 1, 30
             )
