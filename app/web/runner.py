@@ -180,13 +180,13 @@ class SessionRunner:
         return self.session.frame("running", budget_ms=1000 * FRAME_SHARE * share)
 
     async def _watch(self, frame: dict[str, Any]) -> None:
-        """Say so, once, when the network is stuck (a status with a `note`)."""
+        """Say so, once, when the network is stuck (a status with its code and params)."""
         s = self.session
         if self._chance[0] != s.generation:
             self._chance = (s.generation, chance_accuracy(s.y_train))
         found = self._stuck.check(frame, s.generation, self._chance[1])
         if found is not None:
-            await self.send({**self._status_msg(), "message": found["message"], "note": found})
+            await self.send({**self._status_msg(), **found})
 
     def _interrupt(self) -> None:
         """Whatever runs now stops at its next step; its frame, if any, is not sent."""
@@ -337,8 +337,7 @@ class SessionRunner:
         await self.send(trace)
         if note:
             status = {**self.session.status("paused"), "message": note}
-            paused = {"code": "paused_for_trace", "params": {}, "message": note}
-            await self.send({**status, "code": "paused_for_trace", "note": paused})
+            await self.send({**status, "code": "paused_for_trace", "params": {}})
         await self.send(await self._locked(lambda: self.session.frame("paused")))
 
     async def on_gradcheck(self, msg: m.GradCheck) -> None:

@@ -1,5 +1,5 @@
-"""The `status` message: the session's state, and a `note` giving its message a stable code
-and params (docs/protocol.md lists them) so a page can say it in its own language."""
+"""The `status` message: the session's state, and a stable `code` and `params` beside its
+English message (docs/protocol.md lists them) so a page can say it in its own language."""
 
 from __future__ import annotations
 
@@ -16,13 +16,10 @@ def status_message(
     "rebuilt" or "changed")."""
     msg = session.status(state)
     msg["config"] = session.config.model_dump()
-    if msg["state"] == "diverged":
-        params = {"step": session.diverged_at, "loss": str(session.last_loss)}
-        msg["note"] = {"code": "diverged", "params": params, "message": msg["message"]}
-    elif change is not None and change.message:
-        code = code or ("rebuilt" if change.rebuilt else "changed")
-        params = {"changed": change.changed}
-        msg["note"] = {"code": code, "params": params, "message": change.message}
+    if msg["state"] != "diverged" and change is not None and change.message:
+        # (a diverged status has its code and params from the session)
+        msg["code"] = code or ("rebuilt" if change.rebuilt else "changed")
+        msg["params"] = {"changed": change.changed}
     if change is not None:
         msg.update(
             changed=change.changed,

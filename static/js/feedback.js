@@ -94,8 +94,8 @@ on("status", (s) => {
 // episode; the banner stays until the run changes, a Reset, or the user dismisses it.
 on("status", (s) => {
   const banner = document.getElementById("banner-stuck");
-  if (s.note && ["dead_layer", "saturated_layer", "stalled"].includes(s.note.code)) {
-    document.getElementById("stuck-msg").textContent = errorText(s.note, "", "status");
+  if (["dead_layer", "saturated_layer", "stalled"].includes(s.code)) {
+    document.getElementById("stuck-msg").textContent = errorText(s, "", "status");
     banner.hidden = false;
   } else if (s.rebuilt || s.state === "diverged") banner.hidden = true;
 });

@@ -44,8 +44,7 @@ def test_learning_rate_changes_live_without_reset(client):
         ws.send_json({"type": "configure", "config": {"learning_rate": 0.3}})
         status = until(ws, "status", lambda s: "changed" in s)
         assert status["rebuilt"] is False and status["changed"] == ["learning_rate"]
-        assert status["note"]["code"] == "changed"
-        assert status["note"]["params"] == {"changed": ["learning_rate"]}
+        assert status["code"] == "changed" and status["params"] == {"changed": ["learning_rate"]}
         after = until(ws, "frame", lambda f: f["learning_rate"] == 0.3)
         assert after["step"] > before["step"] and after["state"] == "running"
 
@@ -151,13 +150,13 @@ def test_divergence_pauses_and_reset_recovers(client):
         )
         status = until(ws, "status", lambda s: s["state"] == "diverged")
         assert "learning rate" in status["message"] and status["step"] > 0
-        assert status["note"]["code"] == "diverged" and status["note"]["params"]["step"] > 0
+        assert status["code"] == "diverged" and status["params"]["step"] > 0
         frame = until(ws, "frame", lambda f: f["state"] == "diverged")
         assert frame["train"]["loss"] is None  # inf/NaN arrive as null: the JSON stays valid
         ws.send_json({"type": "configure", "config": {"learning_rate": 0.001}})
         ws.send_json({"type": "reset"})
         reset = until(ws, "status", lambda s: s.get("message", "").startswith("Reset"))
-        assert reset["note"]["code"] == "reset"
+        assert reset["code"] == "reset"
         ws.send_json({"type": "step", "n": 3})
         frame = until(ws, "frame", lambda f: f["state"] == "paused" and f["step"] == 3)
         assert frame["train"]["loss"] is not None
