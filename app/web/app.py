@@ -14,6 +14,7 @@ from app.web.paths import PLOTLY_JS, STATIC_DIR
 from app.web.routes import router as http_router
 from app.web.settings import Settings
 from app.web.socket import router as ws_router
+from app.web.uploads import FORM_SLACK
 from app.web.workers import ForwardToOwner, Registry, owner_socket
 
 
@@ -41,7 +42,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = {}
     app.state.registry = registry
     if registry is not None:
-        app.add_middleware(ForwardToOwner, registry=registry, sessions=app.state.sessions)
+        limit = settings.max_upload_bytes + FORM_SLACK
+        app.add_middleware(
+            ForwardToOwner, registry=registry, sessions=app.state.sessions, limit=limit
+        )
     errors.install(app)  # every refusal, FastAPI's own included, in the app's error shape
     s = app.state.settings
     app.add_middleware(HostGuard, allowed=allowed_hosts(s.host, s.allowed_hosts))

@@ -24,6 +24,9 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from app.web.errors import error_response
+from app.web.uploads import FORM_SLACK, too_large
+
 SESSION_PATH = re.compile(r"^/api/sessions/([0-9a-f]{1,64})/")
 
 
@@ -83,8 +86,9 @@ class ForwardToOwner:
     """ASGI middleware: an HTTP request for /api/sessions/<id>/... whose session lives in
     another worker process goes to that process over its Unix socket, answer and all."""
 
-    def __init__(self, app, registry: Registry, sessions: dict):
+    def __init__(self, app, registry: Registry, sessions: dict, limit: int | None = None):
         self.app, self.registry, self.sessions = app, registry, sessions
+        self.limit = limit  # bytes of body passed on at most (uploads: refused on the way)
 
     async def __call__(self, scope, receive, send) -> None:
         match = SESSION_PATH.match(scope.get("path", "")) if scope["type"] == "http" else None
@@ -96,6 +100,10 @@ class ForwardToOwner:
         while True:
             event = await receive()
             body += event.get("body", b"")
+            if self.limit is not None and len(body) > self.limit:
+                err = too_large(self.limit - FORM_SLACK, len(body))
+                await error_response(err)(scope, receive, send)
+                return
             if not event.get("more_body"):
                 break
         skip = (b"content-length", b"transfer-encoding")
