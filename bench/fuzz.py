@@ -8,7 +8,7 @@ cases and the Host check. Prints crashes, tracebacks in the server's log, sessio
 before/after, and the latencies against the targets (p95 <= 100 ms answer, CPU free within
 1 s of a close, exit within 2 s of SIGTERM).
 
-    python bench/fuzz.py [--messages 10000] [--cycles 200]
+    python bench/fuzz.py [--messages 10000] [--cycles 200]   (one worker process: its RSS and CPU)
 """
 
 from __future__ import annotations
@@ -313,7 +313,7 @@ def uploads(base: str, url: str) -> list[tuple[str, str]]:
 
 def sigterm(port: int) -> float:
     """Seconds from SIGTERM to exit, with a 10,000-step run at 8x256 under way."""
-    proc = start_server(port)
+    proc = start_server(port, 1)
 
     async def go():
         async with websockets.connect(f"ws://127.0.0.1:{port}/ws", max_size=2**24) as ws:
@@ -343,7 +343,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     port = free_port()
-    proc = start_server(port)
+    proc = start_server(port, 1)
     base, url = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/ws"
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     try:
