@@ -17,6 +17,7 @@ ALL_SATURATED = 0.98  # share of outputs within 3% of the activation's limits
 STALL_STEPS = 500  # the loss is watched over at least this many steps...
 STALL_CHANGE = 1e-3  # ...and counts as stalled when it moved by less than this (relative)
 CHANCE_MARGIN = 0.02  # accuracy within this of the majority class's share is chance
+CODES = ("dead_layer", "saturated_layer", "stalled")  # the notes' codes, for translations
 
 
 def chance_accuracy(y: np.ndarray) -> float:

@@ -100,7 +100,9 @@ def test_korean_is_korean():
 def test_every_error_and_status_code_has_words():
     """The page phrases server errors and status notes from `code` + `params`."""
     from app.errors import CODES
+    from app.training import stuck
 
     want = {f"error.{c}" for c in CODES} | {"status.diverged", "status.paused_for_trace"}
+    want |= {f"status.{c}" for c in stuck.CODES}
     for lang in LANGS:
         assert sorted(want - set(load(lang))) == [], lang
