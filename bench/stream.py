@@ -104,7 +104,8 @@ async def setup(ws, hello: dict, http: str, case) -> None:
         await ws.send(json.dumps({"type": "configure", "config": case}))
     else:
         return
-    await until(ws, lambda m: m["type"] == "status" and m.get("rebuilt"))
+    # The answer to the change: `rebuilt` for data or layers, not for a live key like speed.
+    await until(ws, lambda m: m["type"] == "status" and "changed" in m)
     await ws.send(json.dumps({"type": "play"}))
 
 
