@@ -25,6 +25,20 @@ export function errorText(e, fallback = "", kind = "error") {
   return e?.message || fallback || e?.code || t("error.generic");
 }
 
+/** POST `file` as a form to this session's route ("upload", "run"). Resolves to null when
+ * taken, else to the app's error ({code, field, message, params}) with the HTTP `status`;
+ * rejects when the request could not be made. */
+export async function postToSession(route, file) {
+  const body = new FormData();
+  body.append("file", file);
+  const url = `/api/sessions/${encodeURIComponent(state.session)}/${route}`;
+  const res = await fetch(url, { method: "POST", body });
+  if (res.ok) return null;
+  let err = {};
+  try { err = (await res.json()).error ?? {}; } catch { /* not JSON */ }
+  return { ...err, status: res.status };
+}
+
 const FADE_MS = 7000;
 
 export function toast(message, kind = "error") {

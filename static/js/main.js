@@ -9,7 +9,7 @@ import { clearCurves, drawCurves, drawSparkline, recordFrame, setLogLoss } from 
 import { drawHistograms, drawSaturation } from "./histograms.js";
 import { buildSamples, drawMnist, forgetMnist } from "./mnist.js";
 import { initDraw } from "./draw.js";
-import { errorText, showError } from "./feedback.js";
+import { errorText, postToSession, showError } from "./feedback.js";
 import { applyHash, writeHash } from "./url.js";
 import { initLessons } from "./lessons.js";
 import { classColor, fmt } from "./grid.js";
@@ -274,15 +274,11 @@ $("upload").addEventListener("change", async (e) => {
   const file = e.target.files?.[0];
   e.target.value = "";
   if (!file || !state.session) return;
-  const body = new FormData();
-  body.append("file", file);
   try {
-    const res = await fetch(`/api/sessions/${encodeURIComponent(state.session)}/upload`, { method: "POST", body });
-    if (!res.ok) {
-      let err = {};
-      try { err = (await res.json()).error ?? {}; } catch { /* not JSON */ }
+    const err = await postToSession("upload", file);
+    if (err) {
       showError(err.field && document.querySelector(`[data-error-for="${CSS.escape(err.field)}"]`) ? err.field : "file",
-        errorText(err, t("data.upload_failed", { status: res.status })));
+        errorText(err, t("data.upload_failed", { status: err.status })));
     }
   } catch (err) {
     showError("file", t("data.upload_failed_because", { why: err.message }));

@@ -1,6 +1,6 @@
 // Take the run home: export the script, save / open runs, the curves as CSV, pinned runs.
 import { on, send, state } from "./state.js";
-import { toast } from "./feedback.js";
+import { postToSession, toast } from "./feedback.js";
 import { setPinTraces } from "./curves.js";
 import { t } from "./i18n.js";
 
@@ -38,15 +38,9 @@ $("open-run").addEventListener("change", async (e) => {
   const file = e.target.files?.[0];
   e.target.value = "";
   if (!file || !state.session) return;
-  const body = new FormData();
-  body.append("file", file);
   try {
-    const res = await fetch(`/api/sessions/${encodeURIComponent(state.session)}/run`, { method: "POST", body });
-    if (!res.ok) {
-      let err = {};
-      try { err = (await res.json()).error ?? {}; } catch { /* not JSON */ }
-      toast(t("io.open_failed", { file: file.name, message: err.message ?? `HTTP ${res.status}` }));
-    }
+    const err = await postToSession("run", file);
+    if (err) toast(t("io.open_failed", { file: file.name, message: err.message ?? `HTTP ${err.status}` }));
   } catch (err) {
     toast(t("io.open_failed", { file: file.name, message: err.message }));
   }

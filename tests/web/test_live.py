@@ -86,26 +86,36 @@ def test_real_server_serves_page_and_health(live_server):
     assert httpx.get(f"{live_server}/").status_code == 200
 
 
-def test_client_mistakes_leave_no_traceback_in_the_server_log():
-    """`python -m app` as a user runs it: bad messages get errors, its log stays clean."""
+def start_app(stdout=subprocess.DEVNULL) -> tuple[subprocess.Popen, int]:
+    """`python -m app` on a free port, as a user starts it (stderr piped, text); returns the
+    process and its port once it accepts connections."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "app", "--port", str(port)],
-        stdout=subprocess.PIPE,
+        stdout=stdout,
         stderr=subprocess.PIPE,
         text=True,
     )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, port
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise AssertionError(
+                    "server did not start: " + proc.communicate()[1][-2000:]
+                ) from None
+            time.sleep(0.1)
+
+
+def test_client_mistakes_leave_no_traceback_in_the_server_log():
+    """`python -m app` as a user runs it: bad messages get errors, its log stays clean."""
+    proc, port = start_app(stdout=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
-                time.sleep(0.1)
 
         async def scenario():
             async with websockets.connect(f"ws://127.0.0.1:{port}/ws") as ws:

@@ -6,15 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import socket
-import subprocess
-import sys
-import time
 
 import websockets
 
 from tests.web.conftest import opened, until
-from tests.web.test_live import _next, run_in_thread
+from tests.web.test_live import _next, run_in_thread, start_app
 
 BIG = {"hidden_layers": [64, 64, 64], "batch_size": 200}
 
@@ -104,24 +100,8 @@ def test_a_closed_tab_stops_its_long_step(live_server_obj):
 
 
 def test_sigterm_stops_a_server_in_the_middle_of_a_long_step():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc, port = start_app()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
-                time.sleep(0.1)
 
         async def scenario():
             async with websockets.connect(f"ws://127.0.0.1:{port}/ws") as ws:
