@@ -94,17 +94,22 @@ CHECK_ONCE = "check" in inspect.signature(MLP.train_step).parameters
 
 def numpy_steps(net, opt, X, y, batch, check=True):
     """One pass over (X, y) in batches of `batch`, one train_step each."""
-    batches = [(X[s : s + batch], y[s : s + batch]) for s in range(0, len(X), batch)]
-    kw = {} if check else {"check": False}
-    if not check:
-        X, y = net.check_inputs(X, y)  # once per dataset, as the session does
+    if check:
         batches = [(X[s : s + batch], y[s : s + batch]) for s in range(0, len(X), batch)]
 
-    def run():
-        for xb, yb in batches:
-            net.train_step(xb, yb, opt, **kw)
+        def run():
+            for xb, yb in batches:
+                net.train_step(xb, yb, opt)
 
-    return run
+        return run
+    X, y = net.check_inputs(X, y)  # once per dataset, as the session does
+    batches = [(X[s : s + batch], y[s : s + batch]) for s in range(0, len(X), batch)]
+
+    def run_checked_once():
+        for xb, yb in batches:
+            net.train_step(xb, yb, opt, check=False)
+
+    return run_checked_once
 
 
 def numpy_notebook(net, X, y, batch, lr):

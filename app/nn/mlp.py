@@ -10,14 +10,16 @@ dL/dz into dL/dW, dL/db and dL/da of the layer below; the activation turns dL/da
 dL/dz = dL/da * f'(z). One `_forward` serves training and inference alike.
 
 Speed, because the app runs tens of thousands of tiny steps a second (a 2-8-8-1 step is
-~40 NumPy calls, each ~0.5 us of overhead for a few dozen numbers):
+~25 NumPy calls, each ~0.3-0.5 us of overhead for a few dozen numbers):
 - all parameters live in one flat vector (`params.flat`), gradients in another
-  (`grads.flat`); `params["W1"]` etc. are views, so the optimizer updates everything with
-  one NumPy call per rule, and the penalty treats all weights at once;
+  (`grads.flat`), layer by layer as blocks [W; b] (the bias trick, see layers.py);
+  `params["W1"]` etc. are views, so the optimizer updates everything with one NumPy call
+  per rule;
 - every intermediate array is preallocated per batch size (a `_Workspace`) and written in
   place; `net.trace` refers to these buffers (overwritten by the next step of that size);
-- inputs are checked once per dataset, not per step, by callers that pass check=False
-  (the session does: saves ~3 us a step); dL/dX is computed only when asked for.
+- a step computes only what training needs: y_hat is filled in when the trace is read,
+  dL/dX only when asked for, and inputs are checked once per dataset by callers that pass
+  check=False (the session does: ~3 us a step).
 """
 
 from __future__ import annotations
@@ -38,24 +40,24 @@ _MAX_WORKSPACES = 8  # batch sizes whose buffers are kept (e.g. batch + last par
 
 
 class ParamDict(dict):
-    """name -> array, every array a view into the one vector `flat`.
+    """name -> array (W1, b1, W2, b2, ...), every array a view into the one vector `flat`.
 
-    Memory order puts all weights first, then all biases, so `flat[:n_weights]` is every
-    weight at once; the dict order is W1, b1, W2, b2, ... `offsets[name]` is where each
+    Layer l's part of `flat` is the block Wb_l = [W_l; b_l], (in+1, out) in `blocks[l-1]`:
+    W_l = Wb_l[:-1] (in, out) and b_l = Wb_l[-1] (out,). `offsets[name]` is where each
     array starts in `flat`.
     """
 
-    def __init__(self, shapes: dict[str, tuple[int, ...]], dtype):
+    def __init__(self, sizes: list[int], dtype):
         super().__init__()
-        order = [k for k in shapes if k.startswith("W")] + [k for k in shapes if k[0] != "W"]
-        self.flat = np.zeros(sum(math.prod(shapes[k]) for k in order), dtype)
-        self.offsets, at = {}, 0
-        for k in order:
-            self.offsets[k] = at
-            at += math.prod(shapes[k])
-        for k, shape in shapes.items():  # insertion order = W1, b1, W2, b2, ...
-            self[k] = self.view(self.flat, k, shape)
-        self.n_weights = sum(math.prod(shapes[k]) for k in shapes if k.startswith("W"))
+        pairs = list(zip(sizes[:-1], sizes[1:], strict=False))  # (fan_in, fan_out) per layer
+        self.flat = np.zeros(sum((fan_in + 1) * fan_out for fan_in, fan_out in pairs), dtype)
+        self.blocks, self.offsets, at = [], {}, 0
+        for i, (fan_in, fan_out) in enumerate(pairs, start=1):
+            Wb = self.flat[at : at + (fan_in + 1) * fan_out].reshape(fan_in + 1, fan_out)
+            self.blocks.append(Wb)
+            self[f"W{i}"], self[f"b{i}"] = Wb[:-1], Wb[-1]
+            self.offsets[f"W{i}"], self.offsets[f"b{i}"] = at, at + fan_in * fan_out
+            at += Wb.size
 
     def view(self, flat: np.ndarray, name: str, shape=None) -> np.ndarray:
         """The part of `flat` (any vector laid out like self.flat) that holds `name`."""
@@ -67,13 +69,19 @@ class ParamDict(dict):
 class _Workspace:
     """The buffers of one pass over N examples, and what the last pass on them saw.
 
-    Index i is layer i + 1: z[i], a[i] (N, h_i); a[-1] is y_hat. With backward=True also
-    f_prime[i], dL_da[i] for the hidden layers and dL_dz[i] for every layer; dX (N, D) is
-    allocated the first time dL/dX is asked for.
+    Index i is layer i + 1: x1[i] (N, in_i + 1) its input with a column of ones (x1[0]
+    holds X, x1[i] holds a[i - 1]; x[i] is the view without the ones, x1_T[i] the
+    transpose); z[i], a[i] (N, h_i);
+    a[-1] is y_hat, filled in when the trace is read. With backward=True also f_prime[i],
+    dL_da[i] for the hidden layers and dL_dz[i] for every layer; dX (N, D) is allocated
+    the first time dL/dX is asked for.
     """
 
     def __init__(self, sizes: list[int], n: int, dtype, backward: bool = True):
         widths = sizes[1:]
+        self.x1 = [np.ones((n, d + 1), dtype) for d in sizes[:-1]]
+        self.x = [x1[:, :-1] for x1 in self.x1]
+        self.x1_T = [x1.T for x1 in self.x1]
         self.z = [np.empty((n, h), dtype) for h in widths]
         self.a = [np.empty((n, h), dtype) for h in widths]
         if backward:
@@ -125,22 +133,14 @@ class MLP:
         self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.seed = None if isinstance(seed, np.random.Generator) else seed
 
-        pairs = list(zip(sizes[:-1], sizes[1:], strict=False))  # (fan_in, fan_out) per layer
-        shapes = {}
-        for i, (fan_in, fan_out) in enumerate(pairs, start=1):
-            shapes[f"W{i}"], shapes[f"b{i}"] = (fan_in, fan_out), (fan_out,)
-        self.params = ParamDict(shapes, self.dtype)
-        self.grads = ParamDict(shapes, self.dtype)
-        for i, (fan_in, fan_out) in enumerate(pairs, start=1):
+        self.params = ParamDict(sizes, self.dtype)  # biases start at 0
+        self.grads = ParamDict(sizes, self.dtype)
+        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=False), 1):
             self.params[f"W{i}"][...] = initializer(fan_in, fan_out, self.rng, self.dtype)
-        P, G = self.params, self.grads
-        self.layers = [
-            Linear(P[f"W{i}"], P[f"b{i}"], G[f"W{i}"], G[f"b{i}"]) for i in range(1, len(sizes))
-        ]
-        nw = P.n_weights
-        self._weights, self._weight_grads = P.flat[:nw], G.flat[:nw]
-        # The data part of dW, kept for the trace when a penalty is added on top.
-        self._dW_data_flat = np.zeros(nw, self.dtype)
+        blocks = zip(self.params.blocks, self.grads.blocks, strict=True)
+        self.layers = [Linear(Wb, dWb) for Wb, dWb in blocks]
+        # The data part of the gradients, kept for the trace when a penalty is added on top.
+        self._data_grads = np.zeros_like(self.grads.flat)
         self._workspaces: dict[int, _Workspace] = {}
         self._last: _Workspace | None = None  # the workspace of the last training pass
 
@@ -159,12 +159,12 @@ class MLP:
     # ---- the forward pass, for training and inference ----------------------------------
     def _forward(self, X: np.ndarray, ws: _Workspace) -> np.ndarray:
         """X: (N, D); fills ws.z and ws.a of the hidden layers; returns z_L: (N, C)."""
-        a = X
-        hidden = len(self.layers) - 1
-        for i in range(hidden):
-            z = self.layers[i].forward(a, ws.z[i])  # z = a @ W + b
-            a = self.act.fn(z, ws.a[i])  # a = f(z)
-        return self.layers[hidden].forward(a, ws.z[hidden])
+        ws.x[0][...] = X  # beside the column of ones (the bias trick, see layers.py)
+        layers, f = self.layers, self.act.fn
+        for i in range(len(layers) - 1):
+            z = layers[i].forward(ws.x1[i], ws.z[i])  # z = x @ W + b
+            ws.x[i + 1][...] = f(z, ws.a[i])  # a = f(z), the next layer's input
+        return layers[-1].forward(ws.x1[-1], ws.z[-1])
 
     def _infer(self, X) -> tuple[list[np.ndarray], np.ndarray]:
         """X: (N, D) -> ([a_1, ..., a_{L-1}] fresh arrays, z_L (N, C)); the trace is untouched."""
@@ -189,7 +189,7 @@ class MLP:
         """X: (N, D), y: (N,) int labels; returns mean data loss + penalty."""
         z = self._infer(X)[1]
         y = self._check_y(y, z.shape[0])
-        return self.loss_fn.loss(z, y) + penalty(self._weights, self.l1, self.l2)
+        return self.loss_fn.loss(z, y) + self._penalty()
 
     def evaluate(self, X, y) -> tuple[float, float, list[np.ndarray]]:
         """One forward pass for a report: X: (N, D), y: (N,) int labels.
@@ -199,7 +199,7 @@ class MLP:
         """
         hidden, z = self._infer(X)
         y = self._check_y(y, z.shape[0])
-        loss = self.loss_fn.loss(z, y) + penalty(self._weights, self.l1, self.l2)
+        loss = self.loss_fn.loss(z, y) + self._penalty()
         if self.targets == "values":
             score = r_squared(z, y)
         else:
@@ -234,28 +234,34 @@ class MLP:
         """Fills self.grads with dL/dparams for the batch; returns data loss + penalty."""
         ws = self._workspaces.get(len(y)) or self._workspace(len(y))
         z = self._forward(X, ws)
-        data_loss = self.loss_fn.forward(z, y, ws.a[-1], ws.dL_dz[-1])  # y_hat and dL/dz_L
-
-        # backward: dL/dz of layer i -> dW_i, db_i and dL/da_{i-1} -> times f'(z_{i-1})
         dz = ws.dL_dz[-1]
-        for i in range(len(self.layers) - 1, 0, -1):
-            a_below = ws.a[i - 1]
-            da = self.layers[i].backward(a_below, dz, ws.dL_da[i - 1])
-            fp = self.act.grad(ws.z[i - 1], a_below, ws.f_prime[i - 1])
-            dz = np.multiply(da, fp, ws.dL_dz[i - 1])  # dL/dz = dL/da * f'(z)
+        data_loss = self.loss_fn.forward(z, y, dz)  # and dL/dz_L into dz
+
+        # backward, from the top: dL/dz of layer i gives dW_i, db_i and dL/da of the layer
+        # below, which times f'(z) of that layer is its dL/dz
+        layers, f_prime = self.layers, self.act.grad
+        for i in range(len(layers) - 1, 0, -1):
+            da = layers[i].backward(ws.x1_T[i], dz, ws.dL_da[i - 1])
+            fp = f_prime(ws.z[i - 1], ws.a[i - 1], ws.f_prime[i - 1])
+            dz = np.multiply(da, fp, out=ws.dL_dz[i - 1])  # dL/dz = dL/da * f'(z)
         if input_grad and ws.dX is None:
             ws.dX = np.empty_like(X, dtype=self.dtype)
-        self.layers[0].backward(X, dz, ws.dX if input_grad else None)
+        layers[0].backward(ws.x1_T[0], dz, ws.dX if input_grad else None)
 
         pen, l1, l2 = 0.0, self.l1, self.l2
         if l1 or l2:  # keep the data gradient for the trace, then add the penalty's
-            np.copyto(self._dW_data_flat, self._weight_grads)
-            add_penalty_grad(self._weights, self._weight_grads, l1, l2)
-            pen = penalty(self._weights, l1, l2)
+            np.copyto(self._data_grads, self.grads.flat)
+            for layer in self.layers:
+                add_penalty_grad(layer.W, layer.dW, l1, l2)
+            pen = self._penalty()
         ws.X, ws.y, ws.data_loss, ws.penalty = X, y, data_loss, pen
         ws.l1, ws.l2, ws.input_grad = l1, l2, input_grad
         self._last = ws
         return data_loss + pen
+
+    def _penalty(self) -> float:
+        """l1 * sum|W| + 0.5 * l2 * sum W^2 over every layer's weights (not the biases)."""
+        return penalty([layer.W for layer in self.layers], self.l1, self.l2)
 
     def _workspace(self, n: int) -> _Workspace:
         if len(self._workspaces) >= _MAX_WORKSPACES:
@@ -272,6 +278,7 @@ class MLP:
             return None
         penalised = bool(ws.l1 or ws.l2)
         last = len(self.layers) - 1
+        self.loss_fn.probs(ws.z[last], out=ws.a[last])  # y_hat, which training never needs
         layers = []
         for i in range(last + 1):
             W, hidden = f"W{i + 1}", i < last
@@ -286,7 +293,7 @@ class MLP:
                     f_prime=ws.f_prime[i] if hidden else None,
                     dL_dz=ws.dL_dz[i],
                     dW=self.grads[W],
-                    dW_data=self.grads.view(self._dW_data_flat, W) if penalised else self.grads[W],
+                    dW_data=self.grads.view(self._data_grads, W) if penalised else self.grads[W],
                     db=self.grads[f"b{i + 1}"],
                     dL_da_in=ws.dL_da[i - 1] if i > 0 else (ws.dX if ws.input_grad else None),
                 )

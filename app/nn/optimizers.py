@@ -43,21 +43,21 @@ class Optimizer:
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self.last_update: dict[str, np.ndarray] = {}
         self._layout = None  # ((name, shape, dtype), ...) of the params the state belongs to
-        # When params and grads are a network's ParamDicts: their flat vectors, and the
-        # flat buffers behind last_update (delta) and state (slots: name -> vector).
-        self._flat_params: np.ndarray | None = None
-        self._flat_grads: np.ndarray | None = None
-        self._delta: np.ndarray | None = None
-        self._slots: dict[str, np.ndarray] = {}
+        self._delta: np.ndarray | None = None  # the flat buffer behind last_update
+        self._slots: dict[str, np.ndarray] = {}  # slot -> the flat buffer behind state
+        # When params and grads are a network's ParamDicts: the two dicts, and the arguments
+        # of one whole-network update (flat params, flat grads, delta, slots).
+        self._bound: tuple | None = None
+        self._flat: tuple | None = None
 
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """params, grads: name -> array of the same shape. Updates params in place."""
-        p, g = getattr(params, "flat", None), getattr(grads, "flat", None)
-        if p is None or p is not self._flat_params or g is not self._flat_grads:
+        bound = self._bound
+        if bound is None or bound[0] is not params or bound[1] is not grads:
             self._bind(params, grads)
         self.t += 1
-        if self._flat_params is not None:  # the whole network in one call per operation
-            self._update(self._flat_params, self._flat_grads, self._delta, self._slots)
+        if self._flat is not None:  # the whole network in one call per operation
+            self._update(*self._flat)
         else:
             for name, p in params.items():
                 self._update(p, grads[name], self.last_update[name], self.state[name])
@@ -66,7 +66,7 @@ class Optimizer:
         """Forget all state (moments, step count)."""
         self.t = 0
         self.state, self.last_update = {}, {}
-        self._layout = self._flat_params = self._flat_grads = None
+        self._layout = self._bound = self._flat = None
 
     def load_state(self, params, grads, t: int, state: dict[str, dict[str, np.ndarray]]) -> None:
         """Continue from a saved state: `t` steps taken, state[name][slot] shaped like params."""
@@ -103,8 +103,8 @@ class Optimizer:
                 k: {s: _view(buf, offsets[k], v.shape) for s, buf in self._slots.items()}
                 for k, v in params.items()
             }
-        self._flat_params = flat_p if use_flat else None
-        self._flat_grads = flat_g if use_flat else None
+        self._bound = (params, grads) if use_flat else None  # plain dicts: bind every step
+        self._flat = (flat_p, flat_g, self._delta, self._slots) if use_flat else None
 
     def _update(self, p, g, delta, s) -> None:
         """Apply one step to p (in place) from gradient g; write the step into delta."""

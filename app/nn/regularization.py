@@ -13,15 +13,16 @@ from __future__ import annotations
 import numpy as np
 
 
-def penalty(w: np.ndarray, l1: float, l2: float) -> float:
-    """w: weights of any shape (the network passes all its weights as one flat vector);
-    returns l1 * sum|w| + 0.5 * l2 * sum w^2 as a float."""
+def penalty(weights: list[np.ndarray], l1: float, l2: float) -> float:
+    """weights: every layer's W (any shapes); returns l1 * sum|W| + 0.5 * l2 * sum W^2
+    over all of them, as a float."""
     total = 0.0
-    if l1:
-        total += l1 * float(np.abs(w).sum())
-    if l2:
-        flat = w.reshape(-1)
-        total += 0.5 * l2 * float(flat @ flat)
+    for w in weights:
+        if l1:
+            total += l1 * float(np.abs(w).sum())
+        if l2:
+            flat = w.reshape(-1)
+            total += 0.5 * l2 * float(flat @ flat)
     return total
 
 

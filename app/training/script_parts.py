@@ -86,21 +86,18 @@ def score(z, y):
     """Accuracy: the share of examples whose predicted class is their label."""
     return float(np.mean(predict(z) == y))''',
     "binary_cross_entropy": '''
-EXP_FLOOR = $exp_floor  # e^s below this is ~0 in $dtype: clipping keeps exp out of subnormals
-
-
 def loss_and_grad(z, y):
     """Sigmoid + binary cross-entropy from the logit z: (N, 1); y: (N,) labels 0/1.
 
-    L = mean softplus(z) - y z, softplus(z) = max(z, 0) + log(1 + e^-|z|) (never overflows);
-    dL/dz = (sigmoid(z) - y) / N: (N, 1).
+    With r = 1 - 2y (+1 for class 0, -1 for class 1) and u = tanh(z / 2):
+    L = mean softplus(r z), where softplus(s) = log(1 + e^s) = max(s, 0) + log 2 - log(1 + |u|)
+    never overflows; dL/dz = (sigmoid(z) - y) / N = (u + r) / (2N): (N, 1).
     """
     n = len(y)
-    t = y.reshape(n, 1).astype(z.dtype)  # (N, 1)
-    tail = np.log1p(np.exp(-np.minimum(np.abs(z), -EXP_FLOOR)))  # log(1 + e^-|z|)
-    loss = (tail.sum() + np.maximum(z, 0.0).sum() - (z * t).sum()) / n
-    p = (np.tanh(z * 0.5) + 1.0) * 0.5  # sigmoid(z) = P(class 1)
-    return float(loss), (p - t) * (1.0 / n)
+    r = (1.0 - 2.0 * y).reshape(n, 1).astype(z.dtype)  # (N, 1)
+    u = np.tanh(z * 0.5)  # sigmoid(z) = (1 + u) / 2
+    loss = (np.maximum(r * z, 0.0) - np.log1p(np.abs(u))).sum() / n + np.log(2.0)
+    return float(loss), (u + r) * (0.5 / n)
 
 
 def predict(z):
