@@ -72,9 +72,8 @@ def loss_and_grad(z, y):
     total = e.sum(axis=1, keepdims=True)  # (N, 1), >= 1 so its log is safe
     y_hat = e / total  # softmax(z): (N, C)
     loss = (np.log(total).sum() - s_y.sum()) / n  # mean of log(sum_k e^s_k) - s_y
-    dL_dz = y_hat * (1.0 / n)
-    dL_dz[np.arange(n), y] -= 1.0 / n
-    return float(loss), dL_dz
+    onehot = np.eye(z.shape[1], dtype=z.dtype)[y]  # (N, C): row y of the identity
+    return float(loss), (y_hat - onehot) * (1.0 / n)
 
 
 def predict(z):

@@ -1,6 +1,6 @@
 """Every 2-D class generator: shape, classes, determinism, noise, refused bounds.
 
-Regression and 1-D generators are tested in test_data_regression.py."""
+Regression and 1-D generators are tested in test_regression.py."""
 
 import numpy as np
 import pytest
