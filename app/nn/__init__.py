@@ -1,8 +1,8 @@
 """The NumPy engine: a multi-layer perceptron and everything backprop needs.
 
-Read in this order: activations, layers, losses, regularization, mlp (forward and
-backward), trace (what one step computed), optimizers, initializers, health (saturated and
-dead units), gradcheck.
+Read in this order: activations, layers, losses, regularization, buffers (where the
+numbers live), mlp (forward and backward), trace (what one step computed), optimizers,
+initializers, health (saturated and dead units), gradcheck.
 """
 
 from .activations import ACTIVATIONS

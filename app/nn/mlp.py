@@ -10,16 +10,12 @@ dL/dz into dL/dW, dL/db and dL/da of the layer below; the activation turns dL/da
 dL/dz = dL/da * f'(z). One `_forward` serves training and inference alike.
 
 Speed, because the app runs tens of thousands of tiny steps a second (a 2-8-8-1 step is
-~25 NumPy calls, each ~0.3-0.5 us of overhead for a few dozen numbers):
-- all parameters live in one flat vector (`params.flat`), gradients in another
-  (`grads.flat`), layer by layer as blocks [W; b] (the bias trick, see layers.py);
-  `params["W1"]` etc. are views, so the optimizer updates everything with one NumPy call
-  per rule;
-- every intermediate array is preallocated per batch size (a `_Workspace`) and written in
-  place; `net.trace` refers to these buffers (overwritten by the next step of that size);
-- a step computes only what training needs: y_hat is filled in when the trace is read,
-  dL/dX only when asked for, and inputs are checked once per dataset by callers that pass
-  check=False (the session does: ~3 us a step).
+~30 NumPy calls, each ~0.3-0.5 us of overhead for a few dozen numbers): parameters and
+every intermediate array live in preallocated buffers (buffers.py), written in place;
+`net.trace` refers to them (overwritten by the next step of that batch size). A step
+computes only what training needs: y_hat is filled in when the trace is read, dL/dX only
+when asked for, and inputs are checked once per dataset by callers that pass check=False
+(the session does: ~3 us a step).
 """
 
 from __future__ import annotations
@@ -29,6 +25,7 @@ import math
 import numpy as np
 
 from .activations import get_activation
+from .buffers import ParamDict, Workspace
 from .initializers import get_initializer
 from .layers import Linear
 from .losses import REGRESSION, get_loss, r_squared
@@ -37,78 +34,6 @@ from .trace import LayerTrace, Trace
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
 _MAX_WORKSPACES = 8  # batch sizes whose buffers are kept (e.g. batch + last partial batch)
-
-
-class ParamDict(dict):
-    """name -> array (W1, b1, W2, b2, ...), every array a view into the one vector `flat`.
-
-    Layer l's part of `flat` is the block Wb_l = [W_l; b_l], (in+1, out) in `blocks[l-1]`:
-    W_l = Wb_l[:-1] (in, out) and b_l = Wb_l[-1] (out,). `offsets[name]` is where each
-    array starts in `flat`.
-    """
-
-    def __init__(self, sizes: list[int], dtype):
-        super().__init__()
-        pairs = list(zip(sizes[:-1], sizes[1:], strict=False))  # (fan_in, fan_out) per layer
-        self.flat = np.zeros(sum((fan_in + 1) * fan_out for fan_in, fan_out in pairs), dtype)
-        self.blocks, self.offsets, at = [], {}, 0
-        for i, (fan_in, fan_out) in enumerate(pairs, start=1):
-            Wb = self.flat[at : at + (fan_in + 1) * fan_out].reshape(fan_in + 1, fan_out)
-            self.blocks.append(Wb)
-            self[f"W{i}"], self[f"b{i}"] = Wb[:-1], Wb[-1]
-            self.offsets[f"W{i}"], self.offsets[f"b{i}"] = at, at + fan_in * fan_out
-            at += Wb.size
-
-    def view(self, flat: np.ndarray, name: str, shape=None) -> np.ndarray:
-        """The part of `flat` (any vector laid out like self.flat) that holds `name`."""
-        shape = self[name].shape if shape is None else shape
-        start = self.offsets[name]
-        return flat[start : start + math.prod(shape)].reshape(shape)
-
-
-class _Workspace:
-    """The buffers of one pass over N examples, and what the last pass on them saw.
-
-    Index i is layer i + 1: x1[i] (N, in_i + 1) its input with a column of ones (x1[0]
-    holds X, x1[i] holds a[i - 1]; x[i] is the view without the ones, x1_T[i] the
-    transpose); z[i], a[i] (N, h_i); a[-1] is y_hat, filled in when the trace is read.
-    With backward=True also f_prime[i], dL_da[i] for the hidden layers and dL_dz[i] for
-    every layer; dX (N, D) is allocated the first time dL/dX is asked for.
-
-    The hidden layers' z, a and f_prime are views into one vector each (z_hidden, ...),
-    so f'(z) of every hidden layer is one pass over one vector: 2 NumPy calls a step for
-    tanh instead of 2 per layer (~0.6 us saved at 2-8-8-1).
-    """
-
-    def __init__(self, sizes: list[int], n: int, dtype, backward: bool = True):
-        hidden, out = sizes[1:-1], sizes[-1]
-        self.x1 = [np.ones((n, d + 1), dtype) for d in sizes[:-1]]
-        self.x = [x1[:, :-1] for x1 in self.x1]
-        self.x1_T = [x1.T for x1 in self.x1]
-        self.z_hidden, self.z = _stacked(n, hidden, dtype)
-        self.a_hidden, self.a = _stacked(n, hidden, dtype)
-        self.z.append(np.empty((n, out), dtype))
-        self.a.append(np.empty((n, out), dtype))
-        if backward:
-            self.f_prime_hidden, self.f_prime = _stacked(n, hidden, dtype)
-            self.dL_da = [np.empty((n, h), dtype) for h in hidden]
-            self.dL_dz = [np.empty((n, h), dtype) for h in sizes[1:]]
-        self.dX: np.ndarray | None = None
-        # what the last pass saw, for the trace
-        self.X: np.ndarray | None = None
-        self.y: np.ndarray | None = None
-        self.data_loss = self.penalty = self.l1 = self.l2 = 0.0
-        self.input_grad = False
-
-
-def _stacked(n: int, widths: list[int], dtype) -> tuple[np.ndarray, list[np.ndarray]]:
-    """One vector for N rows of every width, and its (N, h) views, one per width."""
-    flat = np.empty(n * sum(widths), dtype)
-    views, at = [], 0
-    for h in widths:
-        views.append(flat[at : at + n * h].reshape(n, h))
-        at += n * h
-    return flat, views
 
 
 class MLP:
@@ -156,8 +81,8 @@ class MLP:
         self.layers = [Linear(Wb, dWb) for Wb, dWb in blocks]
         # The data part of the gradients, kept for the trace when a penalty is added on top.
         self._data_grads = np.zeros_like(self.grads.flat)
-        self._workspaces: dict[int, _Workspace] = {}
-        self._last: _Workspace | None = None  # the workspace of the last training pass
+        self._workspaces: dict[int, Workspace] = {}
+        self._last: Workspace | None = None  # the workspace of the last training pass
 
     # ---- description -------------------------------------------------------------------
     activation = property(lambda self: self.act.name, doc="hidden activation name")
@@ -172,7 +97,7 @@ class MLP:
         )
 
     # ---- the forward pass, for training and inference ----------------------------------
-    def _forward(self, X: np.ndarray, ws: _Workspace) -> np.ndarray:
+    def _forward(self, X: np.ndarray, ws: Workspace) -> np.ndarray:
         """X: (N, D); fills ws.z and ws.a of the hidden layers; returns z_L: (N, C)."""
         ws.x[0][...] = X  # beside the column of ones (the bias trick, see layers.py)
         layers, f = self.layers, self.act.fn
@@ -184,7 +109,7 @@ class MLP:
     def _infer(self, X) -> tuple[list[np.ndarray], np.ndarray]:
         """X: (N, D) -> ([a_1, ..., a_{L-1}] fresh arrays, z_L (N, C)); the trace is untouched."""
         X = self._check_X(X)
-        ws = _Workspace(self.sizes, X.shape[0], self.dtype, backward=False)
+        ws = Workspace(self.sizes, X.shape[0], self.dtype, backward=False)
         return ws.a[:-1], self._forward(X, ws)
 
     def forward_layers(self, X) -> list[np.ndarray]:
@@ -280,10 +205,10 @@ class MLP:
         """l1 * sum|W| + 0.5 * l2 * sum W^2 over every layer's weights (not the biases)."""
         return penalty([layer.W for layer in self.layers], self.l1, self.l2)
 
-    def _workspace(self, n: int) -> _Workspace:
+    def _workspace(self, n: int) -> Workspace:
         if len(self._workspaces) >= _MAX_WORKSPACES:
             self._workspaces.pop(next(iter(self._workspaces)))
-        ws = self._workspaces[n] = _Workspace(self.sizes, n, self.dtype)
+        ws = self._workspaces[n] = Workspace(self.sizes, n, self.dtype)
         return ws
 
     @property
