@@ -42,10 +42,11 @@ def get_lessons() -> list[dict[str, Any]]:
 
 @router.get("/api/health")
 def get_health(request: Request) -> dict[str, Any]:
-    """Liveness and the number of open sessions."""
+    """Liveness, the number of open sessions and of worker processes serving."""
     registry = request.app.state.registry  # worker processes: count them all
     sessions = registry.count() if registry else len(request.app.state.sessions)
-    return {"ok": True, "sessions": sessions, "version": __version__}
+    workers = registry.workers() if registry else 1
+    return {"ok": True, "sessions": sessions, "workers": workers, "version": __version__}
 
 
 @router.post(

@@ -74,6 +74,11 @@ class Registry:
                 os.close(fd)
         return taken
 
+    def workers(self) -> int:
+        """Worker processes serving now: each keeps a Unix socket here from the moment its
+        port is open until it stops."""
+        return len(list(self.root.glob("w-*.sock")))
+
     def owner(self, sid: str) -> str | None:
         """The Unix socket of the process that owns session `sid`, if it is open."""
         try:
