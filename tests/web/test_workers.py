@@ -87,12 +87,12 @@ def test_sessions_live_in_several_processes_and_uploads_reach_theirs(two_workers
         for _ in range(40):
             if len(hellos) == 2:
                 break
-            ws = connect(f"ws://127.0.0.1:{port}/ws")
+            ws = opened()
             hello = _hello(ws)
             if hellos and hello["worker"] == hellos[0]["worker"]:
                 ws.close()
                 continue
-            sockets.append(stack.enter_context(ws))
+            sockets.append(ws)
             hellos.append(hello)
         assert len({h["worker"] for h in hellos}) == 2, "every tab went to one process"
         deadline = time.monotonic() + 10  # a closed tab's session goes a moment later
