@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import webbrowser
 
 import uvicorn
@@ -17,6 +18,7 @@ import uvicorn
 from app.training import shell
 from app.web.app import create_app
 from app.web.settings import Settings
+from app.web.workers import Registry
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -85,17 +87,53 @@ def serve(settings: Settings, workers: int) -> None:
     with tempfile.TemporaryDirectory(prefix="backprop-") as shared:
         env = {**os.environ, "BP_WORKERS_DIR": shared}
         cmd = [sys.executable, "-m", "app", "--host", settings.host, "--port", str(settings.port)]
-        procs = [subprocess.Popen([*cmd, "--workers", "1"], env=env) for _ in range(workers)]
+        _supervise(lambda: subprocess.Popen([*cmd, "--workers", "1"], env=env), workers, shared)
 
-        def forward(signum, _frame) -> None:
-            for p in procs:
-                if p.poll() is None:
-                    p.send_signal(signum)
 
-        signal.signal(signal.SIGTERM, forward)
-        signal.signal(signal.SIGINT, forward)
-        for p in procs:  # a worker that stops takes its sessions only; the rest serve on
-            p.wait()
+QUICK_DEATH_S = 5.0  # a worker that dies this soon after its start did not get going
+QUICK_DEATHS = 3  # ... and this many such deaths in a row end the server (e.g. port taken)
+
+
+def _supervise(start, n: int, shared: str) -> None:
+    """Run n worker processes from start(). SIGTERM/SIGINT go on to every worker, which
+    stop. A worker that dies otherwise is replaced at once: its tabs' sessions are lost
+    (their pages say so and reconnect), the other workers' serve on."""
+    procs = [(start(), time.monotonic()) for _ in range(n)]
+    stopping = threading.Event()
+    quick = 0
+
+    def forward(signum, _frame) -> None:
+        stopping.set()
+        for p, _ in procs:
+            if p.poll() is None:
+                p.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    while not stopping.wait(0.2):
+        for i, (p, started) in enumerate(procs):
+            if p.poll() is None or stopping.is_set():
+                continue
+            quick = quick + 1 if time.monotonic() - started < QUICK_DEATH_S else 0
+            if quick >= QUICK_DEATHS:
+                print(
+                    f"worker processes keep exiting (code {p.returncode}): stopping",
+                    file=sys.stderr,
+                )
+                forward(signal.SIGTERM, None)
+                break
+            lost = Registry.forget(shared, p.pid)
+            print(
+                f"worker process {p.pid} exited (code {p.returncode}), {lost} session(s) "
+                "lost; starting another",
+                file=sys.stderr,
+                flush=True,
+            )
+            procs[i] = (start(), time.monotonic())
+    for p, _ in procs:  # a worker that stops takes its sessions only; the rest serve on
+        p.wait()
+    if quick >= QUICK_DEATHS:
+        sys.exit(1)
 
 
 def _listen(settings: Settings) -> socket.socket:

@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from app.errors import ClientError
 from app.web.errors import error_response
 from app.web.uploads import FORM_SLACK, too_large
 
@@ -79,6 +80,21 @@ class Registry:
         port is open until it stops."""
         return len(list(self.root.glob("w-*.sock")))
 
+    @staticmethod
+    def forget(root: str | Path, pid: int) -> int:
+        """After worker `pid` died without cleaning up: remove its socket and the records of
+        its sessions (their slots were freed with its file locks). Returns sessions lost."""
+        sock = str(Path(root) / f"w-{pid}.sock")
+        lost = 0
+        for record in Path(root).glob("s-*"):
+            with contextlib.suppress(FileNotFoundError):
+                if record.read_text() == sock:
+                    record.unlink()
+                    lost += 1
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(sock)
+        return lost
+
     def owner(self, sid: str) -> str | None:
         """The Unix socket of the process that owns session `sid`, if it is open."""
         try:
@@ -119,8 +135,14 @@ class ForwardToOwner:
             + ("?" + scope["query_string"].decode() if scope.get("query_string") else "")
         )
         transport = httpx.AsyncHTTPTransport(uds=owner)
-        async with httpx.AsyncClient(transport=transport, timeout=120) as client:
-            r = await client.request(scope["method"], url, headers=headers, content=bytes(body))
+        try:
+            async with httpx.AsyncClient(transport=transport, timeout=120) as client:
+                r = await client.request(scope["method"], url, headers=headers, content=bytes(body))
+        except httpx.TransportError:  # its process died: the session went with it
+            sid = match.group(1)
+            err = ClientError("session", f"no open session {sid!r}", "no_session")
+            await error_response(err)(scope, receive, send)
+            return
         drop = ("content-length", "content-encoding", "transfer-encoding")
         out = [(k.encode(), v.encode()) for k, v in r.headers.items() if k not in drop]
         out.append((b"content-length", str(len(r.content)).encode()))

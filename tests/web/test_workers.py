@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -117,3 +118,49 @@ def test_sessions_live_in_several_processes_and_uploads_reach_theirs(two_workers
             assert _hello(sockets[-1])["type"] == "hello"
         refused = _hello(opened())
         assert refused["code"] == "server_full" and "6" in refused["message"]
+
+
+def test_a_worker_that_dies_is_replaced_and_its_sessions_are_gone_not_broken():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait(lambda: _health(port)["workers"] == 2, proc)
+        with connect(f"ws://127.0.0.1:{port}/ws") as ws:
+            hello = _hello(ws)
+            os.kill(hello["worker"], signal.SIGKILL)  # as the out-of-memory killer would
+            upload = f"http://127.0.0.1:{port}/api/sessions/{hello['session']}/upload"
+            files = {"file": ("t.csv", CSV, "text/csv")}
+            # Its session is gone: a clear 404 from whichever process answers, never a 500.
+            _wait(lambda: httpx.post(upload, files=files, timeout=10).status_code == 404, proc)
+            gone = httpx.post(upload, files=files, timeout=10).json()["error"]
+            assert gone["code"] == "no_session" and gone["field"] == "session"
+        _wait(lambda: _health(port)["workers"] == 2, proc)  # a new process took its place
+        with contextlib.ExitStack() as stack:
+            tabs = [stack.enter_context(connect(f"ws://127.0.0.1:{port}/ws")) for _ in range(6)]
+            hellos = [_hello(ws) for ws in tabs]
+            assert all(h["type"] == "hello" for h in hellos)
+            assert hello["worker"] not in {h["worker"] for h in hellos}
+            assert _health(port)["sessions"] == 6  # the dead one's slot was freed
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert f"worker process {hello['worker']} exited" in err and "Traceback" not in err, err
+
+
+def _wait(ok, proc, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if ok():
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline and proc.poll() is None, "never happened"
+        time.sleep(0.2)
