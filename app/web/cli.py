@@ -80,9 +80,16 @@ def serve(settings: Settings, workers: int) -> None:
                 timeout_graceful_shutdown=1,  # SIGTERM: open sockets get a second to close
             )
         )
+        if not settings.workers_dir:
+            server.run()
+            return
         # A worker binds its own socket with SO_REUSEPORT: the kernel spreads new
         # connections evenly over the workers (one shared socket tends to feed one of them).
-        server.run(sockets=[_listen(settings)] if settings.workers_dir else None)
+        try:
+            sock = _listen(settings)
+        except OSError as err:  # e.g. the port is taken by another program
+            sys.exit(f"cannot listen on {settings.host}:{settings.port}: {err.strerror}")
+        server.run(sockets=[sock])
         return
     with tempfile.TemporaryDirectory(prefix="backprop-") as shared:
         env = {**os.environ, "BP_WORKERS_DIR": shared}

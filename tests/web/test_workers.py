@@ -164,3 +164,19 @@ def _wait(ok, proc, seconds: float = 60) -> None:
             pass
         assert time.monotonic() < deadline and proc.poll() is None, "never happened"
         time.sleep(0.2)
+
+
+def test_a_taken_port_is_named_and_the_server_stops_instead_of_restarting_forever():
+    with socket.socket() as taken:  # another program's socket, without SO_REUSEPORT
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "app", "--port", str(port), "--workers", "2"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in done.stderr
+    assert "keep exiting" in done.stderr and "Traceback" not in done.stderr
