@@ -30,17 +30,34 @@ function emptyPending(n) {
   return { x: [], loss: [[], [], [], []], grads: Array.from({ length: n }, () => []), gx: [] };
 }
 
+// The dotted curves on the right axis: accuracy for classes, R² for real targets (it can be
+// negative: worse than predicting the mean; below -1 is clipped).
+let score = "acc";
+const SCORE_AXIS = {
+  acc: { range: [0, 1.02], tickformat: ".0%", dtick: 0.25 },
+  r2: { range: [-1, 1.02], tickformat: ".2f", dtick: 0.5 },
+};
+const scoreNames = () => ["train_loss", "test_loss", `train_${score}`, `test_${score}`].map((k) => t(`plot.${k}`));
+const scoreTitle = () => t(score === "r2" ? "plot.r2" : "plot.accuracy");
+
+function relabelScore() {
+  Plotly.restyle("curves", { name: scoreNames() }, [0, 1, 2, 3]);
+  const axis = SCORE_AXIS[score];
+  Plotly.relayout("curves", { "yaxis2.title.text": scoreTitle(), "yaxis2.range": axis.range,
+    "yaxis2.tickformat": axis.tickformat, "yaxis2.dtick": axis.dtick });
+}
+
 function createAll(n) {
   const lossAxis = () => ({ type: curveView.logLoss ? "log" : "linear", title: { text: t("plot.loss") },
     gridcolor: "#eee", exponentformat: "power" });
+  const names = scoreNames();
   Plotly.newPlot("curves", [
-    line(t("plot.train_loss"), "#555"), line(t("plot.test_loss"), "#222", { line: { color: "#f59322", width: 2 } }),
-    line(t("plot.train_acc"), "#0877bd", { yaxis: "y2", line: { color: "#0877bd", width: 1.5, dash: "dot" } }),
-    line(t("plot.test_acc"), "#2ca02c", { yaxis: "y2", line: { color: "#2ca02c", width: 1.5, dash: "dot" } }),
+    line(names[0], "#555"), line(names[1], "#222", { line: { color: "#f59322", width: 2 } }),
+    line(names[2], "#0877bd", { yaxis: "y2", line: { color: "#0877bd", width: 1.5, dash: "dot" } }),
+    line(names[3], "#2ca02c", { yaxis: "y2", line: { color: "#2ca02c", width: 1.5, dash: "dot" } }),
   ], base({
     yaxis: lossAxis(),
-    yaxis2: { overlaying: "y", side: "right", range: [0, 1.02], title: { text: t("plot.accuracy") }, showgrid: false,
-      tickformat: ".0%", dtick: 0.25 },
+    yaxis2: { overlaying: "y", side: "right", title: { text: scoreTitle() }, showgrid: false, ...SCORE_AXIS[score] },
   }), plotConfig("loss-accuracy"));
   Plotly.newPlot("gradnorms", Array.from({ length: n }, (_, l) =>
     line(t(l === n - 1 ? "plot.layer_out" : "plot.layer", { n: l + 1 }), PALETTE[(l + 2) % PALETTE.length])),
@@ -79,13 +96,18 @@ export function recordFrame(f) {
   if (n !== nLayers || f.step < lastStep || !created) clearCurves(n);
   if (f.step === lastStep) return;
   lastStep = f.step;
+  const kind = f.train?.r2 !== null && f.train?.r2 !== undefined ? "r2" : "acc";
+  if (kind !== score) {
+    score = kind;
+    if (created) relabelScore();
+  }
   const p = pending;
   p.x.push(f.step);
   const pos = (v) => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
   p.loss[0].push(pos(f.train?.loss));
   p.loss[1].push(pos(f.test?.loss));
-  p.loss[2].push(pos(f.train?.accuracy));
-  p.loss[3].push(pos(f.test?.accuracy));
+  p.loss[2].push(pos(score === "r2" ? f.train?.r2 : f.train?.accuracy));
+  p.loss[3].push(pos(score === "r2" ? f.test?.r2 : f.test?.accuracy));
   pushSpark(pos(f.train?.loss), pos(f.test?.loss));
   if (p.x.length > MAX + 500) { // panels off screen for long: keep the newest MAX only
     const cut = p.x.length - MAX;
@@ -152,10 +174,8 @@ export function drawCurves() {
 // Another language: the same traces, their names and axis titles in the new words.
 on("lang:changed", () => {
   if (!created) return;
-  Plotly.restyle("curves", { name: ["train_loss", "test_loss", "train_acc", "test_acc"].map((k) => t(`plot.${k}`)) },
-    [0, 1, 2, 3]);
-  Plotly.relayout("curves", { "xaxis.title.text": t("plot.step"), "yaxis.title.text": t("plot.loss"),
-    "yaxis2.title.text": t("plot.accuracy") });
+  relabelScore();
+  Plotly.relayout("curves", { "xaxis.title.text": t("plot.step"), "yaxis.title.text": t("plot.loss") });
   if (nLayers > 0) {
     Plotly.restyle("gradnorms", { name: [...Array(nLayers).keys()].map((l) =>
       t(l === nLayers - 1 ? "plot.layer_out" : "plot.layer", { n: l + 1 })) }, [...Array(nLayers).keys()]);

@@ -35,6 +35,16 @@ def test_sine_tile_brings_the_1d_preset_and_draws_the_curve(page, watch, artifac
     # scores read R², neurons show curves (images inside the hidden nodes)
     assert page.locator("#test-acc").inner_text() != "–"
     assert "R²" in page.locator(".scores").inner_text()
+    # the curves panel plots R² (not an empty accuracy) on its right axis
+    page.locator("#curves").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.getElementById('curves').data[3].y.some((v) => v !== null)"
+    )
+    curves = page.evaluate(
+        "() => { const c = document.getElementById('curves'); return {names: c.data.map((t) => "
+        "t.name), axis: c.layout.yaxis2.title.text}; }"
+    )
+    assert curves == {"names": ["train loss", "test loss", "train R²", "test R²"], "axis": "R²"}
     hrefs = page.evaluate(
         "() => [...document.querySelectorAll('#network .node.hidden image')]"
         ".map((i) => i.getAttribute('href') || '')"
