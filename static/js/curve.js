@@ -1,7 +1,7 @@
 // The 1-D output plot: data points (x, y), the network's curve y_hat(x) and, faint, each
 // last-hidden unit's contribution w_j·a_j(x) — with relu the curve is a sum of hinges.
 // Also the small curve images drawn inside the network diagram's neurons.
-import { state } from "./state.js";
+import { emit, state } from "./state.js";
 import { BLUE, ORANGE, PALETTE } from "./grid.js";
 import { t } from "./i18n.js";
 
@@ -69,6 +69,14 @@ function traces(ds, c) {
   return out;
 }
 
+/** A click on a data point: step through backprop on that example (as on the 2-D plane). */
+function onPointClick(ev) {
+  const p = ev.points?.[0];
+  if (p && (p.data.name === "train" || p.data.name === "test")) {
+    emit("trace:example", { example: p.pointIndex, split: p.data.name });
+  }
+}
+
 /** Redraw the plot from state (dataset + the newest curve). */
 export function drawCurvePlot() {
   const ds = state.dataset;
@@ -77,7 +85,10 @@ export function drawCurvePlot() {
   const data = traces(ds, c);
   if (!created || drawnFor !== ds) {
     if (created) Plotly.react(div(), data, layout(ds.bounds, ds));
-    else Plotly.newPlot(div(), data, layout(ds.bounds, ds), { displayModeBar: false, responsive: true });
+    else {
+      Plotly.newPlot(div(), data, layout(ds.bounds, ds), { displayModeBar: false, responsive: true });
+      div().on("plotly_click", onPointClick);
+    }
     created = true;
     drawnFor = ds;
     return;

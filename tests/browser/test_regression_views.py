@@ -99,3 +99,32 @@ def test_a_link_to_a_function_opens_with_its_preset(open_page, base_url):
     cfg = pg.evaluate("() => window.__bp.state.config")
     assert cfg["hidden_layers"] == [6] and cfg["loss"] == "mse" and cfg["activation"] == "relu"
     pg.wait_for_function("() => (window.__bp.state.frame?.curve?.units ?? []).length === 6")
+
+
+def test_clicking_a_point_on_the_curve_traces_that_example(page, watch):
+    page.get_by_test_id("dataset-sine").click()
+    page.wait_for_function(
+        "() => window.__bp.state.dataset?.kind === '1d' && window.__bp.state.frame?.curve"
+        " && document.getElementById('curve-plot')?._fullLayout"
+    )
+    # The training point farthest from its neighbours on screen, and where it is drawn.
+    pt = page.evaluate(
+        """() => { const gd = document.getElementById('curve-plot');
+        const fl = gd._fullLayout, r = gd.querySelector('.nsewdrag').getBoundingClientRect();
+        const d = window.__bp.state.dataset.train;
+        const px = d.x.map((x, i) => [fl.xaxis.d2p(x), fl.yaxis.d2p(d.y[i])]);
+        let best = 0, bestGap = -1;
+        px.forEach(([x, y], i) => {
+          const d2 = ([u, v], j) => (i === j ? Infinity : (u - x) ** 2 + (v - y) ** 2);
+          const gap = Math.min(...px.map(d2));
+          if (gap > bestGap) { bestGap = gap; best = i; }
+        });
+        return {k: best, x: r.left + px[best][0], y: r.top + px[best][1]}; }"""
+    )
+    page.mouse.click(pt["x"], pt["y"])
+    page.wait_for_function("() => window.__bp.stepper && window.__bp.stepper.trace")
+    trace = page.evaluate("() => window.__bp.stepper.trace")
+    assert trace["example"] == pt["k"] and trace["split"] == "train"
+    assert trace["batch_size"] == 1
+    assert page.get_by_test_id("stepper-panel").is_visible()
+    assert watch.errors == []
