@@ -127,4 +127,9 @@ def test_clicking_a_point_on_the_curve_traces_that_example(page, watch):
     assert trace["example"] == pt["k"] and trace["split"] == "train"
     assert trace["batch_size"] == 1
     assert page.get_by_test_id("stepper-panel").is_visible()
+    # The example's real-valued target, rounded like every number in the panel.
+    row = page.locator("#stepper .sv-row").inner_text()
+    target = page.evaluate("(k) => window.__bp.state.dataset.train.y[k]", pt["k"])
+    shown = float(row.split("(target ")[1].rstrip(")").replace("−", "-"))
+    assert shown == pytest.approx(target, abs=1e-3) and len(row.split("(target ")[1]) <= 9
     assert watch.errors == []

@@ -263,7 +263,9 @@ function render() {
   $(".sv-story").innerHTML = stageStory(t, s);
   const N = t.batch_size;
   const y = t.labels[S.n];
-  $(".sv-row").innerHTML = tr("sv.row", { i: S.n + 1, n: N, label: esc(t.class_names?.[y] ?? y) });
+  $(".sv-row").innerHTML = state.dataset?.task === "regression"
+    ? tr("sv.row_target", { i: S.n + 1, n: N, y: num(y) }) // a real-valued target
+    : tr("sv.row", { i: S.n + 1, n: N, label: esc(t.class_names?.[y] ?? y) });
   $(".sv-row-prev").disabled = S.n === 0;
   $(".sv-row-next").disabled = S.n >= N - 1;
   const dg = digit(t, S.n);
