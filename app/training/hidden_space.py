@@ -1,5 +1,8 @@
 """The hidden space: the data and the input plane's grid lines as one hidden layer sees them.
 
+Any data: 2-D points come with the input plane's grid; MNIST digits, table rows and 1-D
+points come alone (there is no plane to draw), coloured by class or target as ever.
+
 A layer of width 2 or 3 is drawn exactly (its activations are the coordinates); a wider
 layer is projected on the two principal components of its activations on the shown points,
 labelled with the share of variance each keeps. Watching the grid bend frame by frame shows
@@ -37,11 +40,14 @@ class HiddenView:
         self.last = 0.0  # monotonic time of the last part sent
 
     def sample(self, data) -> tuple[np.ndarray, np.ndarray]:
-        """Up to MAX_POINTS train points: raw (M, 2) and labels (M,), the same every frame."""
+        """Up to MAX_POINTS train points, the same every frame, and their labels (M,): raw
+        (M, 2) for 2-D data (the grid's coordinates), else the network's inputs (M, F)."""
         n = len(data.y_train)
-        idx = np.random.default_rng(0).permutation(n)[:MAX_POINTS] if n > MAX_POINTS else None
-        raw, y = data.raw_train, data.y_train
-        return (raw, y) if idx is None else (raw[np.sort(idx)], y[np.sort(idx)])
+        idx = np.arange(n)
+        if n > MAX_POINTS:
+            idx = np.sort(np.random.default_rng(0).permutation(n)[:MAX_POINTS])
+        rows = data.raw_train if data.kind == "2d" else data.X_train
+        return rows[idx], data.y_train[idx]
 
 
 def grid_lines(bounds) -> np.ndarray:
@@ -55,9 +61,9 @@ def grid_lines(bounds) -> np.ndarray:
 
 
 def due(view: HiddenView | None, net, data, running: bool, now: float, dtype) -> dict | None:
-    """The part for this frame, or None: nothing watched, no hidden layer, not 2-D data, or
-    (while training runs) less than INTERVAL since the last part."""
-    if view is None or data.kind != "2d" or len(net.sizes) < 3:
+    """The part for this frame, or None: nothing watched, no hidden layer, or (while
+    training runs) less than INTERVAL since the last part."""
+    if view is None or len(net.sizes) < 3:
         return None
     if running and now - view.last < INTERVAL:
         return None
@@ -70,16 +76,18 @@ def build(net, data, view: HiddenView, dtype) -> dict[str, Any]:
 
     Returns {layer, width, mode ("exact" | "pca"), axes (names), explained (PCA shares or
     None), points: {coords: [grid (1, M) per axis], label: [M] (classes) or value: [M]
-    (regression)}, lines: [grid (L, P) per axis]}. An axis's points and lines share one
-    range, so they line up.
+    (regression)}, lines: [grid (L, P) per axis] (2-D data) or None}. An axis's points and
+    lines share one range, so they line up.
     """
     n_hidden = len(net.sizes) - 2
     layer = min(max(view.layer, 1), n_hidden)
-    raw, labels = view.sample(data)
-    lines = grid_lines(data.bounds)
-    n_lines = lines.shape[0]
-    raw_all = np.concatenate([raw, lines.reshape(-1, 2)])
-    inputs = np.ascontiguousarray(data.transform(raw_all), dtype=dtype)
+    points, labels = view.sample(data)
+    n_lines = 0
+    if data.kind == "2d":  # raw points and the grid, through the same map
+        lines = grid_lines(data.bounds)
+        n_lines = lines.shape[0]
+        points = data.transform(np.concatenate([points, lines.reshape(-1, 2)]))
+    inputs = np.ascontiguousarray(points, dtype=dtype)
     a = np.asarray(net.forward_layers(inputs)[layer - 1], dtype=np.float64)  # (M + L*P, H)
     width = a.shape[1]
     m = len(labels)
@@ -105,7 +113,8 @@ def build(net, data, view: HiddenView, dtype) -> dict[str, Any]:
         "points": {"coords": [grid(coords[None, :m, d], *ranges[d]) for d in range(dims)],
                    "label": None if data.is_regression else labels.tolist(),
                    "value": rounded(labels, 3) if data.is_regression else None},
-        "lines": [grid(line_coords[:, :, d], *ranges[d]) for d in range(dims)],
+        "lines": [grid(line_coords[:, :, d], *ranges[d]) for d in range(dims)] if n_lines
+        else None,
     }  # fmt: skip
 
 

@@ -11,7 +11,7 @@ let layer = 1;
 let drawnKey = "";
 let last = null;
 
-const isOpen = () => panel()?.open && state.dataset?.kind === "2d";
+const isOpen = () => panel()?.open && !!state.dataset;
 
 /** Hidden layer widths from the newest frame (the network as it is). */
 function widths() {
@@ -72,18 +72,22 @@ function draw(h) {
   const div = $("hidden-plot");
   const three = h.points.coords.length === 3;
   const coords = h.points.coords.map((g) => rows(g)[0]);
-  const lines = h.lines.map(rows);
-  const half = lines[0].length / 2;
-  const pts = {
-    mode: "markers", x: coords[0], y: coords[1], hoverinfo: "skip",
+  const lines = h.lines?.map(rows); // the input plane's grid: 2-D data only
+  const classNames = state.dataset?.class_names ?? [];
+  const pts = { // hover: the point's class (or target value)
+    mode: "markers", x: coords[0], y: coords[1], hoverinfo: "text",
+    text: h.points.label ? h.points.label.map((k) => classNames[k] ?? String(k)) : h.points.value.map(String),
     marker: { size: three ? 3 : 6, color: colours(h.points), line: { color: "#fff", width: three ? 0 : 0.8 } },
   };
   if (three) { pts.type = "scatter3d"; pts.z = coords[2]; } else pts.type = "scatter";
-  const data = [
-    lineTrace(lines, 0, half, "rgba(120,120,120,0.55)", three), // lines of constant x1
-    lineTrace(lines, half, 2 * half, "rgba(120,120,120,0.3)", three), // lines of constant x2
-    pts,
-  ];
+  const data = [pts];
+  if (lines) {
+    const half = lines[0].length / 2;
+    data.unshift(
+      lineTrace(lines, 0, half, "rgba(120,120,120,0.55)", three), // lines of constant x1
+      lineTrace(lines, half, 2 * half, "rgba(120,120,120,0.3)", three), // lines of constant x2
+    );
+  }
   const names = h.mode === "pca"
     ? h.explained.map((e, i) => t("hidden.axis_pc", { k: i + 1, pct: Math.round(100 * e) }))
     : h.axes;
@@ -122,7 +126,6 @@ export function initHidden() {
   on("dataset", () => {
     last = null;
     $("hidden-layer").dataset.key = ""; // re-subscribe with the new network's first frame
-    if (state.dataset?.kind !== "2d" && panel().open) send({ type: "hidden", layer: null });
   });
   on("lang:changed", () => {
     $("hidden-layer").dataset.key = "";

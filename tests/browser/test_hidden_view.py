@@ -94,3 +94,20 @@ def test_3d_view_screenshot(open_page, base_url, artifacts):
     pg.wait_for_timeout(500)
     pg.locator("#hidden-panel").scroll_into_view_if_needed()
     pg.screenshot(path=artifacts / "hidden-3d.png", full_page=True)
+
+
+def test_digits_in_hidden_space_are_points_coloured_by_class(open_page, base_url, watch, artifacts):
+    pg = open_page(base_url + "/#dataset=mnist&hidden_layers=32,16&optimizer=adam")
+    wait_drawn(pg, 30_000)
+    pg.wait_for_function("() => window.__bp.state.frame?.step > 100", timeout=30_000)
+    pg.locator("#hidden-panel summary").click()  # a panel every kind of data has now
+    pg.wait_for_function(
+        "() => window.__bp.hidden?.mode === 'pca' && window.__bp.hidden.lines === null"
+        " && document.getElementById('hidden-plot').data?.length === 1"
+    )
+    dots = pg.evaluate("() => document.getElementById('hidden-plot').data[0]")
+    assert len(dots["x"]) == 250  # no grid lines: there is no input plane
+    assert len(set(dots["marker"]["color"])) == 10  # one colour per digit
+    pg.locator("#hidden-panel").scroll_into_view_if_needed()
+    pg.screenshot(path=artifacts / "hidden-mnist.png", full_page=True)
+    assert watch.errors == []

@@ -121,3 +121,31 @@ def test_regression_points_carry_their_values():
     h = s.frame()["hidden"]
     n = h["points"]["coords"][0]["shape"][1]
     assert h["points"]["label"] is None and len(h["points"]["value"]) == n
+
+
+@pytest.mark.parametrize(
+    ("kw", "labels"),
+    [
+        ({"dataset": "mnist", "hidden_layers": [32, 3]}, "label"),  # digits: 10 classes
+        ({"dataset": "sine", "loss": "mse", "hidden_layers": [8]}, "value"),  # 1-D function
+    ],
+)
+def test_digits_and_1d_data_show_their_points_without_a_grid(kw, labels):
+    s = TrainingSession(TrainingConfig(**kw))
+    s.advance(20)
+    s.watch_hidden(1)
+    h = s.frame()["hidden"]
+    assert h["lines"] is None  # no input plane to draw
+    coords = _axes(h["points"]["coords"])[:, 0]  # (dims, M)
+    m = coords.shape[1]
+    assert m == min(hidden_space.MAX_POINTS, s.data.n_train)
+    assert len(h["points"][labels]) == m
+    # the coordinates are the layer's activations (or their PCA) of those training rows
+    idx = np.sort(np.random.default_rng(0).permutation(s.data.n_train)[:m])
+    a = s.net.forward_layers(s.data.X_train[idx])[0].astype(np.float64)
+    if h["mode"] == "exact":
+        np.testing.assert_allclose(coords.T, a, atol=_step(h["points"]["coords"]))
+    else:
+        assert h["width"] == a.shape[1] and sum(h["explained"]) <= 1.0 + 1e-3  # 3 digits
+    if labels == "label":
+        assert sorted(set(h["points"]["label"])) == list(range(10))
