@@ -46,7 +46,12 @@ def test_export_script_save_open_and_csv(page, open_page, base_url, tmp_path, wa
     other = open_page(base_url + "/")
     wait_drawn(other)
     other.get_by_test_id("open-run").set_input_files(str(saved))
-    other.wait_for_function(f"() => window.__bp.state.frame.step === {step}")
+    # the fresh tab trains XOR with SGD at once and may pass step `step` itself: wait for
+    # the opened run's own frame (Adam)
+    other.wait_for_function(
+        f"() => window.__bp.state.config?.optimizer === 'adam' "
+        f"&& window.__bp.state.frame.step === {step}"
+    )
     assert frame_value(other, "f.train.loss") == loss
     assert frame_value(other, "f.state") == "paused"
     assert other.evaluate("() => window.__bp.state.config.optimizer") == "adam"
