@@ -34,6 +34,7 @@ CODES = frozenset(
         "invalid_choice",  # allowed, got
         "invalid_value",
         "bad_data",  # an upload: row and column where known
+        "bad_run",  # a saved run: field (its path, "optimizer.t"), reason
         "no_session",
         "not_found",
         "no_trace",

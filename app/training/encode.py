@@ -108,14 +108,33 @@ def packed(a: np.ndarray) -> dict[str, Any]:
     return {"dtype": dt.str, "shape": list(a.shape), "b64": base64.b64encode(raw).decode("ascii")}
 
 
-def unpacked(p: dict[str, Any]) -> np.ndarray:
-    """Inverse of `packed`; raises ValueError if the text is not a packed array."""
+def unpacked(p: dict[str, Any], max_bytes: int = 64 * 1024 * 1024) -> np.ndarray:
+    """Inverse of `packed`; raises ValueError if the text is not a packed array.
+
+    Bounded before and while inflating: the declared dtype and shape give the size, which
+    must be at most `max_bytes`, and zlib never makes more than that (a few kilobytes of
+    zlib can stand for gigabytes of zeros).
+    """
     try:
-        raw = zlib.decompress(base64.b64decode(p["b64"], validate=True))
         dt = np.dtype(p["dtype"])
         shape = tuple(int(n) for n in p["shape"])
-    except (KeyError, TypeError, ValueError, zlib.error) as e:
+        text = p["b64"]
+    except (KeyError, TypeError, ValueError) as e:
         raise ValueError(f"not a packed array ({e})") from None
-    if dt.kind not in "biuf" or len(raw) != dt.itemsize * math.prod(shape):
-        raise ValueError(f"packed array of {len(raw)} bytes does not fit {dt.str} {shape}")
+    if dt.kind not in "biuf" or any(n < 0 for n in shape):
+        raise ValueError(f"not a packed array (dtype {dt.str}, shape {shape})")
+    size = dt.itemsize * math.prod(shape)
+    if size > max_bytes:
+        raise ValueError(f"a packed array of {size:,} bytes; at most {max_bytes:,}")
+    try:
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(base64.b64decode(text, validate=True), size + 1)
+    except (TypeError, ValueError, zlib.error) as e:
+        raise ValueError(f"not a packed array ({e})") from None
+    if len(raw) != size or inflate.unconsumed_tail or not inflate.eof:
+        more = len(raw) > size or inflate.unconsumed_tail
+        raise ValueError(
+            f"packed array inflates to {'more than ' if more else ''}{len(raw):,} bytes; "
+            f"{dt.str} {shape} is {size:,}"
+        )
     return np.frombuffer(raw, dtype=dt).reshape(shape).copy()

@@ -15,11 +15,24 @@ import numpy as np
 from pydantic import ValidationError
 
 from app import __version__
-from app.data.dataset import Dataset
-from app.training.config import ConfigError, TrainingConfig, explain
+from app.data.csv_upload import MAX_ABS as CSV_MAX_ABS
+from app.data.csv_upload import MAX_FEATURES
+from app.data.dataset import MAX_POINTS, Dataset
+from app.data.errors import DataError
+from app.data.features import compute_features, validate_features
+from app.errors import ClientError
+from app.training.config import CLASSES_RANGE, TrainingConfig, explain
 from app.training.encode import packed, unpacked
 from app.training.history import History
-from app.training.pins import MAX_PINS
+from app.training.run_schema import (
+    MAX_ARRAY_BYTES,
+    MAX_CELLS,
+    Data,
+    Packed,
+    Run,
+    bad_run,
+    check_run,
+)
 from app.training.session import TrainingSession
 
 FORMAT = "backprop-playground-run"
@@ -59,120 +72,125 @@ def save_run(session: TrainingSession) -> dict[str, Any]:
     }
 
 
-def load_run(run: Any) -> TrainingSession:
-    """A new session in the saved state. Raises ConfigError naming what is wrong."""
-    if not isinstance(run, dict) or run.get("format") != FORMAT:
-        raise ConfigError("run", f'not a Backprop Playground run (no "format": "{FORMAT}")')
-    if run.get("version") != VERSION:
-        raise ConfigError(
-            "version", f"run files of version {run.get('version')!r} are not supported; "
-            f"this version reads version {VERSION}"
-        )  # fmt: skip
+def load_run(raw: Any) -> TrainingSession:
+    """A new session in the saved state. Raises ClientError("bad_run") naming the field.
+
+    Everything is checked before it costs anything: the fields and their limits first
+    (run_schema), then each array's declared shape against the config, and only then are
+    the arrays inflated, each to exactly its declared size.
+    """
+    run = check_run(raw)
     try:
-        cfg = TrainingConfig.model_validate(run.get("config"))
+        cfg = TrainingConfig.model_validate(run.config)
     except ValidationError as e:
-        raise explain(e) from e
-    custom = _dataset(_part(run, "data", dict)) if cfg.dataset == "custom" else None
-    session = TrainingSession(cfg, custom=custom)
+        err = explain(e)
+        raise bad_run(f"config.{err.field}", f"the run's config: {err.message}") from None
+    if cfg.dataset == "custom" and run.data is None:
+        raise bad_run("data", "a run on uploaded or edited data needs its 'data'")
+    custom = _dataset(run.data, cfg) if run.data is not None and cfg.dataset == "custom" else None
+    if cfg.dataset != "custom" and run.data is not None:
+        raise bad_run("data", f"a run on {cfg.dataset} carries no data (it is rebuilt)")
+    try:
+        session = TrainingSession(cfg, custom=custom)
+    except ClientError as e:
+        raise bad_run(
+            f"config.{e.field}" if e.field else "config", f"the run's config: {e.message}"
+        ) from None
     with session.lock:
         _restore(session, run)
     return session
 
 
-def _restore(s: TrainingSession, run: dict[str, Any]) -> None:
-    counters = _part(run, "counters", dict)
-    s.step = _count(counters, "step")
-    s.examples = _count(counters, "examples")
-    diverged = counters.get("diverged_at")
-    s.diverged_at = None if diverged is None else _count(counters, "diverged_at")
-    params = {k: _array("params", v) for k, v in _part(run, "params", dict).items()}
-    if set(params) != set(s.net.params):
-        raise ConfigError("params", f"params must be {', '.join(s.net.params)} for this config")
-    _guard("params", s.net.set_params, params)
-    opt = _part(run, "optimizer", dict)
-    state = {
-        k: {slot: _array("optimizer", v) for slot, v in _checked(slots, dict).items()}
-        for k, slots in _part(opt, "state", dict).items()
+def _restore(s: TrainingSession, run: Run) -> None:
+    c = run.counters
+    s.step, s.examples, s.diverged_at = c.step, c.examples, c.diverged_at
+    if set(run.params) != set(s.net.params):
+        raise bad_run("params", f"params must be {', '.join(s.net.params)} for this config")
+    dtype = np.dtype(s.config.dtype).str
+    params = {
+        k: _array(f"params.{k}", run.params[k], v.shape, dtype) for k, v in s.net.params.items()
     }
-    t = _count(opt, "t")
-    if state or t:
-        _guard("optimizer", s.opt.load_state, s.net.params, s.net.grads, t, state)
-    batches = _part(run, "batches", dict)
-    order = _array("batches", _part(batches, "order", dict))
+    s.net.set_params(params)
+    opt = run.optimizer
+    if opt.name != s.config.optimizer:
+        raise bad_run(
+            "optimizer.name", f"optimizer.name must be {s.config.optimizer!r}, as in the config"
+        )
+    state = {}
+    for k, slots in opt.state.items():
+        if k not in s.net.params:
+            raise bad_run(f"optimizer.state.{k}", f"optimizer state for {k!r}: no such param")
+        unknown = set(slots) - set(s.opt.slots)
+        if unknown:
+            raise bad_run(
+                f"optimizer.state.{k}", f"{s.config.optimizer} has no slot {sorted(unknown)[0]!r}"
+            )
+        shape = s.net.params[k].shape
+        state[k] = {
+            n: _array(f"optimizer.state.{k}.{n}", v, shape, dtype) for n, v in slots.items()
+        }
+    if state or opt.t:
+        s.opt.load_state(s.net.params, s.net.grads, opt.t, state)
+    b = run.batches
+    order = _array("batches.order", b.order, (s.n_train,), "<i8")
     if not np.array_equal(np.sort(order), np.arange(s.n_train)):
-        raise ConfigError("batches", f"the batch order must be a permutation of {s.n_train}")
-    cursor = _count(batches, "cursor")
-    if cursor > s.n_train:
-        raise ConfigError("batches", f"the batch position must be at most {s.n_train}")
-    rng = _part(batches, "rng", dict)
-    inner = _part(rng, "state", dict)
-    _guard(
-        "batches",
-        setattr,
-        s.rng.bit_generator,
-        "state",
-        {**rng, "state": {k: int(v, 16) for k, v in inner.items()}},
-    )
-    s.order, s.cursor = order.astype(np.int64), cursor
-    s.history = _guard("history", _history, run.get("history"), len(s.net.sizes) - 1)
-    s.pins = _pins(run.get("pins") or [])
+        raise bad_run("batches.order", f"the batch order must be a permutation of {s.n_train}")
+    if b.cursor > s.n_train:
+        raise bad_run("batches.cursor", f"the batch position must be at most {s.n_train}")
+    rng = b.rng.model_dump()
+    rng["state"] = {k: int(v, 16) for k, v in rng["state"].items()}
+    s.rng.bit_generator.state = rng
+    s.order, s.cursor = order, b.cursor
+    try:  # the frame the tab will show: a run that cannot make one is refused here
+        s.frame("paused")
+    except Exception as e:
+        raise bad_run(None, f"the run does not fit together ({type(e).__name__}: {e})") from None
+    s.history = _history("history", run.history, len(s.net.sizes) - 1)
+    s.pins = _pins(run.pins or [])
 
 
 # -- pieces ----------------------------------------------------------------------------------
 
 
-def _part(d: dict[str, Any], key: str, kind: type) -> Any:
-    if not isinstance(d.get(key), kind):
-        raise ConfigError(key, f"a run needs {key!r} as a JSON {kind.__name__}")
-    return d[key]
-
-
-def _checked(value: Any, kind: type) -> Any:
-    if not isinstance(value, kind):
-        raise ConfigError("optimizer", "optimizer state must map names to slots")
-    return value
-
-
-def _count(d: dict[str, Any], key: str) -> int:
-    v = d.get(key)
-    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-        raise ConfigError(key, f"{key} must be a whole number >= 0; got {v!r}")
-    return v
-
-
-def _array(field: str, value: Any) -> np.ndarray:
+def _array(
+    field: str, p: Packed, shape: tuple[int, ...], dtype: str | tuple[str, ...]
+) -> np.ndarray:
+    """The packed array, once its declared shape and dtype are the ones expected."""
+    dtypes = (dtype,) if isinstance(dtype, str) else dtype
+    if tuple(p.shape) != tuple(shape) or p.dtype not in dtypes:
+        raise bad_run(
+            field,
+            f"{field} must be {' or '.join(dtypes)} of shape {tuple(shape)}; "
+            f"got {p.dtype} of shape {tuple(p.shape)}",
+        )
     try:
-        return unpacked(value)
+        return unpacked(p.model_dump(), MAX_ARRAY_BYTES)
     except ValueError as e:
-        raise ConfigError(field, f"{field}: {e}") from e
+        raise bad_run(field, f"{field}: {e}") from None
 
 
-def _guard(field: str, fn, *args) -> Any:
-    """Call fn; any complaint about the values becomes a ConfigError on `field`."""
-    try:
-        return fn(*args)
-    except (ValueError, TypeError, KeyError) as e:
-        raise ConfigError(field, f"{field} do not fit this run: {e}") from e
-
-
-def _history(columns: Any, n_layers: int) -> History:
+def _history(field: str, columns: Any, n_layers: int | None) -> History:
     if columns is None:
-        return History(n_layers)
-    h = History.from_columns(columns)
-    if h.n_layers != n_layers:
-        raise ValueError(f"{h.n_layers} gradient-norm columns for {n_layers} layers")
+        return History(n_layers or 0)
+    try:
+        h = History.from_columns(columns)
+    except ValueError as e:
+        raise bad_run(field, f"{field}: {e}") from None
+    if n_layers is not None and h.n_layers != n_layers:
+        raise bad_run(field, f"{field}: {h.n_layers} gradient-norm columns for {n_layers} layers")
     return h
 
 
-def _pins(pins: Any) -> list[dict[str, Any]]:
-    if not isinstance(pins, list) or len(pins) > MAX_PINS:
-        raise ConfigError("pins", f"pins must be a list of at most {MAX_PINS}")
+def _pins(pins: list[Any]) -> list[dict[str, Any]]:
     out = []
-    for p in pins:
-        if not isinstance(p, dict) or not isinstance(p.get("config"), dict):
-            raise ConfigError("pins", "each pin needs its config and history")
-        h = _guard("pins", History.from_columns, p.get("history"))
-        out.append({"config": p["config"], "step": p.get("step", 0), "history": h.to_columns()})
+    for i, p in enumerate(pins):
+        try:
+            cfg = TrainingConfig.model_validate(p.config).model_dump()
+        except ValidationError as e:
+            err = explain(e)
+            raise bad_run(f"pins.{i}.config.{err.field}", f"pin {i}: {err.message}") from None
+        h = _history(f"pins.{i}.history", p.history, None)
+        out.append({"config": cfg, "step": p.step, "history": h.to_columns()})
     return out
 
 
@@ -191,29 +209,91 @@ def _data_dict(d: Dataset) -> dict[str, Any]:
     return out
 
 
-def _dataset(raw: dict[str, Any]) -> Dataset:
-    kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(Dataset):
-        if f.name not in raw:
-            if f.default is dataclasses.MISSING:
-                raise ConfigError("data", f"the run's data lacks {f.name!r}")
-            continue
-        v = raw[f.name]
-        if isinstance(v, dict) and "b64" in v:
-            v = _array("data", v)
-        elif isinstance(v, list) and "tuple" in str(f.type):
-            v = tuple(tuple(x) if isinstance(x, list) else x for x in v)
-        kwargs[f.name] = v
-    d = _guard("data", lambda: Dataset(**kwargs))
-    shapes_ok = (
-        d.kind in ("1d", "2d", "table", "image")
-        and d.X_train.ndim == d.X_test.ndim == 2
-        and d.X_train.shape[0] == len(d.y_train) > 0
-        and d.X_test.shape[0] == len(d.y_test)
-        and d.X_test.shape[1] == d.X_train.shape[1]
-        and (d.kind != "2d" or (d.raw_train is not None and d.mean is not None))
-    )
-    labels = np.concatenate([d.y_train, d.y_test])
-    if not shapes_ok or (not d.is_regression and (labels.min() < 0 or labels.max() >= d.n_classes)):
-        raise ConfigError("data", "the run's data is inconsistent (shapes or labels)")
-    return d
+def _dataset(d: Data, cfg: TrainingConfig) -> Dataset:
+    """The run's own data, held to the upload limits and checked for consistency (shapes
+    first, then values): a Dataset the session can train on, or bad_run."""
+    xs, xt = d.X_train.shape, d.X_test.shape
+    if len(xs) != 2 or len(xt) != 2 or xs[1] != xt[1] or xs[0] < 1:
+        raise bad_run("data.X_train", "data.X_train and data.X_test must be (rows, columns) alike")
+    (n_tr, f), n_te = xs, xt[0]
+    if not 1 <= f <= MAX_FEATURES:
+        raise bad_run(
+            "data.X_train",
+            f"data must have 1 to {MAX_FEATURES} columns; got {f}",
+            max=MAX_FEATURES,
+            got=f,
+        )
+    if n_tr + n_te > MAX_POINTS:
+        raise bad_run(
+            "data.X_train",
+            f"data must have at most {MAX_POINTS:,} rows, as an upload; got {n_tr + n_te:,}",
+            max=MAX_POINTS,
+            got=n_tr + n_te,
+        )
+    if (n_tr + n_te) * f > MAX_CELLS:
+        raise bad_run(
+            "data.X_train",
+            f"data must have at most {MAX_CELLS:,} numbers, as a 5 MB upload; "
+            f"got {(n_tr + n_te) * f:,}",
+        )
+    if len(d.input_names) != f:
+        raise bad_run("data.input_names", f"data.input_names must name the {f} inputs")
+    regression = d.task == "regression"
+    if regression != (d.n_classes == 0) or len(d.class_names) != d.n_classes:
+        raise bad_run(
+            "data.n_classes",
+            "data.n_classes must be 0 for regression, else the number of class_names",
+        )
+    if not regression and d.n_classes < CLASSES_RANGE[0]:
+        raise bad_run("data.n_classes", f"data must have at least {CLASSES_RANGE[0]} classes")
+    width = {"2d": 2, "1d": 1, "table": f}[d.kind]
+    if d.kind == "2d":
+        try:
+            features = validate_features(d.features)
+        except DataError as e:
+            raise bad_run("data.features", f"data.features: {e.message}") from None
+        if len(features) != f:
+            raise bad_run("data.features", f"data.features must be the {f} input columns")
+    if d.kind != "table" and (d.raw_train is None or d.raw_test is None or d.bounds is None):
+        raise bad_run("data.raw_train", f"{d.kind} data needs raw_train, raw_test and bounds")
+    if d.bounds is not None and not all(lo < hi for lo, hi in d.bounds):
+        raise bad_run("data.bounds", "data.bounds must be two (low, high) pairs, low < high")
+    if d.mean is None or d.std is None:
+        raise bad_run("data.mean", "data needs the mean and std of its raw inputs")
+    floats = ("<f8", "<f4")
+    y_dtype = floats if regression else ("<i8",)
+    a: dict[str, Any] = {
+        "X_train": _array("data.X_train", d.X_train, (n_tr, f), floats),
+        "X_test": _array("data.X_test", d.X_test, (n_te, f), floats),
+        "y_train": _array("data.y_train", d.y_train, (n_tr,), y_dtype),
+        "y_test": _array("data.y_test", d.y_test, (n_te,), y_dtype),
+        "mean": _array("data.mean", d.mean, (width,), "<f8"),
+        "std": _array("data.std", d.std, (width,), "<f8"),
+    }
+    if d.raw_train is not None and d.raw_test is not None:
+        a["raw_train"] = _array("data.raw_train", d.raw_train, (n_tr, width), "<f8")
+        a["raw_test"] = _array("data.raw_test", d.raw_test, (n_te, width), "<f8")
+    for name, v in a.items():
+        if not np.isfinite(v).all() or np.abs(v).max(initial=0) > CSV_MAX_ABS:
+            raise bad_run(
+                f"data.{name}", f"data.{name} must hold finite numbers within ±{CSV_MAX_ABS:g}"
+            )
+    if not (a["std"] > 0).all():
+        raise bad_run("data.std", "data.std must be positive")
+    labels = np.concatenate([a["y_train"], a["y_test"]])
+    if not regression and len(labels) and (labels.min() < 0 or labels.max() >= d.n_classes):
+        raise bad_run("data.y_train", f"class labels must be 0 to {d.n_classes - 1}")
+    if "raw_train" in a:  # the inputs must be what the raw points give
+        z = (a["raw_train"] - a["mean"]) / a["std"]
+        want = compute_features(z, features) if d.kind == "2d" else z
+        if not np.allclose(want, a["X_train"], rtol=1e-5, atol=1e-6):
+            raise bad_run("data.X_train", "data.X_train is not what raw_train, mean and std give")
+    fields = d.model_dump(exclude=set(a))
+    fields["features"] = tuple(fields["features"])
+    for k in ("bounds", "axis_names"):
+        if fields[k] is not None:
+            fields[k] = tuple(tuple(x) if isinstance(x, list) else x for x in fields[k])
+    data = Dataset(**fields, **a)
+    if cfg.batch_size > 0 and data.n_train < 1:
+        raise bad_run("data.y_train", "data needs training rows")
+    return data

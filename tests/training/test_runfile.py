@@ -83,15 +83,19 @@ def saved() -> dict:
 @pytest.mark.parametrize(
     "spoil, field, words",
     [
-        (lambda r: r.update(format="something else"), "run", "not a Backprop Playground run"),
+        (lambda r: r.update(format="something else"), "format", "not a Backprop Playground run"),
         (lambda r: r.update(version=99), "version", "not supported"),
-        (lambda r: r["config"].update(learning_rate=50), "learning_rate", "between 1e-05 and 10"),
-        (lambda r: r["config"].update(hidden_layers=[4, 5]), "params", "shape"),
+        (
+            lambda r: r["config"].update(learning_rate=50),
+            "config.learning_rate",
+            "between 1e-05 and 10",
+        ),
+        (lambda r: r["config"].update(hidden_layers=[4, 5]), "params.W2", "shape"),
         (lambda r: r["params"].pop("W2"), "params", "W1, b1, W2"),
-        (lambda r: r["params"]["W1"].update(b64="AAAA"), "params", "packed"),
-        (lambda r: r["counters"].update(step=-1), "step", ">= 0"),
-        (lambda r: r["batches"].update(cursor=10**6), "batches", "at most 250"),
-        (lambda r: r.update(pins="all of them"), "pins", "at most 4"),
+        (lambda r: r["params"]["W1"].update(b64="AAAA"), "params.W1", "packed"),
+        (lambda r: r["counters"].update(step=-1), "counters.step", "greater than or equal"),
+        (lambda r: r["batches"].update(cursor=10**6), "batches.cursor", "at most 250"),
+        (lambda r: r.update(pins="all of them"), "pins", "list"),
         (lambda r: r["config"].update(dataset="custom"), "data", "'data'"),
     ],
 )
@@ -100,4 +104,5 @@ def test_bad_run_files_are_refused_by_name(spoil, field, words):
     spoil(run)
     with pytest.raises(ConfigError) as e:
         load_run(run)
-    assert e.value.field == field and words in e.value.message
+    assert e.value.code == "bad_run"
+    assert e.value.field == field and words in e.value.message, e.value.message
