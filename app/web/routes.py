@@ -11,8 +11,8 @@ from fastapi.templating import Jinja2Templates
 from app import __version__
 from app.errors import ClientError, got
 from app.training.live.config import catalogue
+from app.training.takehome.run_schema import parse_run
 from app.training.teaching.lessons import lessons
-from app.web.messages import load_json
 from app.web.paths import TEMPLATES_DIR
 from app.web.uploads import load_upload, read_upload
 
@@ -92,10 +92,6 @@ async def post_run(request: Request, session_id: str) -> JSONResponse:
     if runner is None:
         raise ClientError("session", f"no open session {got(session_id)!r}", "no_session")
     upload = await read_upload(request, request.app.state.settings.max_upload_bytes)
-    run = load_json(upload.data, "file")
-    if not isinstance(run, dict):
-        raise ClientError(
-            "file", "a run file must hold a JSON object", "wrong_type", {"expected": "dict"}
-        )
+    run = parse_run(upload.data)  # bad_run for anything but a run (runner.load_run checks)
     await runner.load_run(run)
     return JSONResponse({"ok": True, "step": runner.session.step})

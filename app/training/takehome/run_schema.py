@@ -9,6 +9,7 @@ raises ClientError("bad_run") naming the field by its path ("optimizer.t").
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Annotated, Any, Literal
 
@@ -24,6 +25,8 @@ from app.training.live.pins import MAX_PINS
 MAX_COUNT = 2**53 - 1  # counters stay integers a browser reads exactly
 MAX_CELLS = MAX_BYTES // 2  # numbers a 5 MB CSV can hold at most ("0,0,0...")
 MAX_ARRAY_BYTES = 64 * 1024 * 1024  # one array, inflated: far above any allowed net's
+MAX_DEPTH = 8  # a run file nests 6 levels deep (optimizer.state.W1.m.shape)
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a run file read from disk (the CLI, a checkpoint)
 MAX_ABS = 1e300  # numbers in a history: finite, with room to square
 
 Name = Annotated[str, Field(max_length=200)]
@@ -135,6 +138,29 @@ def bad_run(field: str | None, message: str, **params: Any) -> ClientError:
     return ClientError(field, message, "bad_run", {"field": field, **params})
 
 
+def parse_run(text: str | bytes) -> Any:
+    """A run file's text -> its JSON value, or bad_run: not UTF-8, not JSON, nested too
+    deeply, an integer of thousands of digits. Never a traceback."""
+    try:
+        value = json.loads(text.decode("utf-8") if isinstance(text, bytes) else text)
+    except UnicodeDecodeError as e:
+        raise bad_run(None, f"a run file is UTF-8 JSON text (byte {e.start} is not)") from None
+    except json.JSONDecodeError as e:
+        raise bad_run(None, f"not JSON: {e.msg} at position {e.pos}", reason="syntax") from None
+    except RecursionError:
+        raise bad_run(None, "not a run file: nested too deeply", reason="depth") from None
+    except ValueError as e:  # an integer of more than 4,300 digits
+        raise bad_run(None, f"not a run file: {str(e).split(';')[0]}", reason="digits") from None
+    todo = [(value, 0)]
+    while todo:  # iteratively: the same answer whatever Python's recursion limit
+        v, depth = todo.pop()
+        if isinstance(v, (list, dict)):
+            if depth >= MAX_DEPTH:
+                raise bad_run(None, f"not a run file: nested more than {MAX_DEPTH} levels deep")
+            todo.extend((x, depth + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return value
+
+
 def check_run(raw: Any) -> Run:
     """A parsed run file (JSON value) -> Run; ClientError bad_run naming the first bad
     field. Checks types, bounds and limits only: nothing is inflated here."""
@@ -159,6 +185,9 @@ def check_run(raw: Any) -> Run:
         ("history", hist),
         *((f"pins.{i}.history", p.history) for i, p in enumerate(run.pins or [])),
     ]:
+        steps = columns.get("step", [])
+        if not all(isinstance(v, int) and 0 <= v <= MAX_COUNT for v in steps):
+            raise bad_run(f"{where}.step", f"{where}.step must hold whole numbers 0 to 2**53 - 1")
         for name, column in columns.items():
             if len(column) > MAX_ROWS + 1:
                 raise bad_run(
@@ -180,11 +209,19 @@ def check_run(raw: Any) -> Run:
 
 def _explained(e: ValidationError) -> ClientError:
     first = e.errors(include_url=False)[0]
-    path = ".".join(str(p) for p in first.get("loc", ()))
+    path = ".".join(str(p) for p in first.get("loc", ()) if not _union_tag(p))
     msg = str(first.get("msg", "invalid value"))
     return bad_run(
         path or None,
         f"{path or 'the run'}: {msg}; got {got(first.get('input'))!r}",
         reason=first.get("type", ""),
         got=got(first.get("input")),
+    )
+
+
+def _union_tag(part: Any) -> bool:
+    """pydantic names the member of a union it tried ("constrained-int", "float"): not a
+    field of the run."""
+    return isinstance(part, str) and (
+        "-" in part or "[" in part or part in ("int", "float", "str", "bool", "none")
     )

@@ -9,6 +9,7 @@ the rows themselves go in, compressed).
 from __future__ import annotations
 
 import inspect
+import math
 import textwrap
 from pathlib import Path
 from string import Template
@@ -101,7 +102,10 @@ def _summary(session) -> str:
 
 
 def _number(x, dtype: np.dtype) -> str:
-    """The shortest text that reads back as exactly this value of `dtype`."""
+    """The shortest text that reads back as exactly this value of `dtype` (valid Python
+    whatever the weights hold: a diverged run's NaN and infinities too)."""
+    if dtype.kind == "f" and not math.isfinite(x):
+        return 'float("nan")' if math.isnan(x) else f'{"-" if x < 0 else ""}float("inf")'
     short = str(dtype.type(x)) if dtype.kind == "f" else str(x)
     if dtype.kind == "f" and dtype.type(float(short)) != x:
         short = repr(float(x))

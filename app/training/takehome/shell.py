@@ -30,6 +30,7 @@ from app.training.live.config import (
     explain,
 )
 from app.training.live.session import TrainingSession
+from app.training.takehome.run_schema import MAX_FILE_BYTES, bad_run, parse_run
 from app.training.takehome.runfile import load_run, save_run
 from app.training.takehome.script import export_script, script_filename
 
@@ -98,13 +99,20 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
     return given
 
 
-def _read_run(path: Path) -> dict[str, Any]:
+def _read_run(path: Path) -> Any:
+    """The run file's JSON, read no further than MAX_FILE_BYTES; ClientError if it is not
+    one (load_run then checks what it holds)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         raise ConfigError("config", f"cannot read {path}: {e.strerror}") from e
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ConfigError("config", f"{path} is not a JSON run file: {e}") from e
+    if len(data) > MAX_FILE_BYTES:
+        raise bad_run(None, f"{path} is larger than a run file can be ({MAX_FILE_BYTES:,} bytes)")
+    try:
+        return parse_run(data)
+    except ConfigError as e:
+        raise bad_run(e.field, f"{path}: {e.message}") from None
 
 
 def make_session(args: argparse.Namespace) -> TrainingSession:
@@ -144,21 +152,36 @@ def train(session: TrainingSession, steps: int, quiet: bool = False) -> None:
             bar.set_postfix(loss=train_fig["loss"], acc=train_fig["accuracy"], refresh=False)
 
 
+def _fail(message: str) -> int:
+    """Every refusal: one line on stderr, exit code 2 (as argparse's own)."""
+    print(f"python -m app: error: {' '.join(message.split())}", file=sys.stderr)
+    return 2
+
+
+def export(path: Path, out: Path | None) -> int:
+    """Write the run at `path` as a NumPy script; ConfigError if the file is no good run."""
+    session = load_run(_read_run(path))
+    out = out or Path(script_filename(session))
+    try:
+        out.write_text(export_script(session), encoding="utf-8")
+    except OSError as e:
+        return _fail(f"cannot write {out}: {e.strerror}")
+    print(f"wrote {out} (step {session.step}): python {out} --steps 1000")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "export":
-            session = load_run(_read_run(args.run))
-            out = args.out or Path(script_filename(session))
-            out.write_text(export_script(session), encoding="utf-8")
-            print(f"wrote {out} (step {session.step}): python {out} --steps 1000")
-            return 0
+            return export(args.run, args.out)
         if args.steps < 0:
             raise ConfigError("steps", f"steps must be 0 or more; got {args.steps}")
         session = make_session(args)
     except ConfigError as e:
-        parser.error(e.message if e.field and e.field in e.message else f"{e.field}: {e.message}")
+        named = not e.field or e.field in e.message
+        return _fail(e.message if named else f"{e.field}: {e.message}")
     train(session, args.steps, args.quiet)
     print(figures(session))
     if args.out is not None:
