@@ -82,7 +82,8 @@ def test_a_foreign_run_is_refused_and_nothing_changes(client):
         before = paused_at(ws)
         ws.send_json({"type": "load", "run": {"format": "tf-playground", "x": 1}})
         err = until(ws, "error")
-        assert err["field"] == "run" and "not a Backprop Playground run" in err["message"]
+        assert err["code"] == "bad_run" and err["field"] == "format"
+        assert "not a Backprop Playground run" in err["message"]
         ws.send_json({"type": "step", "n": 1})
         assert until(ws, "frame")["step"] == before["step"] + 1
 
@@ -121,4 +122,4 @@ def test_a_large_run_file_opens_over_http(client):
         assert r.status_code == 200 and r.json()["step"] == saved_frame["step"]
         assert until(ws, "frame")["train"] == saved_frame["train"]
         bad = client.post(url, files={"file": ("run.json", b"{not json", "application/json")})
-        assert bad.status_code == 400 and bad.json()["error"]["field"] == "file"
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_run"

@@ -86,14 +86,18 @@ def test_real_server_serves_page_and_health(live_server):
     assert httpx.get(f"{live_server}/").status_code == 200
 
 
-def start_app(stdout=subprocess.DEVNULL) -> tuple[subprocess.Popen, int]:
-    """`python -m app` on a free port, as a user starts it (stderr piped, text); returns the
-    process and its port once it accepts connections."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+def start_app(
+    stdout=subprocess.DEVNULL, args: tuple[str, ...] = (), env: dict | None = None, port: int = 0
+) -> tuple[subprocess.Popen, int]:
+    """`python -m app` (with `args`, `env`) on a free port or `port`, as a user starts it
+    (stderr piped, text); returns the process and its port once it accepts connections."""
+    if not port:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port)],
+        [sys.executable, "-m", "app", "--port", str(port), *args],
+        env=env,
         stdout=stdout,
         stderr=subprocess.PIPE,
         text=True,
