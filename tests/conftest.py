@@ -6,12 +6,15 @@ The web stack is imported only when a test asks for the server, so the engine's 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
 
 # Starlette's TestClient sends "Host: testserver": the Host allow-list lets it in for tests.
 os.environ.setdefault("BP_ALLOWED_HOSTS", "testserver")
+# Session checkpoints go to a folder of this test run, not the user's cache.
+os.environ.setdefault("BP_STATE_DIR", tempfile.mkdtemp(prefix="bp-test-state-"))
 
 
 @pytest.fixture(scope="session")

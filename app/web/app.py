@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 from fastapi import FastAPI
@@ -9,6 +10,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.web import errors
+from app.web.checkpoints import CheckpointStore, sweep_every
 from app.web.hosts import HostGuard, allowed_hosts
 from app.web.paths import PLOTLY_JS, STATIC_DIR
 from app.web.routes import router as http_router
@@ -27,13 +29,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         Registry(settings.workers_dir, settings.max_sessions) if settings.workers_dir else None
     )
 
+    # Session checkpoints (runs survive a crash or restart), swept of expired ones.
+    ttl = settings.checkpoint_ttl_s
+    store = CheckpointStore(settings.state_dir, ttl) if settings.state_dir else None
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        if registry is None:
-            yield
-            return
-        async with owner_socket(app, registry):
-            yield
+        sweeper = asyncio.create_task(sweep_every(store, min(3600.0, ttl / 4))) if store else None
+        try:
+            if registry is None:
+                yield
+                return
+            async with owner_socket(app, registry):
+                yield
+        finally:
+            if sweeper is not None:
+                sweeper.cancel()
 
     app = FastAPI(
         title="Backprop Playground", docs_url="/api/docs", redoc_url=None, lifespan=lifespan
@@ -41,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = {}
     app.state.registry = registry
+    app.state.checkpoints = store
     if registry is not None:
         limit = settings.max_upload_bytes + FORM_SLACK
         app.add_middleware(

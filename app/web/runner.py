@@ -27,6 +27,7 @@ from app.training.takehome.script import export_script, script_filename
 from app.training.teaching.step_through import gradient_check, run_trace
 from app.training.teaching.stuck import StuckWatch, chance_accuracy
 from app.web import messages as m
+from app.web.checkpoints import Checkpointer, snapshot
 from app.web.errors import error_message
 from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice
 from app.web.status import status_message
@@ -51,9 +52,11 @@ class SessionRunner:
         send_text: Send,
         frame_rate: float,
         crowd: Callable[[], int] = lambda: 1,
+        session: TrainingSession | None = None,
     ):
         self.id = session_id
-        self.session = TrainingSession()
+        self.session = session or TrainingSession()  # a restored session, or a new one
+        self.checkpoints: Checkpointer | None = None  # set when a state folder is kept
         self.playing = False
         self.pending = 0  # steps a `step n` still has to take
         self.closed = False
@@ -105,14 +108,39 @@ class SessionRunner:
         """The session's state now (call holding the lock, so it matches what was done)."""
         return status_message(self.session, self._state(), change, code)
 
-    async def start(self, hello: dict[str, Any]) -> None:
-        """Greet the client: hello, the data, the status and a first frame; then play."""
+    async def start(self, hello: dict[str, Any], play: bool = True) -> None:
+        """Greet the client: hello, the data, the status and a first frame; then play (a
+        restored run plays if it was playing)."""
         await self.send({**hello, "config": self.session.config.model_dump()})
         await self.send(await self._locked(self.session.dataset_message))
-        self.playing = True  # the default trains at once, like TensorFlow Playground
+        self.playing = play  # the default trains at once, like TensorFlow Playground
         await self._status()
         await self.send(await self._locked(lambda: self.session.frame(self._state())))
+        if self.session.pins:  # a restored run's pinned curves
+            await self.send(pins_message(self.session.pins, self.session.config.model_dump()))
+        self._checkpoint()
         self._wake.set()
+
+    def _checkpoint(self, due_only: bool = False) -> None:
+        """Keep the run in the state folder: now (a pause, a change), or when due."""
+        if self.checkpoints is not None:
+            self.checkpoints.maybe() if due_only else self.checkpoints.now()
+
+    async def checkpoints_off(self, reason: str) -> None:
+        """Said once: the state folder refused a checkpoint; the session goes on."""
+        msg = f"Your run is no longer saved on the server ({reason}); it goes on"
+        await self.send(
+            {
+                **self._status_msg(),
+                "code": "checkpoints_off",
+                "message": msg,
+                "params": {"reason": reason},
+            }
+        )
+
+    def snapshot(self) -> str:
+        """The run as a checkpoint holds it (blocking: the Checkpointer's thread calls it)."""
+        return snapshot(self.session, "running" if self.playing else "paused")
 
     # -- the training loop -----------------------------------------------------------------
 
@@ -132,6 +160,7 @@ class SessionRunner:
                 n, show = self.pending, loop.time() - last_progress >= PROGRESS_S
                 done, frame = await self._locked(self._step_slice, n, show)
                 self.pending = max(0, self.pending - done)
+                self._checkpoint(due_only=True)
                 if ticket != self._ticket or frame is None:
                     continue  # a pause, reset or configure answered for itself
                 last_progress = loop.time()
@@ -147,6 +176,7 @@ class SessionRunner:
             # Training stops when the frame is due (a share of the period, see _chunk): a
             # play chunk is one slice, and messages are answered between two of them.
             frame = await self._locked(self._chunk)
+            self._checkpoint(due_only=True)
             if (
                 frame is not None
                 and self.playing
@@ -201,6 +231,7 @@ class SessionRunner:
         # next step): the costlier paused frame follows.
         await self.send(self._status_msg())
         await self.send(await self._locked(lambda: self.session.frame("paused")))
+        self._checkpoint()
 
     def close(self) -> None:
         """Stop all work: the running chunk ends after its current step."""
@@ -244,6 +275,7 @@ class SessionRunner:
         self._ticket += 1
         self._stop.clear()
         await self._status()
+        self._checkpoint()
         self._wake.set()
 
     async def on_pause(self, _: m.Pause) -> None:
@@ -279,6 +311,7 @@ class SessionRunner:
             finally:
                 self._config_lock.release()
             await self.send(self._status_msg(change))
+            self._checkpoint()
             return
         await self._change(lambda: self.session.configure(msg.config))
 
@@ -308,6 +341,7 @@ class SessionRunner:
             await self.send(frame)
         if pins["pins"] or pinning:
             await self.send(pins)
+        self._checkpoint()
 
     async def load_dataset(self, data) -> None:
         """Switch to an uploaded dataset (called by the upload route)."""

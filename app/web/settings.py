@@ -28,6 +28,17 @@ class Settings(BaseSettings):
     frame_rate: float = Field(30.0, gt=0, le=120, description="Frames per second at most")
     max_message_bytes: int = Field(64 * 1024, ge=1024, description="Largest client message")
     max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest CSV upload")
+    state_dir: str = Field(
+        default_factory=lambda: default_state_dir(),
+        description="Folder for session checkpoints (runs survive crashes and restarts); "
+        "empty: none",
+    )
+    checkpoint_every_s: float = Field(
+        2.0, gt=0, le=60, description="Seconds of training between two checkpoints at most"
+    )
+    checkpoint_ttl_s: float = Field(
+        24 * 3600, gt=0, description="Seconds a checkpoint is kept after its last write"
+    )
     allowed_origins: list[str] = Field(
         default_factory=list, description="Extra origins allowed to open /ws"
     )
@@ -52,3 +63,9 @@ class Settings(BaseSettings):
     def default_workers(self) -> int:
         """BP_WORKERS, else one process per core."""
         return self.workers or os.cpu_count() or 1
+
+
+def default_state_dir() -> str:
+    """Under the user's cache folder: $XDG_CACHE_HOME, else ~/.cache."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(cache, "backprop-playground")

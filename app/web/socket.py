@@ -14,6 +14,7 @@ from app import __version__
 from app.errors import ClientError
 from app.training.live.config import catalogue
 from app.web import messages
+from app.web.checkpoints import SESSION_ID, Checkpointer, CheckpointStore, restore
 from app.web.errors import error_message
 from app.web.runner import SessionRunner
 
@@ -21,6 +22,7 @@ router = APIRouter()
 
 CLOSE_POLICY = 1008  # foreign origin
 CLOSE_FULL = 1013  # try again later
+CLOSING_WAIT_S = 2.0  # a reloaded tab waits this long at most for its old socket to close
 
 
 def _origin_ok(ws: WebSocket, allowed: list[str]) -> bool:
@@ -40,17 +42,34 @@ async def ws_session(ws: WebSocket) -> None:
         await ws.close(code=CLOSE_POLICY, reason="foreign origin")
         return
     await ws.accept()
-    sid = secrets.token_hex(8)
     registry = ws.app.state.registry  # worker processes: the limit holds across them
-    full = not registry.claim(sid) if registry else len(sessions) >= settings.max_sessions
+    store: CheckpointStore | None = ws.app.state.checkpoints
+    sid = await _resumable(ws, store) or secrets.token_hex(8)
+    try:
+        full = not registry.claim(sid) if registry else len(sessions) >= settings.max_sessions
+    except OSError as e:  # the shared folder refused the session's record: no slot taken
+        err = ClientError(
+            None, f"the server cannot open a session now ({e.strerror})", "server_full"
+        )
+        await ws.send_json(error_message(err))
+        await ws.close(code=CLOSE_FULL, reason="cannot record the session")
+        return
     if full:
         msg = f"Server is full: {settings.max_sessions} sessions at most; try again later"
         err = ClientError(None, msg, "server_full", {"max": settings.max_sessions})
         await ws.send_json(error_message(err))
         await ws.close(code=CLOSE_FULL, reason=msg[:120])
         return
-    runner = SessionRunner(sid, ws.send_text, settings.frame_rate, lambda: len(sessions))
+    restored = await asyncio.to_thread(restore, store, sid) if store else None
+    session, state = restored or (None, "running")
+    runner = SessionRunner(
+        sid, ws.send_text, settings.frame_rate, lambda: len(sessions), session=session
+    )
     sessions[sid] = runner
+    if store is not None:
+        runner.checkpoints = Checkpointer(
+            store, sid, runner.snapshot, settings.checkpoint_every_s, runner.checkpoints_off
+        )
     trainer = None
     try:
         await runner.start(
@@ -59,8 +78,10 @@ async def ws_session(ws: WebSocket) -> None:
                 "session": sid,
                 "version": __version__,
                 "worker": os.getpid(),  # the server process the session lives in
+                "resumed": {"step": session.step} if session is not None else None,
                 "catalogue": _catalogue(settings),
-            }
+            },
+            play=state == "running",
         )
         trainer = asyncio.create_task(runner.train_loop())
         while True:
@@ -79,14 +100,37 @@ async def ws_session(ws: WebSocket) -> None:
     except WebSocketDisconnect:
         pass
     finally:
+        playing = runner.playing
         runner.close()
-        sessions.pop(sid, None)
-        if registry:
-            registry.release(sid)
         if trainer is not None:
             trainer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await trainer
+        if runner.checkpoints is not None:  # the last state, for a reload or a reconnect
+            runner.playing = playing
+            with contextlib.suppress(Exception):
+                await runner.checkpoints.flush()
+        sessions.pop(sid, None)
+        if registry:
+            registry.release(sid)
+
+
+async def _resumable(ws: WebSocket, store: CheckpointStore | None) -> str | None:
+    """The session id the tab asks to resume (`/ws?session=<id>`), when it has a checkpoint
+    and is not open in another tab. A session still open is waited for a moment: a reloaded
+    tab's old socket may close just after the new one opens; a duplicated tab gets a new
+    session when the wait is over."""
+    wanted = ws.query_params.get("session", "")
+    if store is None or not SESSION_ID.fullmatch(wanted):
+        return None
+    sessions, registry = ws.app.state.sessions, ws.app.state.registry
+    for _ in range(int(CLOSING_WAIT_S / 0.05)):
+        here = sessions.get(wanted)
+        elsewhere = registry is not None and registry.owner(wanted) is not None
+        if here is None and not elsewhere:
+            return wanted if store.path(wanted).exists() else None
+        await asyncio.sleep(0.05)
+    return None
 
 
 _CATALOGUE: dict | None = None

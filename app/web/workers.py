@@ -41,7 +41,8 @@ class Registry:
         self._held: dict[str, int] = {}  # session id -> fd of its locked slot
 
     def claim(self, sid: str) -> bool:
-        """Take a free slot for session `sid`; False when all BP_MAX_SESSIONS are taken."""
+        """Take a free slot for session `sid`; False when all BP_MAX_SESSIONS are taken.
+        OSError if its record cannot be written; the slot is then free again."""
         for i in range(self.max_sessions):
             fd = os.open(self.root / f"slot-{i}", os.O_RDWR | os.O_CREAT, 0o600)
             try:
@@ -49,8 +50,14 @@ class Registry:
             except BlockingIOError:
                 os.close(fd)
                 continue
+            try:
+                (self.root / f"s-{sid}").write_text(self.socket_path)
+            except OSError:  # e.g. a full disk: give the slot back, or it leaks for good
+                os.close(fd)
+                with contextlib.suppress(OSError):
+                    (self.root / f"s-{sid}").unlink()
+                raise
             self._held[sid] = fd
-            (self.root / f"s-{sid}").write_text(self.socket_path)
             return True
         return False
 

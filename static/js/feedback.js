@@ -125,7 +125,12 @@ on("conn:lost", ({ delay }) => {
   document.getElementById("banner-conn").hidden = false;
   document.getElementById("conn-retry").textContent = t("banner.conn_retry", { s: Math.ceil(delay / 1000) });
 });
-on("hello", () => { document.getElementById("banner-conn").hidden = true; });
+on("hello", (h) => {
+  document.getElementById("banner-conn").hidden = true;
+  if (h.resumed) toast(t("banner.resumed", { step: h.resumed.step }), "info");
+});
+// The server could not save a checkpoint (a full or read-only folder): said once.
+on("status", (s) => { if (s.code === "checkpoints_off") toast(errorText(s, "", "status"), "info"); });
 
 document.getElementById("btn-diverged-reset").addEventListener("click", () => {
   send({ type: "reset" });

@@ -1,14 +1,24 @@
 // The WebSocket: connect, dispatch JSON messages onto the bus, reconnect with backoff.
-import { emit, setTransport, state } from "./state.js";
+import { emit, on, setTransport, state } from "./state.js";
 
 let ws = null;
 let attempt = 0;
 let timer = null;
 
+// The tab's session id, kept for this tab only (sessionStorage): a reconnect after the
+// server restarted or its worker died asks for it back and gets its run (hello.resumed).
+const SESSION_KEY = "bp-session";
+
 function url() {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${proto}//${location.host}/ws`;
+  let sid = null;
+  try { sid = sessionStorage.getItem(SESSION_KEY); } catch { /* storage off: a new session */ }
+  return `${proto}//${location.host}/ws${sid ? `?session=${encodeURIComponent(sid)}` : ""}`;
 }
+
+on("hello", (h) => {
+  try { if (h.session) sessionStorage.setItem(SESSION_KEY, h.session); } catch { /* ignore */ }
+});
 
 export function connect() {
   clearTimeout(timer);

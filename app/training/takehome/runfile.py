@@ -9,6 +9,7 @@ history, the pins and, for uploaded or edited data, the data itself. Arrays are 
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from typing import Any
 
 import numpy as np
@@ -197,7 +198,18 @@ def _pins(pins: list[Any]) -> list[dict[str, Any]]:
 # -- uploaded or edited data -----------------------------------------------------------------
 
 
+_PACKED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Dataset -> its dict
+
+
 def _data_dict(d: Dataset) -> dict[str, Any]:
+    """The data as a run file holds it; packed once per Dataset (a Dataset never changes:
+    checkpoints every 2 s do not pack 20,000 rows again)."""
+    if d not in _PACKED:
+        _PACKED[d] = _pack_data(d)
+    return _PACKED[d]
+
+
+def _pack_data(d: Dataset) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(d):
         v = getattr(d, f.name)
