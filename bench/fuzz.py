@@ -4,7 +4,8 @@ Sends >= 10,000 adversarial WebSocket messages (bad JSON, deep nesting, 5,000-di
 invalid UTF-8, messages of 1 MiB, strings for numbers, NaN/Infinity, unknown types and
 fields, mutated valid messages), runs 200 connect/abort cycles, long steps at 8x256 batch 250
 (answer latency while one runs, CPU after the tab closes, SIGTERM while one runs), the upload
-cases and the Host check. Prints crashes, tracebacks in the server's log, sessions lost, RSS
+cases, the Host check and 300 mutated run files (bench/fuzz_runs.py). Prints crashes,
+tracebacks in the server's log, sessions lost, RSS
 before/after, and the latencies against the targets (p95 <= 100 ms answer, CPU free within
 1 s of a close, exit within 2 s of SIGTERM).
 
@@ -28,6 +29,8 @@ import httpx
 import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fuzz_runs import fuzz_runs  # noqa: E402
+from fuzz_runs import report as report_runs  # noqa: E402
 from stream import free_port, start_server  # noqa: E402
 
 TYPES = [
@@ -340,6 +343,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--messages", type=int, default=10_000)
     ap.add_argument("--cycles", type=int, default=200)
+    ap.add_argument("--runs", type=int, default=300, help="mutated run files to open")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     port = free_port()
@@ -364,6 +368,9 @@ def main() -> None:
         ls = asyncio.run(long_step(url, base, proc.pid))
         h = httpx.get(f"{base}/api/health", headers={"host": "evil.example"})
         up = uploads(base, url)
+        t = time.perf_counter()
+        runs = asyncio.run(fuzz_runs(base, url, args.runs, args.seed))
+        runs_s = time.perf_counter() - t
         rss2 = rss_mb(proc.pid)
         alive = proc.poll() is None
     finally:
@@ -386,6 +393,7 @@ def main() -> None:
     print(f"Host evil.example: {h.status_code} {h.json()['error']['code']}")
     for name, what in up:
         print(f"upload, {name}: {what}")
+    report_runs(runs, args.runs, runs_s, "")
     print(f"RSS {rss0:.0f} MB at start, {rss1:.0f} MB after fuzz + cycles, {rss2:.0f} MB at end")
     crashed = "no" if alive else "YES"
     print(f"server crashed: {crashed}; tracebacks in its log: {err.count('Traceback')}")

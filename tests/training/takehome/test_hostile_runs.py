@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.data.features import compute_features
 from app.errors import ClientError
@@ -125,7 +127,7 @@ def with_(path: str, value):
             [{"config": {"dataset": "nope"}, "history": {}}],
             "pins.0.config.dataset",
             "one of",
-        ),  # noqa: E501
+        ),
         ("data", {"name": "x"}, "data", "carries no data"),
     ],
 )
@@ -254,3 +256,50 @@ def test_a_spoiled_copy_leaves_the_original():
     spoiled = copy.deepcopy(run)
     with_("counters.step", -1)(spoiled)
     assert load_run(run).step == 3
+
+
+def _paths(value, prefix=()):
+    out = [prefix]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in list(enumerate(value))[:3]:
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+BASE = {"xor": saved_run(), "custom": custom_run(12)}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_one_field_changed_is_refused_or_trains(data):
+    """Whatever single value of a real run file is replaced: bad_run, or a run that steps."""
+    run = copy.deepcopy(BASE[data.draw(st.sampled_from(sorted(BASE)))])
+    path = data.draw(st.sampled_from(_paths(run)[1:]))
+    parent = run
+    for p in path[:-1]:
+        parent = parent[p]
+    if data.draw(st.booleans()) and isinstance(parent, dict):
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = data.draw(JSON)
+    try:
+        s = load_run(json.loads(json.dumps(run)))
+    except ClientError as e:
+        assert e.code == "bad_run" and e.message
+        return
+    assert s.advance(2) == 2 or s.diverged
+    s.frame("paused")
