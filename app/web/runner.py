@@ -27,7 +27,7 @@ from app.training.takehome.script import export_script, script_filename
 from app.training.teaching.step_through import gradient_check, run_trace
 from app.training.teaching.stuck import StuckWatch, chance_accuracy
 from app.web import messages as m
-from app.web.checkpoints import Checkpointer, snapshot
+from app.web.checkpoints import Checkpointer
 from app.web.errors import error_message
 from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice
 from app.web.status import status_message
@@ -58,6 +58,7 @@ class SessionRunner:
         self.session = session or TrainingSession()  # a restored session, or a new one
         self.checkpoints: Checkpointer | None = None  # set when a state folder is kept
         self.playing = False
+        self.played = False  # whether it was playing when it closed
         self.pending = 0  # steps a `step n` still has to take
         self.closed = False
         self._ticket = 0  # bumped by every message that interrupts the work under way
@@ -137,10 +138,6 @@ class SessionRunner:
                 "params": {"reason": reason},
             }
         )
-
-    def snapshot(self) -> str:
-        """The run as a checkpoint holds it (blocking: the Checkpointer's thread calls it)."""
-        return snapshot(self.session, "running" if self.playing else "paused")
 
     # -- the training loop -----------------------------------------------------------------
 
@@ -235,6 +232,8 @@ class SessionRunner:
 
     def close(self) -> None:
         """Stop all work: the running chunk ends after its current step."""
+        if not self.closed:  # the last checkpoint keeps whether it was playing
+            self.played = self.playing
         self.closed = True
         self.playing = False
         self._stop.set()

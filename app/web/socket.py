@@ -14,7 +14,7 @@ from app import __version__
 from app.errors import ClientError
 from app.training.live.config import catalogue
 from app.web import messages
-from app.web.checkpoints import SESSION_ID, Checkpointer, CheckpointStore, restore
+from app.web.checkpoints import SESSION_ID, Checkpointer, CheckpointStore, restore, snapshot
 from app.web.errors import error_message
 from app.web.runner import SessionRunner
 
@@ -67,8 +67,12 @@ async def ws_session(ws: WebSocket) -> None:
     )
     sessions[sid] = runner
     if store is not None:
+
+        def take() -> str:  # in the Checkpointer's thread
+            return snapshot(runner.session, "running" if runner.playing else "paused")
+
         runner.checkpoints = Checkpointer(
-            store, sid, runner.snapshot, settings.checkpoint_every_s, runner.checkpoints_off
+            store, sid, take, settings.checkpoint_every_s, runner.checkpoints_off
         )
     trainer = None
     try:
@@ -100,14 +104,13 @@ async def ws_session(ws: WebSocket) -> None:
     except WebSocketDisconnect:
         pass
     finally:
-        playing = runner.playing
         runner.close()
         if trainer is not None:
             trainer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await trainer
         if runner.checkpoints is not None:  # the last state, for a reload or a reconnect
-            runner.playing = playing
+            runner.playing = runner.played
             with contextlib.suppress(Exception):
                 await runner.checkpoints.flush()
         sessions.pop(sid, None)

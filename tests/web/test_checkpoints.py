@@ -83,8 +83,10 @@ def test_a_reconnecting_tab_gets_its_run_back_with_pins_and_upload(tmp_path):
             assert r.status_code == 200, r.text
             until(ws, "dataset", lambda d: d["name"] != "xor")
             ws.send_json({"type": "configure", "config": {"learning_rate": 0.1}})
+            ws.send_json({"type": "pause"})
+            at = until(ws, "frame", lambda f: f["state"] == "paused")["step"]
             ws.send_json({"type": "step", "n": 37})
-            until(ws, "frame", lambda f: f["state"] == "paused" and f["step"] == 37)
+            until(ws, "frame", lambda f: f["state"] == "paused" and f["step"] == at + 37)
             ws.send_json({"type": "pin"})
             until(ws, "pins", lambda p: len(p["pins"]) == 1)
             ws.send_json({"type": "export", "format": "run"})
@@ -92,17 +94,17 @@ def test_a_reconnecting_tab_gets_its_run_back_with_pins_and_upload(tmp_path):
         assert (tmp_path / f"{sid}.run.json").exists()
         with client.websocket_connect(f"/ws?session={sid}") as ws:
             hello = hello_of(ws)
-            assert hello["session"] == sid and hello["resumed"] == {"step": 37}
+            assert hello["session"] == sid and hello["resumed"] == {"step": at + 37}
             assert hello["config"]["learning_rate"] == 0.1
             assert len(until(ws, "dataset")["input_names"]) == 3  # the upload came back
             first = until(ws, "frame")
-            assert first["step"] == 37 and first["state"] == "paused"
+            assert first["step"] == at + 37 and first["state"] == "paused"
             assert len(until(ws, "pins")["pins"]) == 1
             ws.send_json({"type": "export", "format": "run"})
             after = json.loads(until(ws, "export")["content"])
             assert after["params"] == before["params"] and after["batches"] == before["batches"]
             ws.send_json({"type": "step", "n": 3})
-            assert until(ws, "frame", lambda f: f["state"] == "paused")["step"] == 40
+            assert until(ws, "frame", lambda f: f["state"] == "paused")["step"] == at + 40
 
 
 def test_an_unknown_or_open_session_gets_a_new_one(tmp_path):
