@@ -114,13 +114,16 @@ def restore(store: CheckpointStore, sid: str) -> tuple[TrainingSession, str] | N
         log.warning("checkpoint of session %s is unusable (%s): starting afresh", sid, e)
         store.remove(sid)
         return None
+    except Exception:  # a bug must not cost the tab its connection (or its slot)
+        log.exception("checkpoint of session %s could not be restored", sid)
+        return None
     return session, raw.get("state") or "paused"
 
 
 def snapshot(session: TrainingSession, state: str) -> str:
     """The session's checkpoint text (the saved-run format and whether it was playing)."""
     with session.lock:
-        run = {**save_run(session), "state": state, "pins": list(session.pins)}
+        run = {**save_run(session, level=0), "state": state, "pins": list(session.pins)}
     return json.dumps(json_safe(run), separators=(",", ":"))
 
 

@@ -97,14 +97,15 @@ def json_safe(x: Any) -> Any:
     return x
 
 
-def packed(a: np.ndarray) -> dict[str, Any]:
+def packed(a: np.ndarray, level: int = 6) -> dict[str, Any]:
     """An array exactly, in little room: {"dtype", "shape", "b64" of its zlib-ed bytes}.
 
-    Unlike `grid` nothing is rounded: a saved run continues bit for bit.
+    Unlike `grid` nothing is rounded: a saved run continues bit for bit. level: zlib's, 0-9
+    (0 stores: trained weights hardly compress, and a checkpoint every 2 s must be cheap).
     """
     a = np.ascontiguousarray(a)
     dt = a.dtype.newbyteorder("<") if a.dtype.byteorder == ">" else a.dtype
-    raw = zlib.compress(a.astype(dt, copy=False).tobytes(), 6)
+    raw = zlib.compress(a.astype(dt, copy=False).tobytes(), level)
     return {"dtype": dt.str, "shape": list(a.shape), "b64": base64.b64encode(raw).decode("ascii")}
 
 

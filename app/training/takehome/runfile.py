@@ -44,10 +44,13 @@ def run_filename(session: TrainingSession) -> str:
     return f"{session.config.dataset}_step{session.step}.run.json"
 
 
-def save_run(session: TrainingSession) -> dict[str, Any]:
-    """The session as a JSON-ready dict. Call holding the session's lock."""
+def save_run(session: TrainingSession, level: int = 6) -> dict[str, Any]:
+    """The session as a JSON-ready dict (arrays zlib-ed at `level`; 0 for checkpoints,
+    which come often). Call holding the session's lock."""
     net, opt = session.net, session.opt
-    state = {k: {slot: packed(v) for slot, v in slots.items()} for k, slots in opt.state.items()}
+    state = {
+        k: {slot: packed(v, level) for slot, v in slots.items()} for k, slots in opt.state.items()
+    }
     rng = session.rng.bit_generator.state
     return {
         "format": FORMAT,
@@ -59,12 +62,12 @@ def save_run(session: TrainingSession) -> dict[str, Any]:
             "examples": session.examples,
             "diverged_at": session.diverged_at,
         },
-        "params": {k: packed(v) for k, v in net.params.items()},
+        "params": {k: packed(v, level) for k, v in net.params.items()},
         "optimizer": {"name": session.config.optimizer, "t": opt.t, "state": state},
         "batches": {
             # 128-bit integers as text: JavaScript numbers would round them
             "rng": {**rng, "state": {k: hex(v) for k, v in rng["state"].items()}},
-            "order": packed(session.order),
+            "order": packed(session.order, level),
             "cursor": session.cursor,
         },
         "data": _data_dict(session.data) if session.config.dataset == "custom" else None,
