@@ -22,8 +22,6 @@ from app.training.frames.encode import json_safe
 from app.training.live.config import STRUCTURAL_KEYS
 from app.training.live.pins import pin, pins_message
 from app.training.live.session import Change, TrainingSession
-from app.training.takehome.runfile import load_run, run_filename, save_run
-from app.training.takehome.script import export_script, script_filename
 from app.training.teaching.step_through import gradient_check, run_trace
 from app.training.teaching.stuck import StuckWatch, chance_accuracy
 from app.web import messages as m
@@ -31,6 +29,7 @@ from app.web.checkpoints import Checkpointer
 from app.web.errors import error_message
 from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice
 from app.web.status import status_message
+from app.web.takehome import TakeHome
 
 Send = Callable[[str], Awaitable[None]]
 log = logging.getLogger(__name__)
@@ -43,7 +42,7 @@ TRAIN_MIN_S = 0.004
 FRAME_SHARE = 0.35
 
 
-class SessionRunner:
+class SessionRunner(TakeHome):
     """Drives one TrainingSession for one WebSocket."""
 
     def __init__(
@@ -377,48 +376,6 @@ class SessionRunner:
         await self.send(
             await self._locked(lambda: gradient_check(self.session, msg.param, msg.index))
         )
-
-    async def on_export(self, msg: m.Export) -> None:
-        """The run as a file to download; training goes on."""
-
-        def export() -> dict[str, Any]:
-            s = self.session
-            if msg.format == "script":
-                name, content = script_filename(s), export_script(s)
-            elif msg.format == "run":
-                name = run_filename(s)
-                content = json.dumps(json_safe(save_run(s)), separators=(",", ":"))
-            else:
-                name, content = f"{s.config.dataset}_history.csv", s.history.to_csv()
-            return {
-                "type": "export",
-                "format": msg.format,
-                "filename": name,
-                "step": s.step,
-                "content": content,
-            }
-
-        await self.send(await self._locked(export))
-
-    async def on_load(self, msg: m.Load) -> None:
-        await self.load_run(msg.run)
-
-    async def load_run(self, run: dict[str, Any]) -> None:
-        """Replace this tab's run by a saved one (paused at its step); the tab's pins stay
-        unless the run brings its own. Raises ClientError and changes nothing if it is bad."""
-        new = await asyncio.to_thread(load_run, run)  # validated before anything changes
-        if self.playing:
-            await self._pause()
-
-        def adopt() -> Change:
-            old = self.session
-            new.pins = new.pins or old.pins
-            new.generation = old.generation + 1  # frames of the old run are stale
-            self.session = new
-            changed = [k for k, v in new.config.model_dump().items() if getattr(old.config, k) != v]
-            return Change(changed, True, f"Opened a run saved at step {new.step}")
-
-        await self._change(adopt, "opened")
 
     async def on_pin(self, _: m.Pin) -> None:
         def add() -> Change:

@@ -60,7 +60,12 @@ async def ws_session(ws: WebSocket) -> None:
         await ws.send_json(error_message(err))
         await ws.close(code=CLOSE_FULL, reason=msg[:120])
         return
-    restored = await asyncio.to_thread(restore, store, sid) if store else None
+    try:
+        restored = await asyncio.to_thread(restore, store, sid) if store else None
+    except BaseException:  # cancelled (a shutdown): the slot must not leak
+        if registry:
+            registry.release(sid)
+        raise
     session, state = restored or (None, "running")
     runner = SessionRunner(
         sid, ws.send_text, settings.frame_rate, lambda: len(sessions), session=session
