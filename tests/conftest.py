@@ -5,7 +5,9 @@ The web stack is imported only when a test asks for the server, so the engine's 
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 
@@ -14,7 +16,9 @@ import pytest
 # Starlette's TestClient sends "Host: testserver": the Host allow-list lets it in for tests.
 os.environ.setdefault("BP_ALLOWED_HOSTS", "testserver")
 # Session checkpoints go to a folder of this test run, not the user's cache.
-os.environ.setdefault("BP_STATE_DIR", tempfile.mkdtemp(prefix="bp-test-state-"))
+if "BP_STATE_DIR" not in os.environ:
+    os.environ["BP_STATE_DIR"] = tempfile.mkdtemp(prefix="bp-test-state-")
+    atexit.register(shutil.rmtree, os.environ["BP_STATE_DIR"], True)
 
 
 @pytest.fixture(scope="session")
