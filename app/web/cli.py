@@ -92,9 +92,22 @@ def serve(settings: Settings, workers: int) -> None:
         server.run(sockets=[sock])
         return
     with tempfile.TemporaryDirectory(prefix="backprop-") as shared:
-        env = {**os.environ, "BP_WORKERS_DIR": shared}
+        env = {**os.environ, "BP_WORKERS_DIR": shared, **blas_threads(workers)}
         cmd = [sys.executable, "-m", "app", "--host", settings.host, "--port", str(settings.port)]
         _supervise(lambda: subprocess.Popen([*cmd, "--workers", "1"], env=env), workers, shared)
+
+
+BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def blas_threads(workers: int) -> dict[str, str]:
+    """Each worker process's share of the cores for BLAS (unless the operator set one):
+    N processes each running BLAS on every core would fight over them, and a light
+    session's slice would wait for a core (app/web/pools.py)."""
+    if any(k in os.environ for k in BLAS_ENV):
+        return {}
+    share = str(max(1, (os.cpu_count() or 1) // workers))
+    return dict.fromkeys(BLAS_ENV, share)
 
 
 QUICK_DEATH_S = 5.0  # a worker that dies this soon after its start did not get going
