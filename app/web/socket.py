@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import secrets
 from urllib.parse import urlparse
 
@@ -21,6 +20,9 @@ router = APIRouter()
 
 CLOSE_POLICY = 1008  # foreign origin
 CLOSE_FULL = 1013  # try again later
+# Names this server process in `hello` (tabs of one process share it) without saying its
+# PID, which is nothing a page needs to know.
+WORKER = secrets.token_hex(4)
 
 
 def _origin_ok(ws: WebSocket, allowed: list[str]) -> bool:
@@ -58,7 +60,7 @@ async def ws_session(ws: WebSocket) -> None:
                 "type": "hello",
                 "session": sid,
                 "version": __version__,
-                "worker": os.getpid(),  # the server process the session lives in
+                "worker": WORKER,  # the server process the session lives in
                 "catalogue": _catalogue(settings),
             }
         )
