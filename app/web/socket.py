@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from urllib.parse import urlparse
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
@@ -14,6 +13,7 @@ from app.errors import ClientError
 from app.training.live.config import catalogue
 from app.web import messages
 from app.web.errors import error_message
+from app.web.hosts import origin_allowed
 from app.web.runner import SessionRunner
 
 router = APIRouter()
@@ -27,10 +27,7 @@ WORKER = secrets.token_hex(4)
 
 def _origin_ok(ws: WebSocket, allowed: list[str]) -> bool:
     """Same-origin pages (and non-browser clients, which send no Origin) may connect."""
-    origin = ws.headers.get("origin")
-    if origin is None or origin in allowed:
-        return True
-    return urlparse(origin).netloc == ws.headers.get("host")
+    return origin_allowed(ws.headers.get("origin"), ws.headers.get("host", ""), allowed)
 
 
 @router.websocket("/ws")
