@@ -11,7 +11,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from app import __version__
 from app.errors import ClientError
 from app.training.live.config import catalogue
-from app.web import messages
+from app.web import memory, messages
 from app.web.errors import error_message
 from app.web.hosts import origin_allowed
 from app.web.runner import SessionRunner
@@ -86,6 +86,7 @@ async def ws_session(ws: WebSocket) -> None:
             trainer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await trainer
+        memory.soon()  # a closed heavy session's memory goes back to the system
 
 
 _CATALOGUE: dict | None = None

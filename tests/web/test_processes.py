@@ -5,6 +5,7 @@ worker processes."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -146,3 +147,50 @@ def test_the_supervisors_death_takes_its_workers_and_a_start_clears_its_folder(s
         assert len(_run_dirs(tmp_path)) == 1
     finally:
         _stop(again)
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+HEAVY = {
+    "dataset": "spiral",
+    "n_samples": 5000,
+    "hidden_layers": [256] * 8,
+    "activation": "relu",
+    "batch_size": 5000,
+}
+
+
+def test_memory_goes_back_after_heavy_tabs_close(short_tmp):
+    port = _free_port()
+    proc = _start(port, short_tmp, workers=1)  # one process: the server's own RSS is it
+    try:
+        with connect(f"ws://127.0.0.1:{port}/ws") as ws:  # a light tab: the idle baseline
+            while json.loads(ws.recv(timeout=60))["type"] != "frame":
+                pass
+        time.sleep(2)
+        idle = _rss_mb(proc.pid)
+        with contextlib.ExitStack() as stack:
+            url = f"ws://127.0.0.1:{port}/ws"
+            tabs = [stack.enter_context(connect(url, max_size=2**24)) for _ in range(3)]
+            for ws in tabs:
+                ws.send(json.dumps({"type": "configure", "config": HEAVY}))
+            for ws in tabs:  # each has trained a heavy step
+                while True:
+                    msg = json.loads(ws.recv(timeout=120))
+                    if msg["type"] == "frame" and msg["step"] > 0 and msg["state"] == "running":
+                        break
+            busy = _rss_mb(proc.pid)
+        closed = time.monotonic()
+        while (now := _rss_mb(proc.pid)) > idle + 300:
+            assert time.monotonic() - closed < 30, (
+                f"idle {idle:.0f} MB, busy {busy:.0f}, now {now:.0f}"
+            )
+            time.sleep(0.5)
+        assert busy > idle + 300, f"the heavy tabs took little memory: {idle:.0f} -> {busy:.0f}"
+    finally:
+        _stop(proc)
