@@ -48,15 +48,24 @@ async def _until(ws, pred, timeout: float = 120) -> dict:
 
 
 async def heavy_tab(url: str, ready: asyncio.Event, stop: asyncio.Event, out: list) -> None:
-    """A tab training the heavy run until `stop`; counts its frames after `ready`."""
+    """A tab training the heavy run until `stop`; counts its frames after `ready`. A server
+    too busy to answer the socket's keepalive pings drops it: counted as dropped."""
+    me = {"frames": 0, "steps": [], "training": False, "dropped": False}
+    out.append(me)
+    try:
+        await _heavy_tab(url, ready, stop, me)
+    except websockets.ConnectionClosed:
+        me["dropped"] = True
+
+
+async def _heavy_tab(url: str, ready: asyncio.Event, stop: asyncio.Event, me: dict) -> None:
     async with websockets.connect(url, max_size=2**24, ping_timeout=None) as ws:
         await _until(ws, lambda m: m["type"] == "hello")
         await ws.send(json.dumps({"type": "configure", "config": HEAVY}))
         await _until(ws, lambda m: m["type"] == "status" and "changed" in m)
         await ws.send(json.dumps({"type": "play"}))
         await _until(ws, lambda m: m["type"] == "frame" and m["step"] > 0)
-        out.append({"frames": 0, "steps": []})
-        me = out[-1]
+        me["training"] = True
         while not stop.is_set():
             try:
                 raw = await asyncio.wait_for(ws.recv(), 0.5)
@@ -116,7 +125,8 @@ async def light_tab(url: str, seconds: float) -> dict:
 async def trial(url: str, heavy: int, seconds: float) -> dict:
     ready, stop, out = asyncio.Event(), asyncio.Event(), []
     tasks = [asyncio.create_task(heavy_tab(url, ready, stop, out)) for _ in range(heavy)]
-    while len(out) < heavy:  # every heavy tab trains before the light one opens
+    # Every heavy tab trains (or was dropped) before the light one opens.
+    while len(out) < heavy or not all(h["training"] or h["dropped"] for h in out):
         await asyncio.sleep(0.2)
         for t in tasks:
             if t.done() and t.exception():
@@ -128,7 +138,8 @@ async def trial(url: str, heavy: int, seconds: float) -> dict:
     await asyncio.gather(*tasks)
     hfps = [h["frames"] / seconds for h in out]
     hsteps = [(h["steps"][-1] - h["steps"][0]) / seconds if len(h["steps"]) > 1 else 0 for h in out]
-    return {**light, "heavy_fps": hfps, "heavy_steps_per_s": hsteps}
+    dropped = sum(1 for h in out if h["dropped"])
+    return {**light, "heavy_fps": hfps, "heavy_steps_per_s": hsteps, "heavy_dropped": dropped}
 
 
 def main() -> None:
@@ -153,7 +164,8 @@ def main() -> None:
             print(
                 f"  trial: XOR {r['fps']:.1f} frames/s, ping p95 {r['ping_p95']:.0f} ms, "
                 f"first frame {r['first_frame_ms']:.0f} ms; heavy median "
-                f"{statistics.median(r['heavy_fps']):.2f} frames/s",
+                f"{statistics.median(r['heavy_fps']):.2f} frames/s, "
+                f"{r['heavy_dropped']} dropped",
                 flush=True,
             )
     finally:

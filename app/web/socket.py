@@ -50,7 +50,16 @@ async def ws_session(ws: WebSocket) -> None:
         return
     runner = SessionRunner(sid, ws.send_text, settings.frame_rate, lambda: len(sessions))
     sessions[sid] = runner
-    trainer = None
+    trainer = reader = None
+
+    def end() -> None:
+        """The tab is gone: stop its work and free its slot (at once, even while one of its
+        messages is still being handled)."""
+        runner.close()
+        sessions.pop(sid, None)
+        if registry:
+            registry.release(sid)
+
     try:
         await runner.start(
             {
@@ -62,10 +71,9 @@ async def ws_session(ws: WebSocket) -> None:
             }
         )
         trainer = asyncio.create_task(runner.train_loop())
-        while True:
-            event = await ws.receive()
-            if event["type"] == "websocket.disconnect":
-                break
+        inbox: asyncio.Queue = asyncio.Queue(INBOX)
+        reader = asyncio.create_task(_read(ws, inbox, end))
+        while (event := await inbox.get()) is not None and not runner.closed:
             frame = event.get("text")
             if frame is None:
                 frame = event.get("bytes") or b""
@@ -78,15 +86,30 @@ async def ws_session(ws: WebSocket) -> None:
     except WebSocketDisconnect:
         pass
     finally:
-        runner.close()
-        sessions.pop(sid, None)
-        if registry:
-            registry.release(sid)
-        if trainer is not None:
-            trainer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await trainer
+        end()
+        for task in (reader, trainer):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
         memory.soon()  # a closed heavy session's memory goes back to the system
+
+
+INBOX = 64  # messages read ahead of the one being handled (then reading waits)
+
+
+async def _read(ws: WebSocket, inbox: asyncio.Queue, end) -> None:
+    """Read the socket into `inbox` while messages are handled; at the close, end() the
+    session and put None."""
+    try:
+        while (event := await ws.receive())["type"] != "websocket.disconnect":
+            await inbox.put(event)
+    except (WebSocketDisconnect, RuntimeError):  # RuntimeError: already disconnected
+        pass
+    finally:
+        end()
+        with contextlib.suppress(asyncio.QueueFull):  # full: the loop sees runner.closed
+            inbox.put_nowait(None)
 
 
 _CATALOGUE: dict | None = None

@@ -116,6 +116,24 @@ def test_a_closed_tab_frees_its_slot_within_a_second(served):
             time.sleep(0.02)
 
 
+def test_a_tab_closed_while_its_heavy_change_runs_frees_its_slot_within_a_second(served):
+    port, _, _ = served
+    health = f"http://127.0.0.1:{port}/api/health"
+    with connect(f"ws://127.0.0.1:{port}/ws", max_size=2**24) as ws:
+        ws.send(json.dumps({"type": "configure", "config": HEAVY}))
+        while True:  # training the heavy net
+            msg = json.loads(ws.recv(timeout=120))
+            if msg["type"] == "frame" and msg["step"] > 0 and msg["state"] == "running":
+                break
+        # A rebuild that waits for the heavy step under way, then builds a new heavy net:
+        # the tab closes while the server is still handling it.
+        ws.send(json.dumps({"type": "configure", "config": {"hidden_layers": [256] * 7}}))
+    closed = time.monotonic()
+    while httpx.get(health, timeout=10).json()["sessions"] != 0:
+        assert time.monotonic() - closed < 1.0, "the slot outlived its tab by a second"
+        time.sleep(0.02)
+
+
 def test_hello_names_its_process_without_its_pid(served):
     port, proc, tmp = served
     (run_dir,) = _run_dirs(tmp)
@@ -176,13 +194,13 @@ def test_memory_goes_back_after_heavy_tabs_close(short_tmp):
         idle = _rss_mb(proc.pid)
         with contextlib.ExitStack() as stack:
             url = f"ws://127.0.0.1:{port}/ws"
-            tabs = [stack.enter_context(connect(url, max_size=2**24)) for _ in range(3)]
+            tabs = [stack.enter_context(connect(url, max_size=2**24)) for _ in range(4)]
             for ws in tabs:
                 ws.send(json.dumps({"type": "configure", "config": HEAVY}))
-            for ws in tabs:  # each has trained a heavy step
+            for ws in tabs:  # each has trained heavy steps (its buffers are all there)
                 while True:
                     msg = json.loads(ws.recv(timeout=120))
-                    if msg["type"] == "frame" and msg["step"] > 0 and msg["state"] == "running":
+                    if msg["type"] == "frame" and msg["step"] > 1 and msg["state"] == "running":
                         break
             busy = _rss_mb(proc.pid)
         closed = time.monotonic()
