@@ -50,7 +50,11 @@ class Registry:
                 os.close(fd)
                 continue
             self._held[sid] = fd
-            (self.root / f"s-{sid}").write_text(self.socket_path)
+            try:
+                (self.root / f"s-{sid}").write_text(self.socket_path)
+            except OSError:  # e.g. a full disk: the slot goes back, it never leaks
+                self.release(sid)
+                raise
             return True
         return False
 

@@ -32,6 +32,19 @@ def test_the_session_limit_holds_across_processes(tmp_path):
     assert two.owner("a1") is None and two.claim("b2") and one.count() == 3
 
 
+def test_a_slot_whose_record_cannot_be_written_goes_back(tmp_path, monkeypatch):
+    registry = Registry(tmp_path, 2)
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    with pytest.raises(OSError):
+        registry.claim("a1")
+    monkeypatch.undo()
+    assert registry.count() == 0 and registry.claim("b1") and registry.claim("b2")
+
+
 def _hello(ws) -> dict:
     while True:
         msg = json.loads(ws.recv(timeout=60))
