@@ -121,10 +121,7 @@ def test_a_tab_closed_while_its_heavy_change_runs_frees_its_slot_within_a_second
     health = f"http://127.0.0.1:{port}/api/health"
     with connect(f"ws://127.0.0.1:{port}/ws", max_size=2**24) as ws:
         ws.send(json.dumps({"type": "configure", "config": HEAVY}))
-        while True:  # training the heavy net
-            msg = json.loads(ws.recv(timeout=120))
-            if msg["type"] == "frame" and msg["step"] > 0 and msg["state"] == "running":
-                break
+        _heavy_running(ws)
         # A rebuild that waits for the heavy step under way, then builds a new heavy net:
         # the tab closes while the server is still handling it.
         ws.send(json.dumps({"type": "configure", "config": {"hidden_layers": [256] * 7}}))
@@ -183,6 +180,19 @@ HEAVY = {
 }
 
 
+def _heavy_running(ws, after_step: int = 0) -> None:
+    """Read until the tab's heavy run (its configure answered: rebuilt) trains past a step;
+    the frames of the run before the change do not count."""
+    while True:
+        msg = json.loads(ws.recv(timeout=120))
+        if msg["type"] == "status" and "changed" in msg:
+            break
+    while True:
+        msg = json.loads(ws.recv(timeout=120))
+        if msg["type"] == "frame" and msg["step"] > after_step and msg["state"] == "running":
+            return
+
+
 def test_memory_goes_back_after_heavy_tabs_close(short_tmp):
     port = _free_port()
     proc = _start(port, short_tmp, workers=1)  # one process: the server's own RSS is it
@@ -198,10 +208,7 @@ def test_memory_goes_back_after_heavy_tabs_close(short_tmp):
             for ws in tabs:
                 ws.send(json.dumps({"type": "configure", "config": HEAVY}))
             for ws in tabs:  # each has trained heavy steps (its buffers are all there)
-                while True:
-                    msg = json.loads(ws.recv(timeout=120))
-                    if msg["type"] == "frame" and msg["step"] > 1 and msg["state"] == "running":
-                        break
+                _heavy_running(ws, 1)
             busy = _rss_mb(proc.pid)
         closed = time.monotonic()
         while (now := _rss_mb(proc.pid)) > idle + 300:
