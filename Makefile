@@ -2,17 +2,23 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test lint bench clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --upgrade pip >/dev/null
-	$(PY) -m pip install -e ".[dev]"
+# `make run` installs only what running needs (a newcomer's first start is quick);
+# `make test`, `lint` and `bench` add the dev extras (pytest, playwright, ruff...).
+$(RUN_STAMP): pyproject.toml setup.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
+	$(PY) -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)  ## install, then serve http://127.0.0.1:8000
+run: $(RUN_STAMP)  ## install, then serve http://127.0.0.1:8000
 	$(PY) -m app
 
 test: $(STAMP)  ## install, then lint and run every test (browser tests need /usr/bin/chromium)

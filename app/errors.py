@@ -40,6 +40,7 @@ CODES = frozenset(
         "no_trace",
         "server_full",
         "host_not_allowed",  # got
+        "origin_not_allowed",  # got
         "internal_error",
     }
 )

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.web import errors
 from app.web.checkpoints import CheckpointStore, sweep_every
-from app.web.hosts import HostGuard, allowed_hosts
+from app.web.hosts import HostGuard, OriginGuard, allowed_hosts
 from app.web.paths import PLOTLY_JS, STATIC_DIR
 from app.web.routes import router as http_router
 from app.web.settings import Settings
@@ -46,9 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if sweeper is not None:
                 sweeper.cancel()
 
-    app = FastAPI(
-        title="Backprop Playground", docs_url="/api/docs", redoc_url=None, lifespan=lifespan
-    )
+    # No Swagger UI or ReDoc: they load their scripts from a CDN, and the app works offline.
+    # The API's description stays at /openapi.json; docs/protocol.md tells it in words.
+    app = FastAPI(title="Backprop Playground", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.sessions = {}
     app.state.registry = registry
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     errors.install(app)  # every refusal, FastAPI's own included, in the app's error shape
     s = app.state.settings
+    app.add_middleware(OriginGuard, allowed=s.allowed_origins)  # posts from other sites
     app.add_middleware(HostGuard, allowed=allowed_hosts(s.host, s.allowed_hosts))
     app.include_router(http_router)
     app.include_router(ws_router)

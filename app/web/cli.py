@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import webbrowser
@@ -16,6 +15,7 @@ import webbrowser
 import uvicorn
 
 from app.training.takehome import shell
+from app.web import lifeline, rundirs
 from app.web.app import create_app
 from app.web.settings import Settings
 from app.web.workers import Registry
@@ -61,9 +61,32 @@ def main(argv: list[str] | None = None) -> None:
                 "(e.g. BP_ALLOWED_HOSTS=192.168.1.20,lab.local)",
                 flush=True,
             )
+    if not settings.workers_dir:  # one server per port: a second start stops here
+        taken = port_taken(settings.host, settings.port)
+        if taken:
+            sys.exit(
+                f"cannot listen on {settings.host}:{settings.port}: {taken}. Is the playground "
+                "already running there? Stop it, or choose another --port."
+            )
     if args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
     serve(settings, args.workers)
+
+
+def port_taken(host: str, port: int) -> str:
+    """Why host:port cannot be served, or "" when it is free. The probe binds without
+    SO_REUSEPORT, so it fails on any listening socket there, a playground's workers' too
+    (which share the port with SO_REUSEPORT between themselves only)."""
+    if port == 0:
+        return ""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no owner
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            return err.strerror or str(err)
+    return ""
 
 
 def serve(settings: Settings, workers: int) -> None:
@@ -83,6 +106,8 @@ def serve(settings: Settings, workers: int) -> None:
         if not settings.workers_dir:
             server.run()
             return
+        if settings.supervisor_fd is not None:  # end with the supervisor, however it dies
+            lifeline.watch(settings.supervisor_fd)
         # A worker binds its own socket with SO_REUSEPORT: the kernel spreads new
         # connections evenly over the workers (one shared socket tends to feed one of them).
         try:
@@ -91,10 +116,40 @@ def serve(settings: Settings, workers: int) -> None:
             sys.exit(f"cannot listen on {settings.host}:{settings.port}: {err.strerror}")
         server.run(sockets=[sock])
         return
-    with tempfile.TemporaryDirectory(prefix="backprop-") as shared:
-        env = {**os.environ, "BP_WORKERS_DIR": shared}
+    # The workers share a run folder (removed at the end; a start removes a killed server's)
+    # and hold its lock, and read a pipe whose end tells them the supervisor is gone.
+    with rundirs.run_dir() as (shared, lock_fd):
+        alive, alive_w = os.pipe()
+        env = {
+            **os.environ,
+            "BP_WORKERS_DIR": shared,
+            "BP_SUPERVISOR_FD": str(alive),
+            **blas_threads(workers),
+        }
         cmd = [sys.executable, "-m", "app", "--host", settings.host, "--port", str(settings.port)]
-        _supervise(lambda: subprocess.Popen([*cmd, "--workers", "1"], env=env), workers, shared)
+        fds = (alive, lock_fd)
+        try:
+            _supervise(
+                lambda: subprocess.Popen([*cmd, "--workers", "1"], env=env, pass_fds=fds),
+                workers,
+                shared,
+            )
+        finally:
+            os.close(alive)
+            os.close(alive_w)
+
+
+BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def blas_threads(workers: int) -> dict[str, str]:
+    """Each worker process's share of the cores for BLAS (unless the operator set one):
+    N processes each running BLAS on every core would fight over them, and a light
+    session's slice would wait for a core (app/web/pools.py)."""
+    if any(k in os.environ for k in BLAS_ENV):
+        return {}
+    share = str(max(1, (os.cpu_count() or 1) // workers))
+    return dict.fromkeys(BLAS_ENV, share)
 
 
 QUICK_DEATH_S = 5.0  # a worker that dies this soon after its start did not get going

@@ -13,7 +13,13 @@ from starlette.exceptions import HTTPException
 from app.errors import ClientError, explain
 
 # HTTP status per code; anything not listed is 400.
-HTTP_STATUS = {"no_session": 404, "not_found": 404, "too_large": 413, "server_full": 503}
+HTTP_STATUS = {
+    "no_session": 404,
+    "not_found": 404,
+    "origin_not_allowed": 403,
+    "too_large": 413,
+    "server_full": 503,
+}
 
 
 def error_message(err: ClientError) -> dict[str, Any]:

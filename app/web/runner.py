@@ -1,7 +1,8 @@
 """One tab's session on the server: pacing, message dispatch, frames out.
 
-Training runs in a worker thread (`asyncio.to_thread`) so the event loop keeps reading
-control messages while the network trains. All training, `play` and `step n` alike, is done
+Training runs in a worker thread so the event loop keeps reading control messages while
+the network trains; a heavy session's work goes to its own small pool, so light sessions
+are never queued behind it (app/web/pools.py). All training, `play` and `step n` alike, is done
 by one loop in slices of at most SLICE_S seconds: the session's lock is free between two
 slices, so `pause`, `reset`, `configure` and a closed tab take effect within one slice,
 whatever the network's size. Frames are produced one at a time and awaited while sending, so
@@ -27,6 +28,7 @@ from app.training.teaching.stuck import StuckWatch, chance_accuracy
 from app.web import messages as m
 from app.web.checkpoints import Checkpointer
 from app.web.errors import error_message
+from app.web.pools import Gauge
 from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice
 from app.web.status import status_message
 from app.web.takehome import TakeHome
@@ -70,6 +72,7 @@ class SessionRunner(TakeHome):
         self._crowd = crowd  # how many sessions share this process now
         self._stuck = StuckWatch()
         self._chance: tuple[int, float] = (-1, 0.0)  # (generation, majority-class share)
+        self._gauge = Gauge()  # light or heavy: which thread pool the session's work uses
 
     # -- output ------------------------------------------------------------------------------
 
@@ -90,13 +93,13 @@ class SessionRunner(TakeHome):
         await self.send(error_message(err))
 
     async def _locked(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run fn(*args) in a worker thread while holding the session's lock."""
+        """Run fn(*args) in a worker thread (of the session's pool) holding its lock."""
 
         def call():
             with self.session.lock:
                 return fn(*args)
 
-        return await asyncio.to_thread(call)
+        return await self._gauge.run(call)
 
     def _state(self) -> str:
         return "running" if self.playing else "stepping" if self.pending else "paused"

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import secrets
-from urllib.parse import urlparse
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app import __version__
 from app.errors import ClientError
 from app.training.live.config import catalogue
-from app.web import messages
+from app.web import memory, messages
 from app.web.checkpoints import SESSION_ID, Checkpointer, CheckpointStore, restore, snapshot
 from app.web.errors import error_message
+from app.web.hosts import origin_allowed
 from app.web.runner import SessionRunner
 
 router = APIRouter()
@@ -23,14 +22,14 @@ router = APIRouter()
 CLOSE_POLICY = 1008  # foreign origin
 CLOSE_FULL = 1013  # try again later
 CLOSING_WAIT_S = 2.0  # a reloaded tab waits this long at most for its old socket to close
+# Names this server process in `hello` (tabs of one process share it) without saying its
+# PID, which is nothing a page needs to know.
+WORKER = secrets.token_hex(4)
 
 
 def _origin_ok(ws: WebSocket, allowed: list[str]) -> bool:
     """Same-origin pages (and non-browser clients, which send no Origin) may connect."""
-    origin = ws.headers.get("origin")
-    if origin is None or origin in allowed:
-        return True
-    return urlparse(origin).netloc == ws.headers.get("host")
+    return origin_allowed(ws.headers.get("origin"), ws.headers.get("host", ""), allowed)
 
 
 @router.websocket("/ws")
@@ -79,24 +78,32 @@ async def ws_session(ws: WebSocket) -> None:
         runner.checkpoints = Checkpointer(
             store, sid, take, settings.checkpoint_every_s, runner.checkpoints_off
         )
-    trainer = None
+    trainer = reader = None
+
+    def end() -> None:
+        """The tab is gone: stop its work and free its slot (at once, even while one of its
+        messages is still being handled)."""
+        runner.close()
+        sessions.pop(sid, None)
+        if registry:
+            registry.release(sid)
+
     try:
         await runner.start(
             {
                 "type": "hello",
                 "session": sid,
                 "version": __version__,
-                "worker": os.getpid(),  # the server process the session lives in
+                "worker": WORKER,  # the server process the session lives in
                 "resumed": {"step": session.step} if session is not None else None,
                 "catalogue": _catalogue(settings),
             },
             play=state == "running",
         )
         trainer = asyncio.create_task(runner.train_loop())
-        while True:
-            event = await ws.receive()
-            if event["type"] == "websocket.disconnect":
-                break
+        inbox: asyncio.Queue = asyncio.Queue(INBOX)
+        reader = asyncio.create_task(_read(ws, inbox, end))
+        while (event := await inbox.get()) is not None and not runner.closed:
             frame = event.get("text")
             if frame is None:
                 frame = event.get("bytes") or b""
@@ -109,19 +116,17 @@ async def ws_session(ws: WebSocket) -> None:
     except WebSocketDisconnect:
         pass
     finally:
-        runner.close()
-        if trainer is not None:
-            trainer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await trainer
+        end()
+        for task in (reader, trainer):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
         if runner.checkpoints is not None:  # the last state, for a reload or a reconnect
             runner.playing = runner.played
             with contextlib.suppress(Exception):
                 await runner.checkpoints.flush()
-        sessions.pop(sid, None)
-        if registry:
-            registry.release(sid)
-
+        memory.soon()  # a closed heavy session's memory goes back to the system
 
 async def _resumable(ws: WebSocket, store: CheckpointStore | None) -> str | None:
     """The session id the tab asks to resume (`/ws?session=<id>`), when it has a checkpoint
@@ -139,6 +144,23 @@ async def _resumable(ws: WebSocket, store: CheckpointStore | None) -> str | None
             return wanted if store.path(wanted).exists() else None
         await asyncio.sleep(0.05)
     return None
+
+
+INBOX = 64  # messages read ahead of the one being handled (then reading waits)
+
+
+async def _read(ws: WebSocket, inbox: asyncio.Queue, end) -> None:
+    """Read the socket into `inbox` while messages are handled; at the close, end() the
+    session and put None."""
+    try:
+        while (event := await ws.receive())["type"] != "websocket.disconnect":
+            await inbox.put(event)
+    except (WebSocketDisconnect, RuntimeError):  # RuntimeError: already disconnected
+        pass
+    finally:
+        end()
+        with contextlib.suppress(asyncio.QueueFull):  # full: the loop sees runner.closed
+            inbox.put_nowait(None)
 
 
 _CATALOGUE: dict | None = None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +13,15 @@ from fastapi.testclient import TestClient
 
 from app.web.app import create_app
 from app.web.settings import Settings
+
+
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A temp folder with a short path, for a server's TMPDIR: its workers' Unix sockets
+    live there, and a socket's path holds 107 bytes at most (pytest's tmp_path is longer)."""
+    path = Path(tempfile.mkdtemp(prefix="bp-", dir="/tmp"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -60,3 +60,9 @@ def test_the_bound_address_is_allowed_and_ports_are_ignored():
     with TestClient(create_app(settings), base_url="http://192.168.1.20:9000") as c:
         assert c.get("/api/health").status_code == 200
     assert host_name("[::1]:80") == "::1" and host_name("Example.org:1") == "example.org"
+
+
+def test_a_malformed_host_is_no_name_at_all(strict):
+    for host in ("[::1]evil.example", "[::1", "::1", "a:b", "localhost:80x", "local host"):
+        assert host_name(host) == "", host
+        assert strict.get("/api/health", headers={"host": host}).status_code == 400, host
