@@ -128,6 +128,7 @@ async def ws_session(ws: WebSocket) -> None:
                 await runner.checkpoints.flush()
         memory.soon()  # a closed heavy session's memory goes back to the system
 
+
 async def _resumable(ws: WebSocket, store: CheckpointStore | None) -> str | None:
     """The session id the tab asks to resume (`/ws?session=<id>`), when it has a checkpoint
     and is not open in another tab. A session still open is waited for a moment: a reloaded
