@@ -229,8 +229,11 @@ class SessionRunner:
             )
 
     async def on_view(self, msg: m.View) -> None:
-        """The page says at what size it draws neuron maps; later frames send them so."""
-        self.session.frames.neuron_px = msg.neuron_px
+        """How the page draws the session; later frames carry what it shows. Paused, a
+        frame comes at once when that changed."""
+        changed = self.session.frames.set_view(**msg.model_dump(exclude={"type"}))
+        if changed and not (self.playing or self.pending):
+            await self.send(await self._locked(lambda: self.session.frame("paused")))
 
     async def on_ping(self, msg: m.Ping) -> None:
         await self.send({"type": "pong", "id": msg.id})
@@ -380,6 +383,7 @@ class SessionRunner:
         def adopt() -> Change:
             old = self.session
             new.pins = new.pins or old.pins
+            new.frames.adopt_view(old.frames)  # the page draws as before
             new.generation = old.generation + 1  # frames of the old run are stale
             self.session = new
             changed = [k for k, v in new.config.model_dump().items() if getattr(old.config, k) != v]

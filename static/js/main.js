@@ -16,6 +16,7 @@ import { classColor, fmt } from "./grid.js";
 import { initLangSwitch, t } from "./i18n.js";
 import { curveThumb, curveView, drawCurvePlot, neuronCurveImages } from "./curve.js";
 import { initHidden } from "./hidden.js";
+import { pagePlane } from "./forward.js";
 
 const $ = (id) => document.getElementById(id);
 const bp = window.__bp;
@@ -31,11 +32,18 @@ const observer = new IntersectionObserver((entries) => {
   for (const e of entries) {
     if (e.isIntersecting) { visible.add(e.target.id); drawnFrame = null; schedule(); }
     else visible.delete(e.target.id);
+    if (e.target.id === "histograms") tellView({ hists: e.isIntersecting });
   }
 });
 for (const id of ["histograms", "curves", "gradnorms", "mnist-weights"]) observer.observe(document.getElementById(id));
 let drawnFrame = null;
 let viewPx = 0; // neuron map size last told to the server (`view`)
+let planeOf = null; // the frame whose plane the page drew itself (forward.js)
+
+/** Tell the server what the page shows: frames then leave out what it does not. */
+function tellView(parts) {
+  send({ type: "view", ...parts });
+}
 
 // ---- messages ---------------------------------------------------------------------------
 on("hello", (h) => {
@@ -43,6 +51,7 @@ on("hello", (h) => {
   state.session = h.session;
   state.catalogue = h.catalogue;
   viewPx = 0; // a new session: tell it the map size again
+  tellView({ plane: "page", grads: $("show-grads").checked, hists: visible.has("histograms") });
   state.config = structuredClone(h.config ?? {});
   buildControls();
   applyHash();
@@ -192,6 +201,13 @@ function render() {
   ensureNetwork(f);
   tellViewSize();
   lap("network-build");
+  if (f.plane_by === "page" && planeOf !== f) {
+    planeOf = f; // the server sent W and b for it: draw the plane from them (forward.js)
+    const p = pagePlane(f, state.dataset, 100, viewPx || 24);
+    if (p) { state.heavy.boundary = p.boundary; state.heavy.neurons = p.neurons; }
+    else tellView({ plane: "server" }); // a network forward.js does not know: grids again
+    lap("page-plane");
+  }
   const grads = $("show-grads").checked;
   const is2d = state.dataset?.kind === "2d", is1d = state.dataset?.kind === "1d";
   const oneOut = net?.sizes[net.sizes.length - 1] === 1;
@@ -254,7 +270,11 @@ $("btn-regen").addEventListener("click", () => {
   const lo = f.min, hi = f.max;
   configure({ seed: lo + Math.floor(Math.random() * (hi - lo + 1)) });
 });
-$("show-grads").addEventListener("change", () => { drawnFrame = null; schedule(); });
+$("show-grads").addEventListener("change", (e) => {
+  tellView({ grads: e.target.checked });
+  drawnFrame = null;
+  schedule();
+});
 $("show-test").addEventListener("change", (e) => { view.showTest = e.target.checked; drawBoundary(); });
 $("discretize").addEventListener("change", (e) => { view.discretize = e.target.checked; drawBoundary(); });
 $("curve-test").addEventListener("change", (e) => { curveView.showTest = e.target.checked; drawCurvePlot(); });

@@ -32,7 +32,7 @@ def test_page_loads_without_console_errors_or_outside_requests(page, watch):
     page.wait_for_function("() => window.__bp.draws >= 3")
     assert watch.errors == []
     assert watch.foreign == []
-    assert any(u.endswith("/vendor/plotly.min.js") for u in watch.requests)
+    assert any("/vendor/plotly.min.js?v=" in u for u in watch.requests)
     # Controls come from the catalogue: one tile per dataset option, a learning-rate slider.
     options = page.evaluate("() => window.__bp.state.catalogue.fields.dataset.options")
     assert page.locator("#dataset-picker .tile").count() == len(options)
