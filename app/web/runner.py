@@ -65,6 +65,7 @@ class SessionRunner:
         self._config_lock = threading.Lock()  # one config change at a time, slices aside
         self._period = 1.0 / frame_rate
         self._crowd = crowd  # how many sessions share this process now
+        self._credit = 0.0  # steps owed by a speed below 1 (slow motion)
         self._stuck = StuckWatch()
         self._chance: tuple[int, float] = (-1, 0.0)  # (generation, majority-class share)
 
@@ -176,7 +177,12 @@ class SessionRunner:
         # Each of `crowd` sessions gets its share of the period: a big network trains fewer
         # steps and draws a coarser or rarer plane, and the frame still comes on time.
         share = self._period / max(1, self._crowd())
-        self._advance(self.session.config.speed, max(TRAIN_MIN_S, TRAIN_SHARE * share))
+        self._credit = min(self._credit + self.session.config.speed, 1000.0)
+        n = int(self._credit)
+        if n == 0:
+            return None  # slow motion: no step in this frame, so no frame to send
+        self._credit -= n
+        self._advance(n, max(TRAIN_MIN_S, TRAIN_SHARE * share))
         return self.session.frame("running", budget_ms=1000 * FRAME_SHARE * share)
 
     async def _watch(self, frame: dict[str, Any]) -> None:
