@@ -194,6 +194,7 @@ function render() {
   drawnFrame = f;
   bp.draws += 1;
   bp.lastStep = f.step;
+  if (f.step > 0 && bp.firstTrainedAt === undefined) bp.firstTrainedAt = performance.now();
   const T = bp.t ?? (bp.t = {});
   let t0 = performance.now();
   const lap = (k) => { const t = performance.now(); T[k] = 0.9 * (T[k] ?? 0) + 0.1 * (t - t0); t0 = t; };
@@ -222,6 +223,7 @@ function render() {
   lap("neuron-maps");
   if (is2d) drawBoundary();
   lap("boundary");
+  if (!window.Plotly) { drawSparkline(); emit("drawn", f); return; } // its panels come later
   const now0 = performance.now();
   if (is1d && (!state.running || now0 - lastCurvePlot > 100)) {
     lastCurvePlot = now0; // a Plotly line plot: ten a second reads as smooth motion
@@ -313,6 +315,9 @@ document.addEventListener("keydown", (e) => {
   else if (e.key === "s") step();
   else if (e.key === "r") reset();
 });
+
+// Plotly loads async (4.8 MB to parse): until then frames draw the plane and the diagram.
+window.addEventListener("plotly-ready", () => { drawnFrame = null; schedule(); });
 
 let resizeTimer = null;
 window.addEventListener("resize", () => {
