@@ -54,8 +54,18 @@ function roundHalfEven(x) {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+const grids = new WeakMap(); // dataset message -> {res, X}: the grid is the same every frame
+
 /** Network inputs (R*R, F) of the R x R grid over the bounds, row-major with y as rows. */
 export function gridInputs(dataset, res) {
+  const kept = grids.get(dataset);
+  if (kept?.res === res) return kept.X;
+  const X = computeGrid(dataset, res);
+  grids.set(dataset, { res, X });
+  return X;
+}
+
+function computeGrid(dataset, res) {
   const { mean, std, features } = dataset.inputs;
   const xs = linspace(dataset.bounds.x[0], dataset.bounds.x[1], res);
   const ys = linspace(dataset.bounds.y[0], dataset.bounds.y[1], res);
@@ -88,14 +98,22 @@ export function forwardLayers(layers, X, N, regression) {
         if (v !== 0) for (let h = 0; h < H; h++) z[o + h] += v * Wf[w + h];
       }
     }
-    if (li < layers.length - 1) {
-      const f = ACT[l.activation];
-      for (let k = 0; k < z.length; k++) z[k] = f(z[k]);
-    } else output(z, N, H, l.activation, regression);
+    if (li < layers.length - 1) activate(z, l.activation);
+    else output(z, N, H, l.activation, regression);
     acts.push(z);
     a = z;
   });
   return acts;
+}
+
+/** A hidden layer's activation in place (tanh and relu inline: the most drawn). */
+function activate(z, name) {
+  if (name === "tanh") for (let k = 0; k < z.length; k++) z[k] = Math.tanh(z[k]);
+  else if (name === "relu") for (let k = 0; k < z.length; k++) z[k] = z[k] > 0 ? z[k] : 0;
+  else {
+    const f = ACT[name];
+    for (let k = 0; k < z.length; k++) z[k] = f(z[k]);
+  }
 }
 
 /** The loss's output in place (app/nn/losses.py `probs`). */

@@ -26,7 +26,10 @@ let netKey = "";
 let lastHeavyDraw = 0;
 let lastCurvesDraw = 0;
 let lastCurvePlot = 0;
-// Panels currently on screen (IntersectionObserver): off-screen Plotly panels are not redrawn.
+// Panels currently on screen (IntersectionObserver): off-screen Plotly panels are redrawn
+// only every OFFSCREEN_MS while training (at once when they come into view): the boundary
+// keeps the page's thread.
+const OFFSCREEN_MS = 3000;
 const visible = new Set();
 const observer = new IntersectionObserver((entries) => {
   for (const e of entries) {
@@ -194,7 +197,10 @@ function render() {
   drawnFrame = f;
   bp.draws += 1;
   bp.lastStep = f.step;
-  if (f.step > 0 && bp.firstTrainedAt === undefined) bp.firstTrainedAt = performance.now();
+  if (f.step > 0 && bp.firstTrainedAt === undefined) {
+    bp.firstTrainedAt = performance.now();
+    setTimeout(loadPlotly, 50); // once this picture is painted
+  }
   const T = bp.t ?? (bp.t = {});
   let t0 = performance.now();
   const lap = (k) => { const t = performance.now(); T[k] = 0.9 * (T[k] ?? 0) + 0.1 * (t - t0); t0 = t; };
@@ -232,12 +238,12 @@ function render() {
   }
   // Plotly panels cost tens of ms each on a GPU-less laptop: on screen, curves at most
   // 2.5/s and the other panels 2/s, and each group at most ~1/8 of the time (a busy machine
-  // or a deep network makes them dearer); off screen, once a second (paused: every frame).
+  // or a deep network makes them dearer); off screen, every OFFSCREEN_MS (paused: every frame).
   // While running, one of the two groups a draw, so no draw is twice as long as the others.
   const now = performance.now();
   const paused = !state.running;
   const due = (id, last, every, cost) =>
-    paused || now - last > Math.max(visible.has(id) ? every : 1000, 8 * (cost ?? 0));
+    paused || now - last > Math.max(visible.has(id) ? every : OFFSCREEN_MS, 8 * (cost ?? 0));
   drawSparkline();
   if (due("curves", lastCurvesDraw, 400, T.curves) || due("gradnorms", lastCurvesDraw, 400, T.curves)) {
     lastCurvesDraw = now;
@@ -316,8 +322,18 @@ document.addEventListener("keydown", (e) => {
   else if (e.key === "r") reset();
 });
 
-// Plotly loads async (4.8 MB to parse): until then frames draw the plane and the diagram.
-window.addEventListener("plotly-ready", () => { drawnFrame = null; schedule(); });
+// Plotly.js (4.8 MB) is downloaded at once (preload) but run only after the first trained
+// picture: parsing it holds the page's thread for ~1 s, socket messages included. Until then
+// frames draw the plane, the diagram and the sparkline; the Plotly panels follow.
+function loadPlotly() {
+  if (document.getElementById("plotly-run")) return;
+  const s = document.createElement("script");
+  s.id = "plotly-run";
+  s.src = $("plotly-js").href;
+  s.onload = () => { drawnFrame = null; schedule(); emit("plotly:ready"); };
+  document.head.append(s);
+}
+setTimeout(loadPlotly, 2500); // no trained frame so soon (a paused start, no server): load anyway
 
 let resizeTimer = null;
 window.addEventListener("resize", () => {

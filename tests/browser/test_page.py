@@ -136,11 +136,11 @@ def test_activation_change_lands_in_the_url(page):
 
 def test_out_of_range_value_shows_error_next_to_its_control(open_page, base_url, artifacts):
     pg = open_page(base_url + "/#learning_rate=50")
-    wait_drawn(pg)
     err = pg.locator("[data-error-for=learning_rate].shown")
-    err.wait_for()
+    err.wait_for()  # at once: it does not wait for Plotly (it fades after 7 s)
     assert "learning_rate" in err.inner_text()
     pg.screenshot(path=artifacts / "error-learning-rate.png")
+    wait_drawn(pg)
 
 
 def test_invalid_upload_shows_the_error(page, artifacts):
