@@ -38,10 +38,13 @@ const observer = new IntersectionObserver((entries) => {
     if (e.target.id === "histograms") tellView({ hists: e.isIntersecting });
   }
 });
-for (const id of ["histograms", "curves", "gradnorms", "mnist-weights"]) observer.observe(document.getElementById(id));
+for (const id of ["histograms", "curves", "gradnorms", "mnist-weights", "boundary", "network"]) {
+  observer.observe(document.getElementById(id));
+}
 let drawnFrame = null;
 let viewPx = 0; // neuron map size last told to the server (`view`)
 let planeOf = null; // the frame whose plane the page drew itself (forward.js)
+let lastPlane = 0; // when (performance.now()) it did
 
 /** Tell the server what the page shows: frames then leave out what it does not. */
 function tellView(parts) {
@@ -208,8 +211,13 @@ function render() {
   ensureNetwork(f);
   tellViewSize();
   lap("network-build");
-  if (f.plane_by === "page" && planeOf !== f) {
-    planeOf = f; // the server sent W and b for it: draw the plane from them (forward.js)
+  // The plane from W and b (forward.js) when it is on screen, at most ~1/4 of the page's
+  // time (a busy machine makes it dearer: then in every other frame or fewer).
+  const planeShown = visible.has("boundary") || visible.has("network") || !state.running;
+  const planeDue = !state.running || t0 - lastPlane >= 4 * (T["page-plane"] ?? 0);
+  if (f.plane_by === "page" && planeOf !== f && planeShown && planeDue) {
+    planeOf = f;
+    lastPlane = t0;
     const p = pagePlane(f, state.dataset, 100, viewPx || 24);
     if (p) { state.heavy.boundary = p.boundary; state.heavy.neurons = p.neurons; }
     else tellView({ plane: "server" }); // a network forward.js does not know: grids again
