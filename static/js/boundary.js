@@ -70,8 +70,8 @@ function ensureCanvas() {
     canvas.className = "boundary-bg";
     canvas.dataset.testid = "boundary-canvas";
     gd.style.position = "relative";
-    gd.prepend(canvas);
   }
+  if (gd.firstChild !== canvas) gd.prepend(canvas); // under the plot (Plotly came after it)
   Object.assign(canvas.style, {
     position: "absolute", left: `${sz.l}px`, top: `${sz.t}px`, width: `${sz.w}px`, height: `${sz.h}px`,
   });

@@ -202,6 +202,7 @@ function render() {
   bp.lastStep = f.step;
   if (f.step > 0 && bp.firstTrainedAt === undefined) {
     bp.firstTrainedAt = performance.now();
+    bp.plotlyAtFirst = !!window.Plotly; // false: the first picture did not wait for it
     setTimeout(loadPlotly, 50); // once this picture is painted
   }
   const T = bp.t ?? (bp.t = {});
