@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -34,10 +35,11 @@ from app.web.status import status_message
 Send = Callable[[str], Awaitable[None]]
 log = logging.getLogger(__name__)
 
-# While playing, a frame's period is shared by the sessions of this process: training gets
-# TRAIN_SHARE of a session's share (at least TRAIN_MIN_S), the frame's costly parts
-# FRAME_SHARE. Whatever the network and speed, the next frame comes on time.
-TRAIN_SHARE = 0.5
+# While playing, a frame's period is shared by the sessions of this process: the frame's
+# costly parts may take FRAME_SHARE of a session's share, training WORK_SHARE less what the
+# frames have been costing (at least TRAIN_MIN_S): a cheap frame (a plane the page draws)
+# leaves its time to training. Whatever the network and speed, the next frame comes on time.
+WORK_SHARE = 0.85
 TRAIN_MIN_S = 0.004
 FRAME_SHARE = 0.35
 
@@ -66,6 +68,7 @@ class SessionRunner:
         self._period = 1.0 / frame_rate
         self._crowd = crowd  # how many sessions share this process now
         self._credit = 0.0  # steps owed by a speed below 1 (slow motion)
+        self._frame_s = FRAME_SHARE / frame_rate  # what a running frame costs (average)
         self._stuck = StuckWatch()
         self._chance: tuple[int, float] = (-1, 0.0)  # (generation, majority-class share)
 
@@ -182,8 +185,11 @@ class SessionRunner:
         if n == 0:
             return None  # slow motion: no step in this frame, so no frame to send
         self._credit -= n
-        self._advance(n, max(TRAIN_MIN_S, TRAIN_SHARE * share))
-        return self.session.frame("running", budget_ms=1000 * FRAME_SHARE * share)
+        self._advance(n, max(TRAIN_MIN_S, WORK_SHARE * share - self._frame_s))
+        t0 = time.monotonic()
+        frame = self.session.frame("running", budget_ms=1000 * FRAME_SHARE * share)
+        self._frame_s = 0.8 * self._frame_s + 0.2 * (time.monotonic() - t0)
+        return frame
 
     async def _watch(self, frame: dict[str, Any]) -> None:
         """Say so, once, when the network is stuck (a status with its code and params)."""
@@ -237,7 +243,8 @@ class SessionRunner:
     async def on_view(self, msg: m.View) -> None:
         """How the page draws the session; later frames carry what it shows. Paused, a
         frame comes at once when that changed."""
-        changed = self.session.frames.set_view(**msg.model_dump(exclude={"type"}))
+        view = msg.model_dump(exclude={"type"})  # between two frames: none is half of each
+        changed = await self._locked(lambda: self.session.frames.set_view(**view))
         if changed and not (self.playing or self.pending):
             await self.send(await self._locked(lambda: self.session.frame("paused")))
 
