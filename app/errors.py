@@ -160,6 +160,8 @@ def _num(x: Any) -> str:
 def _allowed_literals(model: type[BaseModel] | None, field: str | None) -> list[Any]:
     info = model.model_fields.get(field or "") if model is not None else None
     args = typing.get_args(info.annotation) if info else ()
+    if any(typing.get_origin(a) is typing.Literal for a in args):  # Literal[...] | None
+        args = [v for a in args for v in typing.get_args(a)]
     return [a for a in args if not isinstance(a, type)]
 
 

@@ -1,17 +1,30 @@
-"""Page drawing speed: frames drawn per second in headless Chromium against a real server.
+"""The page beside TensorFlow Playground's, in the same run: five figures (issue 20).
 
-Run as `python bench/page.py` (part of `make bench`). Starts uvicorn on a free loopback port,
-opens the page in headless Debian Chromium (/usr/bin/chromium), makes sure it plays, and
-counts the page's draws (window.__bp.draws: one per animation frame that drew a new server
-frame) over ~5 s: at the defaults (XOR), on spiral with 8 hidden layers of 8 (64 neuron maps)
-and on MNIST. Targets: >= 15 draws/s headless at the defaults, >= 20 at spiral 8x8. Writes
-bench/results/page.json.
+Run as `python bench/page.py [rounds]` (part of `make bench`). Starts our server (uvicorn) and
+a static server for TensorFlow Playground's page as built offline in
+../shared/anchors/tfp-page (TFP_PAGE overrides), each behind a byte-counting TCP proxy on
+loopback, so bytes are counted on the wire (gzip and permessage-deflate included). Headless
+Debian Chromium (/usr/bin/chromium) opens each page in turn, alternating, `rounds` times:
+
+1. cold load: bytes of HTTP responses in a fresh browser profile (WebSocket excluded);
+   warm reload: the same URL again in the same profile (a return visit);
+2. navigation -> first trained frame drawn (ours: __bp.firstTrainedAt; TFP: play is clicked
+   at DOMContentLoaded, then the epoch counter's first non-zero value in an animation frame);
+3. epochs/s at the page's defaults (XOR, 4,4 tanh, lr 0.03, batch 10, half for training);
+4. decision-boundary redraws/s (putImageData of a >= 100 x 100 image, on either page);
+5. ours only: WebSocket bytes/s on the wire while training: XOR defaults, spiral 6 x 8 with
+   neuron maps on screen, MNIST; and while paused. And XOR's epochs/s at top speed (1,000).
+
+Prints medians and ranges and writes bench/results/page.json.
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
-import socket
+import os
+import statistics
 import sys
 import threading
 import time
@@ -20,10 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import uvicorn  # noqa: E402
-
-from app.web.app import create_app  # noqa: E402
 from app.web.settings import Settings  # noqa: E402
+from bench.wire import Proxy  # noqa: E402
+from tests.live_server import LiveServer  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -34,101 +46,222 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TARGETS = {"xor_defaults": 15.0, "spiral_8x8": 20.0}
-SECONDS = 5.0
-SPIRAL_8X8 = "#dataset=spiral&hidden_layers=8,8,8,8,8,8,8,8"
+TFP_DIR = Path(os.environ.get("TFP_PAGE", ROOT.parent / "shared" / "anchors" / "tfp-page"))
+if not TFP_DIR.exists():
+    TFP_DIR = Path("/work/shared/anchors/tfp-page")
+SECONDS = 3.0
+TARGETS = {"cold_mb": 1.6, "warm_kb": 60, "first_x_tfp": 1.5, "pace_x_tfp": 0.8, "ws_kb_s": 64}
+
+# Counts boundary-sized paints and, on TFP's page, presses play as soon as it exists.
+INIT = """
+window.__bench = { puts: 0, firstIterAt: null };
+const put = CanvasRenderingContext2D.prototype.putImageData;
+CanvasRenderingContext2D.prototype.putImageData = function (img, ...rest) {
+  if (img.width >= 100 && img.height >= 100) window.__bench.puts++;
+  return put.call(this, img, ...rest);
+};
+document.addEventListener("DOMContentLoaded", () => {
+  const play = document.getElementById("play-pause-button");
+  if (!play) return;
+  play.click();
+  (function poll() {
+    const n = +(document.getElementById("iter-number")?.textContent || "0").replace(/\\D/g, "");
+    if (n > 0) window.__bench.firstIterAt = performance.now();
+    else requestAnimationFrame(poll);
+  })();
+});
+"""
+OURS = {
+    "first": "() => window.__bp && window.__bp.firstTrainedAt",
+    "epoch": "() => window.__bp.state.frame ? window.__bp.state.frame.epoch : 0",
+}
+TFP = {
+    "first": "() => window.__bench.firstIterAt",
+    "epoch": "() => +document.getElementById('iter-number').textContent.replace(/\\D/g, '')",
+}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def static_server(directory: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
 
 
-def start_server() -> tuple[uvicorn.Server, str]:
-    port = free_port()
-    settings = Settings(port=port)
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    threading.Thread(target=server.run, daemon=True).start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    return server, f"http://127.0.0.1:{port}"
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
 
 
-def measure(page, seconds: float = SECONDS) -> dict:
-    """Draws and frames received per second over `seconds` while playing."""
-    page.evaluate(
-        "() => { if (!window.__bp.state.running) document.getElementById('btn-play').click(); }"
+def visit(browser, proxy: Proxy, url: str, probe: dict) -> dict:
+    """One cold visit, its figures while training, then a warm return visit."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.add_init_script(INIT)
+    page = context.new_page()
+    proxy.reset()
+    page.goto(url)
+    page.wait_for_function(probe["first"], timeout=30_000, polling="raf")
+    first_ms = page.evaluate(probe["first"])
+    page.wait_for_load_state("load")
+    time.sleep(1.0)  # late requests (i18n, lessons) and warm-up
+    cold = proxy.http_bytes()
+    e0, p0, w0, t0 = (
+        page.evaluate(probe["epoch"]),
+        page.evaluate("__bench.puts"),
+        proxy.ws_bytes(),
+        time.perf_counter(),
     )
-    page.wait_for_function(
-        "() => window.__bp.state.frame && window.__bp.state.frame.state === 'running'"
+    time.sleep(SECONDS)
+    e1, p1, w1, t1 = (
+        page.evaluate(probe["epoch"]),
+        page.evaluate("__bench.puts"),
+        proxy.ws_bytes(),
+        time.perf_counter(),
     )
-    time.sleep(1.0)  # warm-up
-    d0, f0, s0 = page.evaluate(
-        "() => [window.__bp.draws, window.__bp.frames, window.__bp.lastStep]"
-    )
-    t0 = time.perf_counter()
-    time.sleep(seconds)
-    d1, f1, s1 = page.evaluate(
-        "() => [window.__bp.draws, window.__bp.frames, window.__bp.lastStep]"
-    )
-    dt = time.perf_counter() - t0
-    timing = page.evaluate("() => window.__bp.t || {}")
-    return {
-        "draws_per_s": round((d1 - d0) / dt, 1),
-        "frames_received_per_s": round((f1 - f0) / dt, 1),
-        "steps_per_s": round((s1 - s0) / dt, 1),
-        "ms_per_part": {k: round(v, 2) for k, v in timing.items()},
+    dt = t1 - t0
+    parts = page.evaluate("() => window.__bp ? window.__bp.t : null")
+    figures = {
+        "cold_bytes": cold,
+        "first_ms": round(first_ms, 1),
+        "epochs_per_s": round((e1 - e0) / dt, 1),
+        "redraws_per_s": round((p1 - p0) / dt, 1),
+        "ws_bytes_per_s": round((w1 - w0) / dt),
+        "ms_per_draw_part": {k: round(v, 2) for k, v in (parts or {}).items()},
     }
+    proxy.reset()
+    page.goto(url)
+    page.wait_for_function(probe["first"], timeout=30_000, polling="raf")
+    page.wait_for_load_state("load")
+    time.sleep(0.5)
+    figures["warm_bytes"] = proxy.http_bytes()
+    context.close()
+    return figures
+
+
+def ws_rate(page, proxy: Proxy, setup: str | None, seconds: float = SECONDS) -> float:
+    """WebSocket bytes/s (on the wire, server to page) after `setup` runs in the page."""
+    if setup:
+        page.evaluate(setup)
+    time.sleep(1.5)
+    w0, t0 = proxy.ws_bytes(), time.perf_counter()
+    time.sleep(seconds)
+    return (proxy.ws_bytes() - w0) / (time.perf_counter() - t0)
+
+
+def bandwidth(browser, proxy: Proxy, url: str) -> dict:
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_function(OURS["first"], timeout=30_000)
+    out = {"xor": ws_rate(page, proxy, None)}
+    # Top speed (1,000 steps a frame): epochs/s, against TFP's one epoch per animation frame.
+    page.evaluate("() => window.__bp.send({type: 'configure', config: {speed: 1000}})")
+    time.sleep(1.0)
+    e0, t0 = page.evaluate(OURS["epoch"]), time.perf_counter()
+    time.sleep(SECONDS)
+    top = (page.evaluate(OURS["epoch"]) - e0) / (time.perf_counter() - t0)
+    page.evaluate("() => window.__bp.send({type: 'configure', config: {speed: 50}})")
+    page.goto(url + "#dataset=spiral&hidden_layers=8,8,8,8,8,8")
+    page.reload()
+    page.wait_for_function(
+        "() => window.__bp.state.frame && window.__bp.state.frame.layers.length === 7",
+        timeout=30_000,
+    )
+    out["spiral_6x8"] = ws_rate(page, proxy, None)
+    out["paused"] = ws_rate(
+        page, proxy, "() => document.querySelector('[data-testid=play]').click()"
+    )
+    page.click("[data-testid=dataset-mnist]")
+    page.wait_for_function("() => window.__bp.state.dataset?.kind === 'image'", timeout=30_000)
+    page.evaluate(
+        "() => { if (!window.__bp.state.running) "
+        "document.querySelector('[data-testid=play]').click(); }"
+    )
+    out["mnist"] = ws_rate(page, proxy, None)
+    context.close()
+    return {k: round(v) for k, v in out.items()}, round(top, 1)
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
 def main() -> int:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     if not Path(CHROMIUM).exists():
         print(f"page bench skipped: no Chromium at {CHROMIUM}")
         return 0
     from playwright.sync_api import sync_playwright
 
-    server, url = start_server()
-    results = {}
-    try:
+    tfp_server, tfp_port = static_server(TFP_DIR)
+    with (
+        LiveServer(Settings(port=0)) as ours,
+        Proxy(ours.port) as ours_px,
+        Proxy(tfp_port) as tfp_px,
+    ):
+        from app.web import assets
+
+        assets.warm()  # a server compresses its files once, before its first visitor
+        sites = {
+            "ours": (ours_px, f"http://127.0.0.1:{ours_px.port}/", OURS),
+            "tfp": (tfp_px, f"http://127.0.0.1:{tfp_px.port}/index.html", TFP),
+        }
+        runs: dict[str, list[dict]] = {"ours": [], "tfp": []}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(url + "/")
-            page.wait_for_function("() => window.__bp && window.__bp.draws > 0", timeout=20_000)
-            results["xor_defaults"] = measure(page)
-            page.goto(url + "/" + SPIRAL_8X8)
-            page.reload()
-            page.wait_for_function(
-                "() => window.__bp.state.frame && window.__bp.state.frame.layers.length === 9",
-                timeout=20_000,
-            )
-            results["spiral_8x8"] = measure(page)
-            page.click("[data-testid=dataset-mnist]")
-            page.wait_for_function(
-                "() => window.__bp.state.dataset && window.__bp.state.dataset.kind === 'image'",
-                timeout=20_000,
-            )
-            results["mnist"] = measure(page)
+            for r in range(rounds):  # alternate, starting with each side in turn
+                for name in ("ours", "tfp") if r % 2 == 0 else ("tfp", "ours"):
+                    px, url, probe = sites[name]
+                    runs[name].append(visit(browser, px, url, probe))
+            wire, top_speed = bandwidth(browser, ours_px, sites["ours"][1])
             browser.close()
-    finally:
-        server.should_exit = True
+    tfp_server.shutdown()
 
-    print(f"Page draws per second, headless Chromium 1366x768 ({SECONDS:.0f} s each)")
-    print(f"{'case':<14} {'draws/s':>8} {'frames in/s':>12} {'steps/s':>9}  target")
-    for name, r in results.items():
-        goal = TARGETS.get(name)
-        ok = "ok" if goal and r["draws_per_s"] >= goal else "BELOW"
-        target = f">= {goal:.0f} {ok}" if goal else "(info)"
-        print(
-            f"{name:<14} {r['draws_per_s']:>8} {r['frames_received_per_s']:>12} "
-            f"{r['steps_per_s']:>9}  {target}"
+    keys = ("cold_bytes", "warm_bytes", "first_ms", "epochs_per_s", "redraws_per_s")
+    table = {n: {k: summary([r[k] for r in runs[n]]) for k in keys} for n in runs}
+    results = {
+        "rounds": rounds,
+        "runs": runs,
+        "summary": table,
+        "ws_bytes_per_s": wire,
+        "top_speed_epochs_per_s": top_speed,
+    }
+    print(f"The page beside TensorFlow Playground's, headless Chromium 1366x768, {rounds} rounds")
+    print(f"{'figure':<30} {'ours (median, range)':>28} {'TFP (median, range)':>28}")
+
+    def cell(s: dict, scale: float, unit: str) -> str:
+        m, lo, hi = s["median"] / scale, s["min"] / scale, s["max"] / scale
+        return f"{m:.2f} {unit} ({lo:.2f}-{hi:.2f})"
+
+    rows = [
+        ("cold load, on the wire", "cold_bytes", 1e6, "MB"),
+        ("warm return visit", "warm_bytes", 1e3, "KB"),
+        ("navigation -> 1st trained frame", "first_ms", 1e3, "s"),
+        ("epochs/s at defaults", "epochs_per_s", 1, "/s"),
+        ("boundary redraws/s", "redraws_per_s", 1, "/s"),
+    ]
+    for label, key, scale, unit in rows:
+        ours_cell, tfp_cell = (
+            cell(table["ours"][key], scale, unit),
+            cell(table["tfp"][key], scale, unit),
         )
-        print(f"{'':<14} ms per draw part (EMA): {r['ms_per_part']}")
+        print(f"{label:<30} {ours_cell:>28} {tfp_cell:>28}")
+    o, t = table["ours"], table["tfp"]
+    print(
+        f"ratios: first frame {o['first_ms']['median'] / t['first_ms']['median']:.2f}x TFP's "
+        f"(target <= {TARGETS['first_x_tfp']}), pace "
+        f"{o['epochs_per_s']['median'] / max(t['epochs_per_s']['median'], 1e-9):.2f}x "
+        f"(target >= {TARGETS['pace_x_tfp']})"
+    )
+    tfp_pace = t["epochs_per_s"]["median"]
+    print(
+        f"top speed (1,000 steps/frame): {top_speed} epochs/s = "
+        f"{top_speed / max(tfp_pace, 1e-9):.1f}x TFP's pace here, {top_speed / 55:.1f}x its 55/s "
+        "on a quiet machine (target >= 20x)"
+    )
+    print("WebSocket, server -> page on the wire (KB/s; TFP: 0, it trains in the page):")
+    for k, v in wire.items():
+        print(f"  {k:<12} {v / 1024:7.1f}  (target <= {TARGETS['ws_kb_s']}, paused 0)")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "page.json").write_text(json.dumps(results, indent=2))

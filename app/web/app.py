@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 
-from fastapi import FastAPI
-from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
 
-from app.web import errors
+from app.errors import ClientError
+from app.web import assets, errors
 from app.web.checkpoints import CheckpointStore, sweep_every
 from app.web.hosts import HostGuard, OriginGuard, allowed_hosts
-from app.web.paths import PLOTLY_JS, STATIC_DIR
+from app.web.paths import PLOTLY_JS
 from app.web.routes import router as http_router
 from app.web.settings import Settings
 from app.web.socket import router as ws_router
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        threading.Thread(target=assets.warm, daemon=True).start()  # gzip before the 1st visit
         sweeper = asyncio.create_task(sweep_every(store, min(3600.0, ttl / 4))) if store else None
         try:
             if registry is None:
@@ -64,11 +66,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HostGuard, allowed=allowed_hosts(s.host, s.allowed_hosts))
     app.include_router(http_router)
     app.include_router(ws_router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/vendor/plotly.min.js", include_in_schema=False)
-    def get_plotly() -> FileResponse:
+    @app.api_route("/static/{rel:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    def get_static(request: Request, rel: str) -> Response:
+        """A page file, gzipped once; immutable at its versioned URL (see app/web/assets.py)."""
+        path = assets.static_file(rel)
+        if path is None:
+            raise ClientError("path", f"no static file {rel!r}", "not_found")
+        return assets.respond(request, assets.load(path))
+
+    @app.api_route("/vendor/plotly.min.js", methods=["GET", "HEAD"], include_in_schema=False)
+    def get_plotly(request: Request) -> Response:
         """Plotly.js, served from the installed plotly package: the page works offline."""
-        return FileResponse(PLOTLY_JS, media_type="text/javascript")
+        return assets.respond(request, assets.load(PLOTLY_JS))
 
     return app

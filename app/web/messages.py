@@ -111,10 +111,14 @@ class Unpin(_Msg):
 
 
 class View(_Msg):
-    """How the page draws the session: neuron maps are sent at the size they are drawn."""
+    """How the page draws the session; frames then carry only what it shows. Every field is
+    optional: one left out stays as it was."""
 
     type: Literal["view"]
-    neuron_px: int = Field(ge=4, le=64)
+    neuron_px: int | None = Field(None, ge=4, le=64)  # neuron maps are sent at this size
+    plane: Literal["server", "page"] | None = None  # "page": it draws small planes itself
+    grads: bool | None = None  # the diagram shows dW (else frames leave dW, db out)
+    hists: bool | None = None  # the histograms are on screen (else frames leave them out)
 
 
 class Hidden(_Msg):

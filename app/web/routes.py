@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app import __version__
@@ -13,6 +13,7 @@ from app.errors import ClientError, got
 from app.training.live.config import catalogue
 from app.training.takehome.run_schema import parse_run
 from app.training.teaching.lessons import lessons
+from app.web import assets
 from app.web.paths import TEMPLATES_DIR
 from app.web.uploads import load_upload, read_upload
 
@@ -21,11 +22,15 @@ templates = Jinja2Templates(directory=TEMPLATES_DIR)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def get_page(request: Request) -> HTMLResponse:
-    """The playground page."""
-    return templates.TemplateResponse(
-        request, "index.html", {"version": __version__, "plotly_src": "/vendor/plotly.min.js"}
+def get_page(request: Request) -> Response:
+    """The playground page: its files at versioned URLs, itself revalidated (ETag)."""
+    html = templates.get_template("index.html").render(
+        version=__version__,
+        plotly_src=assets.plotly_url(),
+        static=assets.versioned,
+        importmap=assets.import_map(),
     )
+    return assets.page(request, html)
 
 
 @router.get("/api/catalogue")

@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -36,10 +37,11 @@ from app.web.takehome import TakeHome
 Send = Callable[[str], Awaitable[None]]
 log = logging.getLogger(__name__)
 
-# While playing, a frame's period is shared by the sessions of this process: training gets
-# TRAIN_SHARE of a session's share (at least TRAIN_MIN_S), the frame's costly parts
-# FRAME_SHARE. Whatever the network and speed, the next frame comes on time.
-TRAIN_SHARE = 0.5
+# While playing, a frame's period is shared by the sessions of this process: the frame's
+# costly parts may take FRAME_SHARE of a session's share, training WORK_SHARE less what the
+# frames have been costing (at least TRAIN_MIN_S): a cheap frame (a plane the page draws)
+# leaves its time to training. Whatever the network and speed, the next frame comes on time.
+WORK_SHARE = 0.85
 TRAIN_MIN_S = 0.004
 FRAME_SHARE = 0.35
 
@@ -70,6 +72,8 @@ class SessionRunner(TakeHome):
         self._config_lock = threading.Lock()  # one config change at a time, slices aside
         self._period = 1.0 / frame_rate
         self._crowd = crowd  # how many sessions share this process now
+        self._credit = 0.0  # steps owed by a speed below 1 (slow motion)
+        self._frame_s = FRAME_SHARE / frame_rate  # what a running frame costs (average)
         self._stuck = StuckWatch()
         self._chance: tuple[int, float] = (-1, 0.0)  # (generation, majority-class share)
         self._gauge = Gauge()  # light or heavy: which thread pool the session's work uses
@@ -205,8 +209,16 @@ class SessionRunner(TakeHome):
         # Each of `crowd` sessions gets its share of the period: a big network trains fewer
         # steps and draws a coarser or rarer plane, and the frame still comes on time.
         share = self._period / max(1, self._crowd())
-        self._advance(self.session.config.speed, max(TRAIN_MIN_S, TRAIN_SHARE * share))
-        return self.session.frame("running", budget_ms=1000 * FRAME_SHARE * share)
+        self._credit = min(self._credit + self.session.config.speed, 1000.0)
+        n = int(self._credit)
+        if n == 0:
+            return None  # slow motion: no step in this frame, so no frame to send
+        self._credit -= n
+        self._advance(n, max(TRAIN_MIN_S, WORK_SHARE * share - self._frame_s))
+        t0 = time.monotonic()
+        frame = self.session.frame("running", budget_ms=1000 * FRAME_SHARE * share)
+        self._frame_s = 0.8 * self._frame_s + 0.2 * (time.monotonic() - t0)
+        return frame
 
     async def _watch(self, frame: dict[str, Any]) -> None:
         """Say so, once, when the network is stuck (a status with its code and params)."""
@@ -261,8 +273,12 @@ class SessionRunner(TakeHome):
             )
 
     async def on_view(self, msg: m.View) -> None:
-        """The page says at what size it draws neuron maps; later frames send them so."""
-        self.session.frames.neuron_px = msg.neuron_px
+        """How the page draws the session; later frames carry what it shows. Paused, a
+        frame comes at once when that changed."""
+        view = msg.model_dump(exclude={"type"})  # between two frames: none is half of each
+        changed = await self._locked(lambda: self.session.frames.set_view(**view))
+        if changed and not (self.playing or self.pending):
+            await self.send(await self._locked(lambda: self.session.frame("paused")))
 
     async def on_ping(self, msg: m.Ping) -> None:
         await self.send({"type": "pong", "id": msg.id})

@@ -51,6 +51,7 @@ class TakeHome:
         def adopt() -> Change:
             old = self.session
             new.pins = new.pins or old.pins
+            new.frames.adopt_view(old.frames)  # the page draws as before
             new.generation = old.generation + 1  # frames of the old run are stale
             self.session = new
             changed = [k for k, v in new.config.model_dump().items() if getattr(old.config, k) != v]

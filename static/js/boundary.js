@@ -61,15 +61,17 @@ let drawnPoints = { ds: null, showTest: null };
 
 function ensureCanvas() {
   const gd = div();
-  const sz = gd._fullLayout?._size;
+  // Before Plotly has loaded (async), the plane alone, where the plot area will be.
+  const early = () => ({ l: 30, t: 6, w: gd.clientWidth - 36, h: gd.clientHeight - 28 });
+  const sz = gd._fullLayout?._size ?? (window.Plotly ? null : early());
   if (!sz) return null;
   if (!canvas || !canvas.isConnected) {
     canvas = document.createElement("canvas");
     canvas.className = "boundary-bg";
     canvas.dataset.testid = "boundary-canvas";
     gd.style.position = "relative";
-    gd.prepend(canvas);
   }
+  if (gd.firstChild !== canvas) gd.prepend(canvas); // under the plot (Plotly came after it)
   Object.assign(canvas.style, {
     position: "absolute", left: `${sz.l}px`, top: `${sz.t}px`, width: `${sz.w}px`, height: `${sz.h}px`,
   });
@@ -163,6 +165,7 @@ export function drawBoundary() {
   const bounds = ds.bounds ?? (b ? { x: b.xs_range, y: b.ys_range } : null);
   if (!bounds) return;
   const n = ds.n_classes ?? 2;
+  if (!window.Plotly) { paintBackground(b, n); return; } // the first picture does not wait
   if (!created || drawnPoints.ds !== ds || drawnPoints.showTest !== view.showTest) {
     const data = [
       pointsTrace(ds.train, "train", n, false),

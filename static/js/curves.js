@@ -48,6 +48,7 @@ function relabelScore() {
 }
 
 function createAll(n) {
+  if (!window.Plotly) return; // still loading (async): recorded points wait in `pending`
   const lossAxis = () => ({ type: curveView.logLoss ? "log" : "linear", title: { text: t("plot.loss") },
     gridcolor: "#eee", exponentformat: "power" });
   const names = scoreNames();
@@ -93,7 +94,8 @@ export function clearCurves(n = nLayers) {
 /** Record one frame's numbers (called for every frame received). */
 export function recordFrame(f) {
   const n = f.layers?.length ?? 0;
-  if (n !== nLayers || f.step < lastStep || !created) clearCurves(n);
+  if (n !== nLayers || f.step < lastStep) clearCurves(n);
+  else if (!created) createAll(n); // Plotly has come: the points recorded so far follow
   if (f.step === lastStep) return;
   lastStep = f.step;
   const kind = f.train?.r2 !== null && f.train?.r2 !== undefined ? "r2" : "acc";

@@ -2,6 +2,7 @@
 
 /** Decode {shape, min, max, b64} to {rows, cols, bytes: Uint8Array, min, max}. */
 export function decodeGrid(g) {
+  if (g.bytes) return g; // decoded already: a plane the page drew itself (forward.js)
   const bin = atob(g.b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);

@@ -16,6 +16,7 @@ import { classColor, fmt } from "./grid.js";
 import { initLangSwitch, t } from "./i18n.js";
 import { curveThumb, curveView, drawCurvePlot, neuronCurveImages } from "./curve.js";
 import { initHidden } from "./hidden.js";
+import { pagePlane } from "./forward.js";
 
 const $ = (id) => document.getElementById(id);
 const bp = window.__bp;
@@ -25,17 +26,30 @@ let netKey = "";
 let lastHeavyDraw = 0;
 let lastCurvesDraw = 0;
 let lastCurvePlot = 0;
-// Panels currently on screen (IntersectionObserver): off-screen Plotly panels are not redrawn.
+// Panels currently on screen (IntersectionObserver): off-screen Plotly panels are redrawn
+// only every OFFSCREEN_MS while training (at once when they come into view): the boundary
+// keeps the page's thread.
+const OFFSCREEN_MS = 3000;
 const visible = new Set();
 const observer = new IntersectionObserver((entries) => {
   for (const e of entries) {
     if (e.isIntersecting) { visible.add(e.target.id); drawnFrame = null; schedule(); }
     else visible.delete(e.target.id);
+    if (e.target.id === "histograms") tellView({ hists: e.isIntersecting });
   }
 });
-for (const id of ["histograms", "curves", "gradnorms", "mnist-weights"]) observer.observe(document.getElementById(id));
+for (const id of ["histograms", "curves", "gradnorms", "mnist-weights", "boundary", "network"]) {
+  observer.observe(document.getElementById(id));
+}
 let drawnFrame = null;
 let viewPx = 0; // neuron map size last told to the server (`view`)
+let planeOf = null; // the frame whose plane the page drew itself (forward.js)
+let lastPlane = 0; // when (performance.now()) it did
+
+/** Tell the server what the page shows: frames then leave out what it does not. */
+function tellView(parts) {
+  send({ type: "view", ...parts });
+}
 
 // ---- messages ---------------------------------------------------------------------------
 on("hello", (h) => {
@@ -43,6 +57,7 @@ on("hello", (h) => {
   state.session = h.session;
   state.catalogue = h.catalogue;
   viewPx = 0; // a new session: tell it the map size again
+  tellView({ plane: "page", grads: $("show-grads").checked, hists: visible.has("histograms") });
   state.config = structuredClone(h.config ?? {});
   buildControls();
   applyHash();
@@ -185,6 +200,11 @@ function render() {
   drawnFrame = f;
   bp.draws += 1;
   bp.lastStep = f.step;
+  if (f.step > 0 && bp.firstTrainedAt === undefined) {
+    bp.firstTrainedAt = performance.now();
+    bp.plotlyAtFirst = !!window.Plotly; // false: the first picture did not wait for it
+    setTimeout(loadPlotly, 50); // once this picture is painted
+  }
   const T = bp.t ?? (bp.t = {});
   let t0 = performance.now();
   const lap = (k) => { const t = performance.now(); T[k] = 0.9 * (T[k] ?? 0) + 0.1 * (t - t0); t0 = t; };
@@ -192,6 +212,18 @@ function render() {
   ensureNetwork(f);
   tellViewSize();
   lap("network-build");
+  // The plane from W and b (forward.js) when it is on screen, at most ~1/4 of the page's
+  // time (a busy machine makes it dearer: then in every other frame or fewer).
+  const planeShown = visible.has("boundary") || visible.has("network") || !state.running;
+  const planeDue = !state.running || t0 - lastPlane >= 4 * (T["page-plane"] ?? 0);
+  if (f.plane_by === "page" && planeOf !== f && planeShown && planeDue) {
+    planeOf = f;
+    lastPlane = t0;
+    const p = pagePlane(f, state.dataset, 100, viewPx || 24);
+    if (p) { state.heavy.boundary = p.boundary; state.heavy.neurons = p.neurons; }
+    else tellView({ plane: "server" }); // a network forward.js does not know: grids again
+    lap("page-plane");
+  }
   const grads = $("show-grads").checked;
   const is2d = state.dataset?.kind === "2d", is1d = state.dataset?.kind === "1d";
   const oneOut = net?.sizes[net.sizes.length - 1] === 1;
@@ -206,6 +238,7 @@ function render() {
   lap("neuron-maps");
   if (is2d) drawBoundary();
   lap("boundary");
+  if (!window.Plotly) { drawSparkline(); emit("drawn", f); return; } // its panels come later
   const now0 = performance.now();
   if (is1d && (!state.running || now0 - lastCurvePlot > 100)) {
     lastCurvePlot = now0; // a Plotly line plot: ten a second reads as smooth motion
@@ -214,12 +247,12 @@ function render() {
   }
   // Plotly panels cost tens of ms each on a GPU-less laptop: on screen, curves at most
   // 2.5/s and the other panels 2/s, and each group at most ~1/8 of the time (a busy machine
-  // or a deep network makes them dearer); off screen, once a second (paused: every frame).
+  // or a deep network makes them dearer); off screen, every OFFSCREEN_MS (paused: every frame).
   // While running, one of the two groups a draw, so no draw is twice as long as the others.
   const now = performance.now();
   const paused = !state.running;
   const due = (id, last, every, cost) =>
-    paused || now - last > Math.max(visible.has(id) ? every : 1000, 8 * (cost ?? 0));
+    paused || now - last > Math.max(visible.has(id) ? every : OFFSCREEN_MS, 8 * (cost ?? 0));
   drawSparkline();
   if (due("curves", lastCurvesDraw, 400, T.curves) || due("gradnorms", lastCurvesDraw, 400, T.curves)) {
     lastCurvesDraw = now;
@@ -254,7 +287,11 @@ $("btn-regen").addEventListener("click", () => {
   const lo = f.min, hi = f.max;
   configure({ seed: lo + Math.floor(Math.random() * (hi - lo + 1)) });
 });
-$("show-grads").addEventListener("change", () => { drawnFrame = null; schedule(); });
+$("show-grads").addEventListener("change", (e) => {
+  tellView({ grads: e.target.checked });
+  drawnFrame = null;
+  schedule();
+});
 $("show-test").addEventListener("change", (e) => { view.showTest = e.target.checked; drawBoundary(); });
 $("discretize").addEventListener("change", (e) => { view.discretize = e.target.checked; drawBoundary(); });
 $("curve-test").addEventListener("change", (e) => { curveView.showTest = e.target.checked; drawCurvePlot(); });
@@ -293,6 +330,19 @@ document.addEventListener("keydown", (e) => {
   else if (e.key === "s") step();
   else if (e.key === "r") reset();
 });
+
+// Plotly.js (4.8 MB) is downloaded at once (preload) but run only after the first trained
+// picture: parsing it holds the page's thread for ~1 s, socket messages included. Until then
+// frames draw the plane, the diagram and the sparkline; the Plotly panels follow.
+function loadPlotly() {
+  if (document.getElementById("plotly-run")) return;
+  const s = document.createElement("script");
+  s.id = "plotly-run";
+  s.src = $("plotly-js").href;
+  s.onload = () => { drawnFrame = null; schedule(); emit("plotly:ready"); };
+  document.head.append(s);
+}
+setTimeout(loadPlotly, 2500); // no trained frame so soon (a paused start, no server): load anyway
 
 let resizeTimer = null;
 window.addEventListener("resize", () => {

@@ -91,6 +91,10 @@ def test_3d_view_screenshot(open_page, base_url, artifacts):
         " && window.__bp.state.frame.step > 1500",
         timeout=30_000,
     )
+    # Paused for the picture: a software-GL 3-D plot beside a training page can hold a
+    # loaded machine's page thread for seconds, and scrolling waits for it.
+    pg.evaluate("() => window.__bp.send({ type: 'pause' })")
+    pg.wait_for_function("() => window.__bp.state.frame.state === 'paused'", timeout=30_000)
     pg.wait_for_timeout(500)
     pg.locator("#hidden-panel").scroll_into_view_if_needed()
     pg.screenshot(path=artifacts / "hidden-3d.png", full_page=True)

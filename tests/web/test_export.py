@@ -91,7 +91,7 @@ def test_a_foreign_run_is_refused_and_nothing_changes(client):
 def test_history_csv_has_the_curves(client):
     with client.websocket_connect("/ws") as ws:
         opened(ws)
-        until(ws, "frame", lambda f: f["step"] >= 50)
+        until(ws, "frame", lambda f: f["step"] >= 150)  # three frames at the default speed
         last = paused_at(ws)
         ws.send_json({"type": "export", "format": "history"})
         export = until(ws, "export")

@@ -12,7 +12,7 @@ def test_view_sets_the_size_neuron_maps_are_sent_at(client):
     with client.websocket_connect("/ws") as ws:
         opened(ws)
         ws.send_json({"type": "view", "neuron_px": 10})
-        frame = until(ws, "frame", lambda f: f["neurons"] is not None and f["step"] > 20)
+        frame = until(ws, "frame", lambda f: f["neurons"] is not None and f["step"] > 150)
         assert decode_grid(frame["neurons"][0][0]).shape == (10, 10)
         ws.send_json({"type": "view", "neuron_px": 200})
         error = until(ws, "error")

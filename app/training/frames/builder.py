@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from app.training.frames import curve, hidden_space, parts, plane
+from app.training.frames import curve, hidden_space, page_plane, parts, plane
 from app.training.frames.encode import json_safe
 from app.training.frames.evaluation import SplitEval
 
@@ -33,8 +33,33 @@ class FrameBuilder:
     def __init__(self) -> None:
         self.planner = plane.PlanePlanner()  # kept across rebuilds: the machine is the same
         self.neuron_px = plane.DEFAULT_NEURON_SIZE
+        # What the page shows (`view`): parts it does not show, or draws itself, are not sent.
+        self.page_plane = False  # the page computes small planes from W and b (forward.js)
+        self.grads = True  # dW and db for the diagram
+        self.hists = True  # histograms
         self.count = 0
         self.reset(None)
+
+    def set_view(
+        self,
+        neuron_px: int | None = None,
+        plane: str | None = None,
+        grads: bool | None = None,
+        hists: bool | None = None,
+    ) -> bool:
+        """What the page shows (the `view` message; None: as it was). True if the parts of a
+        frame changed."""
+        before = (self.page_plane, self.grads, self.hists)
+        self.neuron_px = self.neuron_px if neuron_px is None else neuron_px
+        self.page_plane = self.page_plane if plane is None else plane == "page"
+        self.grads = self.grads if grads is None else grads
+        self.hists = self.hists if hists is None else hists
+        return (self.page_plane, self.grads, self.hists) != before
+
+    def adopt_view(self, other: FrameBuilder) -> None:
+        """Send frames for the page `other` sent to (a run opened in the same tab)."""
+        self.neuron_px, self.page_plane = other.neuron_px, other.page_plane
+        self.grads, self.hists = other.grads, other.hists
 
     def reset(self, session) -> None:
         """Forget everything about the previous run's data and model."""
@@ -55,7 +80,7 @@ class FrameBuilder:
         self.count += 1
         exact = budget_ms is None
         paused = state != "running"
-        hists = paused or now - self.last_hist >= HIST_INTERVAL
+        hists = self.hists and (paused or now - self.last_hist >= HIST_INTERVAL)
         if hists:
             self.last_hist = now
         heavy = d.kind == "image" and (paused or now - self.last_heavy >= HEAVY_INTERVAL)
@@ -73,14 +98,18 @@ class FrameBuilder:
                 "batch_size": min(s.config.batch_size, s.n_train),
                 "train": train,
                 "test": test,
-                "layers": parts.layer_stats(net, s.opt, hidden, hists),
+                "layers": parts.layer_stats(net, s.opt, hidden, hists, self.grads),
+                "plane_by": None,
                 "boundary": None,
                 "neurons": None,
                 "mnist": None,
                 "curve": None,
                 "hidden": hidden_space.due(s.hidden_view, net, d, not paused, now, s.config.dtype),
             }
-            if d.kind == "2d" and with_plane:
+            if d.kind == "2d" and with_plane and self.page_plane and page_plane.drawable(net, d):
+                out["plane_by"] = "page"  # from the frame's W and b: static/js/forward.js
+            elif d.kind == "2d" and with_plane:
+                out["plane_by"] = "server"
                 plan = self.planner.plan(net.sizes, None if exact else PLANE_SHARE * budget_ms)
                 if exact or self.count % plan.every == 0:
                     out["boundary"], out["neurons"], ms = plane.plane(

@@ -26,6 +26,7 @@ def dataset_message(name: str, d, sample_idx) -> dict[str, Any]:
         "target_name": d.target_name,
         "target_range": list(d.target_range) if d.is_regression else None,
         "bounds": None,
+        "inputs": None,
         "train": None,
         "test": None,
         "samples": None,
@@ -33,6 +34,12 @@ def dataset_message(name: str, d, sample_idx) -> dict[str, Any]:
     if d.kind == "2d":
         (x0, x1), (y0, y1) = d.bounds
         msg["bounds"] = {"x": [x0, x1], "y": [y0, y1]}
+        # How a point becomes the network's input: the page draws small planes itself.
+        msg["inputs"] = {
+            "mean": [float(v) for v in d.mean],
+            "std": [float(v) for v in d.std],
+            "features": list(d.features),
+        }
         for split, raw, y in (
             ("train", d.raw_train, d.y_train),
             ("test", d.raw_test, d.y_test),

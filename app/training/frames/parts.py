@@ -34,11 +34,14 @@ def evaluate(net, X: np.ndarray, y: np.ndarray) -> tuple[dict[str, float], list[
     }, acts
 
 
-def layer_stats(net, opt, hidden: list[np.ndarray], hists: bool = True) -> list[dict[str, Any]]:
+def layer_stats(
+    net, opt, hidden: list[np.ndarray], hists: bool = True, grads: bool = True
+) -> list[dict[str, Any]]:
     """Per layer: weights for the diagram, histograms, norms, update ratio, unit health.
 
     hidden: the activations of each layer on the evaluation set, [(N, h1), ..., (N, C)].
     hists: include the histograms (a heavy part, sent ~10 times a second; else null).
+    grads: include dW and db for the diagram (else null: the page does not show them).
     """
     trace = net.trace
     layers = []
@@ -61,8 +64,10 @@ def layer_stats(net, opt, hidden: list[np.ndarray], hists: bool = True) -> list[
                 "activation": act_name,
                 "W": rounded(W[_SHOWN], 3) if small else None,
                 "b": rounded(b[:DIAGRAM_NODES], 3) if small else None,
-                "dW": rounded(dW[_SHOWN], 3) if small and dW is not None else None,
-                "db": rounded(db[:DIAGRAM_NODES], 3) if small and db is not None else None,
+                "dW": rounded(dW[_SHOWN], 3) if grads and small and dW is not None else None,
+                "db": rounded(db[:DIAGRAM_NODES], 3)
+                if grads and small and db is not None
+                else None,
                 "grad_norm": _finite(np.linalg.norm(dW)) if dW is not None else None,
                 "weight_norm": _finite(w_norm),
                 "update_ratio": _finite(np.linalg.norm(delta) / w_norm)

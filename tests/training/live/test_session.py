@@ -19,7 +19,7 @@ def session() -> TrainingSession:
 
 def test_default_xor_run_learns_within_seconds_of_play(session):
     first = session.frame()["train"]["loss"]
-    session.advance(session.config.speed * 30 * 5)  # five seconds of frames at defaults
+    session.advance(int(session.config.speed * 30 * 5))  # five seconds of frames at defaults
     frame = session.frame()
     assert frame["train"]["loss"] < 0.5 * first
     assert frame["test"]["accuracy"] > 0.9

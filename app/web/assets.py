@@ -1,0 +1,166 @@
+"""The page's files on the wire: gzipped once, versioned by content, cached by the browser.
+
+Every file under static/ and Plotly.js (from the installed plotly package, ~4.8 MB, ~1.5 MB
+gzipped) is read, hashed and gzipped once per process, the first time it is asked for (or by
+`warm` at startup), and again only when it changes on disk. A request then costs a dict
+look-up, never a compression.
+
+Caching: a URL that carries the file's content hash (`?v=<hash>`, see `versioned`) is
+`immutable` for a year, so a return visit asks for nothing; any other URL (a stale hash, a
+module imported without the import map, i18n JSON) is revalidated with its ETag and answered
+304 when it has not changed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import mimetypes
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.web.paths import PLOTLY_JS, STATIC_DIR
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"  # the browser may keep it, but asks (If-None-Match) before using it
+GZIP_LEVEL = 9  # once per file and process: the smallest gzip is worth 0.1 s at startup
+MIN_GZIP = 512  # smaller files are not worth a Content-Encoding
+TYPES = {".js": "text/javascript", ".css": "text/css", ".json": "application/json"}
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One file as served: its bytes, their gzip (None: not worth it) and content hash."""
+
+    body: bytes
+    gz: bytes | None
+    digest: str  # 12 hex digits of sha256: the `v` of versioned URLs and the ETag
+    media_type: str
+    stamp: tuple[int, int]  # (mtime_ns, size) of the file when read
+
+
+_cache: dict[Path, Asset] = {}
+_lock = threading.Lock()
+
+
+def load(path: Path) -> Asset:
+    """The asset of file `path`, read and compressed only when new or changed on disk."""
+    st = path.stat()
+    stamp = (st.st_mtime_ns, st.st_size)
+    asset = _cache.get(path)
+    if asset is not None and asset.stamp == stamp:
+        return asset
+    with _lock:  # two first requests at once compress once
+        asset = _cache.get(path)
+        if asset is None or asset.stamp != stamp:
+            body = path.read_bytes()
+            gz = gzip.compress(body, GZIP_LEVEL, mtime=0) if len(body) >= MIN_GZIP else None
+            media = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+            asset = Asset(
+                body=body,
+                gz=gz if gz is not None and len(gz) < len(body) else None,
+                digest=hashlib.sha256(body).hexdigest()[:12],
+                media_type=media or "application/octet-stream",
+                stamp=stamp,
+            )
+            _cache[path] = asset
+    return asset
+
+
+def static_file(rel: str) -> Path | None:
+    """The file static/<rel>, or None if there is none (or rel leaves static/)."""
+    root = STATIC_DIR.resolve()
+    path = (root / rel).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+def versioned(rel: str) -> str:
+    """URL of static/<rel> with its content hash: `/static/js/main.js?v=1a2b3c4d5e6f`."""
+    return f"/static/{rel}?v={load(STATIC_DIR / rel).digest}"
+
+
+def plotly_url() -> str:
+    return f"/vendor/plotly.min.js?v={load(PLOTLY_JS).digest}"
+
+
+def import_map() -> str:
+    """An import map giving every module under static/js its versioned URL, so that
+    `import "./state.js"` inside main.js fetches state.js?v=<hash> (immutable) too."""
+    js = STATIC_DIR / "js"
+    imports = {
+        f"/static/{p.relative_to(STATIC_DIR).as_posix()}": versioned(
+            p.relative_to(STATIC_DIR).as_posix()
+        )
+        for p in sorted(js.rglob("*.js"))
+    }
+    return json.dumps({"imports": imports}, indent=None, separators=(",", ":"))
+
+
+def respond(request: Request, asset: Asset, immutable: bool | None = None) -> Response:
+    """Answer a GET/HEAD of `asset`: 304 when the browser holds it, gzip when it may.
+
+    immutable: None decides from the URL (its `v` is the asset's hash)."""
+    if immutable is None:
+        immutable = request.query_params.get("v") == asset.digest
+    etag = f'"{asset.digest}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": IMMUTABLE if immutable else REVALIDATE,
+        "Vary": "Accept-Encoding",
+    }
+    if etag in _etags(request.headers.get("if-none-match", "")):
+        return Response(status_code=304, headers=headers)
+    body = asset.body
+    if asset.gz is not None and _accepts_gzip(request.headers.get("accept-encoding", "")):
+        body = asset.gz
+        headers["Content-Encoding"] = "gzip"
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(len(body))
+        return Response(status_code=200, headers=headers, media_type=asset.media_type)
+    return Response(body, headers=headers, media_type=asset.media_type)
+
+
+def page(request: Request, html: str) -> Response:
+    """The HTML page, revalidated: 304 (a few hundred bytes) while it is the same."""
+    body = html.encode()
+    asset = Asset(body, _gz_page(body), hashlib.sha256(body).hexdigest()[:12], "text/html", (0, 0))
+    return respond(request, asset, immutable=False)
+
+
+_pages: dict[bytes, bytes | None] = {}
+
+
+def _gz_page(body: bytes) -> bytes | None:
+    """The page's gzip, kept while the page is the same (it is, but for its version)."""
+    if body not in _pages:
+        if len(_pages) > 8:
+            _pages.clear()
+        _pages[body] = gzip.compress(body, GZIP_LEVEL, mtime=0)
+    return _pages[body]
+
+
+def warm() -> None:
+    """Read and compress every asset now (a thread at startup), not on the first visit."""
+    load(PLOTLY_JS)
+    for p in sorted(STATIC_DIR.rglob("*")):
+        if p.is_file():
+            load(p)
+
+
+def _etags(header: str) -> set[str]:
+    return {t.strip().removeprefix("W/") for t in header.split(",") if t.strip()}
+
+
+def _accepts_gzip(header: str) -> bool:
+    for part in header.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
