@@ -6,12 +6,14 @@ import { emit, on, send, state } from "./state.js";
 import { t } from "./i18n.js";
 import { applyHash, page, writeHash } from "./url.js";
 import { clearCurves } from "./curves.js";
+import { holdFocus } from "./dialogs.js";
 
 const $ = (id) => document.getElementById(id);
 const WATCH = { boundary: "#boundary", gradnorms: "#gradnorms", curves: "#curves",
   saturation: "#saturation", network: "#network-wrap" };
 let all = [];
 let variant = false;
+let releaseMenu = null; // holdFocus's release while the menu is open
 
 function encode(v) {
   return Array.isArray(v) ? v.join(",") : String(v);
@@ -99,9 +101,24 @@ function menu() {
     b.dataset.testid = "lesson";
     b.dataset.lesson = lesson.id;
     b.innerHTML = `<b>${i + 1}.</b> ${t(`lesson.${lesson.id}.title`)}`;
-    b.addEventListener("click", () => { box.hidden = true; start(lesson); });
+    b.addEventListener("click", () => { showMenu(false, false); start(lesson); });
     box.append(b);
   });
+}
+
+/** Open or close the lessons menu; open, it holds the keyboard (Esc closes it and focus
+ * returns to the Lessons button unless `restore` is false). */
+function showMenu(open, restore = true) {
+  const box = $("lessons-menu");
+  $("btn-lessons").setAttribute("aria-expanded", String(open));
+  if (open && box.hidden) {
+    box.hidden = false;
+    releaseMenu = holdFocus(box, { trap: false, onEscape: (r = true) => showMenu(false, r) });
+  } else if (!open && !box.hidden) {
+    box.hidden = true;
+    releaseMenu?.(restore);
+    releaseMenu = null;
+  }
 }
 
 export async function initLessons() {
@@ -113,12 +130,14 @@ export async function initLessons() {
     return;
   }
   menu();
+  btn.setAttribute("aria-haspopup", "true");
+  btn.setAttribute("aria-expanded", "false");
   btn.addEventListener("click", (e) => {
     e.stopPropagation();
-    $("lessons-menu").hidden = !$("lessons-menu").hidden;
+    showMenu($("lessons-menu").hidden);
   });
   document.addEventListener("click", (e) => {
-    if (!e.target.closest("#lessons-menu")) $("lessons-menu").hidden = true;
+    if (!$("lessons-menu").hidden && !e.target.closest("#lessons-menu")) showMenu(false, false);
   });
   // A lesson link (#lesson=<id>&…): the config comes with the hash; show its card.
   const lesson = all.find((x) => x.id === page.lesson);
