@@ -17,3 +17,9 @@ function place() {
 
 place();
 query.addEventListener("change", place);
+
+// The header's height, for what sticks under it (banners) and for lessons' scrolling.
+const header = document.getElementById("topbar");
+new ResizeObserver(() => {
+  document.documentElement.style.setProperty("--header-h", `${header.offsetHeight}px`);
+}).observe(header);

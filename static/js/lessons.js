@@ -7,6 +7,7 @@ import { t } from "./i18n.js";
 import { applyHash, page, writeHash } from "./url.js";
 import { clearCurves } from "./curves.js";
 import { holdFocus } from "./dialogs.js";
+import { placeCard } from "./lesson_place.js";
 
 const $ = (id) => document.getElementById(id);
 const WATCH = { boundary: "#boundary", gradnorms: "#gradnorms", curves: "#curves",
@@ -14,6 +15,7 @@ const WATCH = { boundary: "#boundary", gradnorms: "#gradnorms", curves: "#curves
 let all = [];
 let variant = false;
 let releaseMenu = null; // holdFocus's release while the menu is open
+let settleUntil = 0;    // until then (ms), new data or frames re-place the card: layout settles
 
 function encode(v) {
   return Array.isArray(v) ? v.join(",") : String(v);
@@ -38,14 +40,45 @@ function watchTarget(lesson) {
 function highlight(lesson) {
   for (const el of document.querySelectorAll(".lesson-watch")) el.classList.remove("lesson-watch");
   const el = lesson ? watchTarget(lesson) : null;
-  if (!el) return;
-  el.classList.add("lesson-watch");
-  el.dataset.testid = el.dataset.testid ?? "lesson-watch";
-  el.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  if (el) {
+    el.classList.add("lesson-watch");
+    el.dataset.testid = el.dataset.testid ?? "lesson-watch";
+  }
+  settleUntil = performance.now() + 3000;
+  place();
+}
+
+/** The card beside the watched panel, the panel in view (lesson_place.js). */
+function place() {
+  const box = $("lesson-card");
+  if (box.hidden) return;
+  const lesson = all.find((x) => x.id === page.lesson);
+  placeCard(box, lesson ? watchTarget(lesson) : null);
+}
+
+let placing = 0;
+/** While a new lesson's data and frames come in, the layout moves: follow it a little while. */
+function settle() {
+  if (performance.now() > settleUntil || placing) return;
+  placing = requestAnimationFrame(() => { placing = 0; place(); });
+}
+
+/** A lesson that watches the step-through puts its question inside that dialog, which would
+ * otherwise cover the card. */
+function stepperStrip(lesson) {
+  document.querySelector("[data-testid=stepper-lesson]")?.remove();
+  const head = document.querySelector("#stepper .sv-head");
+  if (!lesson?.stepper || !head) return;
+  const strip = document.createElement("p");
+  strip.className = "sv-lesson";
+  strip.dataset.testid = "stepper-lesson";
+  strip.innerHTML = `<b>${t(`lesson.${lesson.id}.title`)}</b> · ${t(`lesson.${lesson.id}.question`)}`;
+  head.after(strip);
 }
 
 function card(lesson) {
   const box = $("lesson-card");
+  stepperStrip(lesson);
   if (!lesson) { box.hidden = true; return; }
   const k = (part) => t(`lesson.${lesson.id}.${part}`);
   const tryBtn = lesson.try
@@ -153,7 +186,12 @@ export async function initLessons() {
   on("lang:changed", () => {
     menu();
     card(all.find((x) => x.id === page.lesson) ?? null);
+    place();
   });
+  on("dataset", settle);
+  on("frame", settle);
+  let width = window.innerWidth; // a phone's URL bar resizes the height while scrolling: ignore
+  window.addEventListener("resize", () => { if (window.innerWidth !== width) { width = window.innerWidth; place(); } });
 }
 
 // For tests and the console: the lessons and the one shown.

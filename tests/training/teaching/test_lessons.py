@@ -65,9 +65,11 @@ def test_claim_xor_hidden_layer():
     # 2-2-1 sigmoid + BCE separates XOR's four quadrants ...
     _, f = run("xor-hidden-layer", 2000)
     assert f["test"]["accuracy"] >= 0.85
-    # ... with no hidden layer it is a straight line: it stays near a coin toss.
-    _, f = run("xor-hidden-layer", 4000, variant=True)
-    assert f["test"]["accuracy"] <= 0.65
+    # ... with no hidden layer it is a straight line: "the accuracy only wanders — about 50 %
+    # on average, never past about 70 %" (sampled every 250 steps up to 10,000).
+    accs = [f["test"]["accuracy"] for f in curve("xor-hidden-layer", 10_000, 250, variant=True)]
+    assert max(accs) <= 0.75
+    assert 0.4 <= float(np.mean(accs)) <= 0.6
 
 
 def test_claim_mnist_sigmoid_mse():
