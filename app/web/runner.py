@@ -298,7 +298,10 @@ class SessionRunner:
             idle = not (self.playing or self.pending)
             frame = self.session.frame(self._state()) if change.rebuilt or idle else None
             pins = pins_message(self.session.pins, self.session.config.model_dump())
-            return data, self._status_msg(change, code), frame, pins
+            status = self._status_msg(change, code)
+            if code == "opened":  # the run's curves travel in its file: the page redraws them
+                status["history"] = self.session.history.to_columns()
+            return data, status, frame, pins
 
         data, status, frame, pins = await self._locked(run)
         if data is not None:

@@ -1,7 +1,7 @@
 // Take the run home: export the script, save / open runs, the curves as CSV, pinned runs.
 import { on, send, state } from "./state.js";
 import { postToSession, toast } from "./feedback.js";
-import { setPinTraces } from "./curves.js";
+import { loadHistory, setPinTraces } from "./curves.js";
 import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -44,6 +44,13 @@ $("open-run").addEventListener("change", async (e) => {
   } catch (err) {
     toast(t("io.open_failed", { file: file.name, message: err.message }));
   }
+});
+
+// An opened run brings its curves (status `opened` carries the history): draw them, say so.
+on("status", (s) => {
+  if (s.code !== "opened" || !s.history) return;
+  loadHistory(s.history);
+  toast(t("io.opened", { step: s.step, n: s.history.step.length }), "info");
 });
 
 // ---- pinned runs -----------------------------------------------------------------------------
