@@ -48,8 +48,9 @@ function relabelScore() {
 }
 
 function createAll(n) {
+  // nticks 3: over a decade or two Plotly then labels 1, 2, 5 (or decades), not every digit
   const lossAxis = () => ({ type: curveView.logLoss ? "log" : "linear", title: { text: t("plot.loss") },
-    gridcolor: "#eee", exponentformat: "power" });
+    gridcolor: "#eee", exponentformat: "power", nticks: 3 });
   const names = scoreNames();
   Plotly.newPlot("curves", [
     line(names[0], "#555"), line(names[1], "#222", { line: { color: "#f59322", width: 2 } }),
@@ -61,7 +62,8 @@ function createAll(n) {
   }), plotConfig("loss-accuracy"));
   Plotly.newPlot("gradnorms", Array.from({ length: n }, (_, l) =>
     line(t(l === n - 1 ? "plot.layer_out" : "plot.layer", { n: l + 1 }), PALETTE[(l + 2) % PALETTE.length])),
-  base({ yaxis: { type: "log", title: { text: "‖dL/dW‖" }, gridcolor: "#eee", exponentformat: "power" } }), plotConfig("gradient-norms"));
+  base({ yaxis: { type: "log", title: { text: "‖dL/dW‖" }, gridcolor: "#eee", exponentformat: "power", nticks: 3 } }),
+  plotConfig("gradient-norms"));
   created = true;
   drawPins();
 }

@@ -151,3 +151,28 @@ def test_desktop_header_is_one_short_row_and_tile_labels_whole(browser, base_url
         assert cut_labels(pg) == []
     finally:
         ctx.close()
+
+
+# Pairs of y tick labels of a plot whose boxes overlap (labels piled on each other).
+PILED = """(id) => {
+  const boxes = [...document.querySelectorAll(`#${id} .yaxislayer-above .ytick text`)]
+    .map((el) => el.getBoundingClientRect()).filter((r) => r.height > 0);
+  let piled = 0;
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    const rows = a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    if (rows && a.left < b.right && b.left < a.right) piled++;
+  }
+  return [boxes.length, piled];
+}"""
+
+
+def test_log_axis_tick_labels_do_not_pile_up(open_page, base_url):
+    pg = open_page(base_url + "/#dataset=mnist")
+    wait_drawn(pg)
+    pg.wait_for_function("() => window.__bp.state.frame?.step >= 40", timeout=30_000)
+    pg.locator("#gradnorms").scroll_into_view_if_needed()
+    pg.wait_for_timeout(1500)
+    for plot in ("curves", "gradnorms"):
+        n, piled = pg.evaluate(PILED, plot)
+        assert n >= 2 and piled == 0, plot
