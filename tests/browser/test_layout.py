@@ -93,6 +93,22 @@ def test_step_through_fits_the_screen_with_its_close_button(device, viewport, ar
     assert pg.get_by_test_id("stepper-panel").is_hidden()
 
 
+@pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
+def test_lessons_menu_and_card_fit_the_screen(device, viewport, artifacts):
+    pg = device(viewport)
+    pg.get_by_test_id("lessons-open").tap()
+    menu = pg.get_by_test_id("lessons-menu").bounding_box()
+    assert menu["x"] >= 0 and menu["x"] + menu["width"] <= viewport["width"]
+    assert menu["y"] >= 0 and menu["y"] + menu["height"] <= viewport["height"]
+    pg.locator("[data-testid=lesson][data-lesson='dead-relu']").tap()
+    pg.wait_for_timeout(3300)  # the card follows the layout while the lesson's data comes
+    card = pg.get_by_test_id("lesson-card").bounding_box()
+    assert card["x"] >= 0 and card["x"] + card["width"] <= viewport["width"]
+    assert card["y"] >= 0 and card["y"] + card["height"] <= viewport["height"]
+    assert sideways(pg) == 0
+    pg.screenshot(path=artifacts / f"layout-lesson-{viewport['width']}.png")
+
+
 def test_a_digit_drawn_by_touch_is_predicted(device, artifacts):
     pg = device(PHONE, "/#dataset=mnist")
     pg.wait_for_function("() => document.body.classList.contains('mode-image')")
