@@ -87,6 +87,7 @@ def test_closing_the_step_through_resumes_the_run_it_paused(page):
         f"() => window.__bp.state.running && window.__bp.state.frame.step > {step}",
         timeout=10_000,
     )
+    page.get_by_text("Training goes on where the step-through paused it").wait_for()
 
 
 def test_step_through_on_a_paused_run_leaves_it_paused(page):

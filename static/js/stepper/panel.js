@@ -2,7 +2,7 @@
 // ← → Esc, space), lets the user pick an example of the batch, a neuron or an edge, and shows
 // the formula with the real numbers, a gradient check, the loss change and MNIST aggregates.
 import { on, send, state } from "../state.js";
-import { errorText } from "../feedback.js";
+import { errorText, toast } from "../feedback.js";
 import { applyI18n, t as tr } from "../i18n.js";
 import { holdFocus } from "../dialogs.js";
 import { esc, num, sig } from "./fmt.js";
@@ -167,7 +167,7 @@ function close() {
   S.release?.();
   S.release = null;
   // The run was paused only to trace: it goes on, and the status bar says so.
-  if (S.resume && !state.running) send({ type: "play" });
+  if (S.resume && !state.running && send({ type: "play" })) toast(tr("sv.resumed"), "info");
   S.resume = false;
 }
 
