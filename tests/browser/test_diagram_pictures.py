@@ -55,3 +55,16 @@ def test_colour_legend_and_test_ids_are_there(page):
         assert page.get_by_test_id(testid).count() == 1, testid
     assert page.get_by_test_id("input-node").count() == 2
     assert page.get_by_test_id("tile-label").count() >= 16
+
+
+def test_output_nodes_show_where_their_class_wins(page):
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=output-node] image.class-region').length"
+        " === 2"
+    )
+    # each class's picture is coloured where it wins and white elsewhere: the two differ
+    hrefs = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=output-node] image.class-region')]"
+        ".map((i) => i.getAttribute('href'))"
+    )
+    assert hrefs[0] != hrefs[1] and all(h.startswith("data:image/png") for h in hrefs)
