@@ -346,9 +346,15 @@ class SessionRunner(TakeHome):
                 self._ticket += 1
             data = self.session.dataset_message() if change.rebuilt else None
             idle = not (self.playing or self.pending)
+            # an opened run's curves travel in its file: the page redraws them (taken before
+            # the frame, which would record its own row over the saved one)
+            history = self.session.history.to_columns() if code == "opened" else None
             frame = self.session.frame(self._state()) if change.rebuilt or idle else None
             pins = pins_message(self.session.pins, self.session.config.model_dump())
-            return data, self._status_msg(change, code), frame, pins
+            status = self._status_msg(change, code)
+            if history is not None:
+                status["history"] = history
+            return data, status, frame, pins
 
         data, status, frame, pins = await self._locked(run)
         if data is not None:

@@ -49,7 +49,7 @@ function pointsTrace(part, name, nClasses, test) {
       line: { color: test ? "#222" : part.value ? "#999" : "#fff", width: test ? 1.2 : part.value ? 0.6 : 1 },
       symbol: test ? "circle" : "circle",
     },
-    hovertemplate: `${name} (%{x:.2f}, %{y:.2f})${value}<extra></extra>`,
+    hovertemplate: `${t(test ? "out.point_test" : "out.point_train")} (%{x:.2f}, %{y:.2f})${value}<extra></extra>`,
   };
 }
 

@@ -183,6 +183,7 @@ function datasetPicker(f) {
     c.width = c.height = 64;
     drawPreview(c, info);
     const cap = document.createElement("span");
+    cap.dataset.testid = "tile-label";
     cap.textContent = dsLabel(info);
     b.append(c, cap);
     // Crossing between kinds of problem (points, values, curves, digits) brings the

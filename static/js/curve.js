@@ -38,7 +38,7 @@ function points(part, test) {
       size: 5, color: test ? "rgba(0,0,0,0)" : "rgba(120,120,120,0.55)",
       line: { color: test ? "#222" : "rgba(0,0,0,0)", width: test ? 1 : 0 },
     },
-    hovertemplate: `${test ? "test" : "train"} (%{x:.2f}, %{y:.2f})<extra></extra>`,
+    hovertemplate: `${t(test ? "out.point_test" : "out.point_train")} (%{x:.2f}, %{y:.2f})<extra></extra>`,
   };
 }
 

@@ -49,8 +49,9 @@ function relabelScore() {
 
 function createAll(n) {
   if (!window.Plotly) return; // still loading (async): recorded points wait in `pending`
+  // nticks 3: over a decade or two Plotly then labels 1, 2, 5 (or decades), not every digit
   const lossAxis = () => ({ type: curveView.logLoss ? "log" : "linear", title: { text: t("plot.loss") },
-    gridcolor: "#eee", exponentformat: "power" });
+    gridcolor: "#eee", exponentformat: "power", nticks: 3 });
   const names = scoreNames();
   Plotly.newPlot("curves", [
     line(names[0], "#555"), line(names[1], "#222", { line: { color: "#f59322", width: 2 } }),
@@ -62,7 +63,8 @@ function createAll(n) {
   }), plotConfig("loss-accuracy"));
   Plotly.newPlot("gradnorms", Array.from({ length: n }, (_, l) =>
     line(t(l === n - 1 ? "plot.layer_out" : "plot.layer", { n: l + 1 }), PALETTE[(l + 2) % PALETTE.length])),
-  base({ yaxis: { type: "log", title: { text: "‖dL/dW‖" }, gridcolor: "#eee", exponentformat: "power" } }), plotConfig("gradient-norms"));
+  base({ yaxis: { type: "log", title: { text: "‖dL/dW‖" }, gridcolor: "#eee", exponentformat: "power", nticks: 3 } }),
+  plotConfig("gradient-norms"));
   created = true;
   drawPins();
 }
@@ -89,6 +91,29 @@ export function clearCurves(n = nLayers) {
   spark.train = [];
   spark.test = [];
   if (n >= 0) createAll(n);
+}
+
+/** Draw a whole history (an opened run's, as its file kept it: History.to_columns) in place
+ * of the curves; the frames that follow carry on from its last step. */
+export function loadHistory(h) {
+  const n = Object.keys(h).filter((k) => k.startsWith("grad_norm_")).length;
+  clearCurves(n);
+  score = "train_r2" in h ? "r2" : "acc";
+  relabelScore();
+  const key = score === "r2" ? "r2" : "accuracy";
+  const pos = (v) => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
+  const p = pending;
+  const from = Math.max(0, h.step.length - MAX);
+  for (let i = from; i < h.step.length; i++) {
+    p.x.push(h.step[i]);
+    p.loss[0].push(pos(h.train_loss[i]));
+    p.loss[1].push(pos(h.test_loss[i]));
+    p.loss[2].push(pos(h[`train_${key}`][i]));
+    p.loss[3].push(pos(h[`test_${key}`][i]));
+    pushSpark(pos(h.train_loss[i]), pos(h.test_loss[i]));
+    for (let l = 0; l < n; l++) p.grads[l].push(pos(h[`grad_norm_${l + 1}`][i]));
+  }
+  lastStep = h.step.length ? h.step[h.step.length - 1] : -1;
 }
 
 /** Record one frame's numbers (called for every frame received). */

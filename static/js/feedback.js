@@ -16,7 +16,9 @@ export function errorText(e, fallback = "", kind = "error") {
     const params = {};
     for (const [k, v] of Object.entries(p)) {
       if (v === null || v === undefined) continue;
-      params[k] = Array.isArray(v) ? v.join(", ") : k === "expected" ? t(`type.${v}`, null, v) : v;
+      // option names (sigmoid, leaky_relu) are shown by their labels, in the page's language
+      params[k] = Array.isArray(v) ? v.join(", ") : k === "expected" ? t(`type.${v}`, null, v)
+        : k === "activation" ? t(`option.${v}`, null, v) : v;
     }
     params.field = e.field ? fieldLabel(e.field) : "";
     const s = t(key, params);

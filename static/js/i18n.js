@@ -6,7 +6,8 @@
 // In HTML: data-i18n="out.title" (text), data-i18n-html (markup), data-i18n-title,
 // data-i18n-aria-label; applyI18n() fills them. translate="no" marks words that stay as they
 // are in every language (the brand, language names); the Korean page test skips them.
-// The language: `lang=ko|en` in the URL hash, else the browser's language, else English.
+// The language: `lang=ko|en` in the URL hash, else in its query (?lang=ko), else the browser's
+// language, else English.
 import { emit } from "./state.js";
 
 export const LANGS = ["en", "ko"];
@@ -15,6 +16,11 @@ const dicts = {};
 function hashLang() {
   const m = location.hash.match(/(?:^#|&)lang=([a-z]+)/);
   return m && LANGS.includes(m[1]) ? m[1] : null;
+}
+
+function queryLang() {
+  const l = new URLSearchParams(location.search).get("lang");
+  return LANGS.includes(l) ? l : null;
 }
 
 function browserLang() {
@@ -26,9 +32,9 @@ function browserLang() {
 }
 
 export const i18n = {
-  lang: hashLang() ?? browserLang(),
+  lang: hashLang() ?? queryLang() ?? browserLang(),
   /** True once the language was chosen (in the URL or the switch): links then carry it. */
-  explicit: hashLang() !== null,
+  explicit: (hashLang() ?? queryLang()) !== null,
 };
 
 async function load(l) {

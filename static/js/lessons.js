@@ -6,12 +6,16 @@ import { emit, on, send, state } from "./state.js";
 import { t } from "./i18n.js";
 import { applyHash, page, writeHash } from "./url.js";
 import { clearCurves } from "./curves.js";
+import { holdFocus } from "./dialogs.js";
+import { placeCard } from "./lesson_place.js";
 
 const $ = (id) => document.getElementById(id);
 const WATCH = { boundary: "#boundary", gradnorms: "#gradnorms", curves: "#curves",
   saturation: "#saturation", network: "#network-wrap" };
 let all = [];
 let variant = false;
+let releaseMenu = null; // holdFocus's release while the menu is open
+let settleUntil = 0;    // until then (ms), new data or frames re-place the card: layout settles
 
 function encode(v) {
   return Array.isArray(v) ? v.join(",") : String(v);
@@ -36,14 +40,45 @@ function watchTarget(lesson) {
 function highlight(lesson) {
   for (const el of document.querySelectorAll(".lesson-watch")) el.classList.remove("lesson-watch");
   const el = lesson ? watchTarget(lesson) : null;
-  if (!el) return;
-  el.classList.add("lesson-watch");
-  el.dataset.testid = el.dataset.testid ?? "lesson-watch";
-  el.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  if (el) {
+    el.classList.add("lesson-watch");
+    el.dataset.testid = el.dataset.testid ?? "lesson-watch";
+  }
+  settleUntil = performance.now() + 3000;
+  place();
+}
+
+/** The card beside the watched panel, the panel in view (lesson_place.js). */
+function place() {
+  const box = $("lesson-card");
+  if (box.hidden) return;
+  const lesson = all.find((x) => x.id === page.lesson);
+  placeCard(box, lesson ? watchTarget(lesson) : null);
+}
+
+let placing = 0;
+/** While a new lesson's data and frames come in, the layout moves: follow it a little while. */
+function settle() {
+  if (performance.now() > settleUntil || placing) return;
+  placing = requestAnimationFrame(() => { placing = 0; place(); });
+}
+
+/** A lesson that watches the step-through puts its question inside that dialog, which would
+ * otherwise cover the card. */
+function stepperStrip(lesson) {
+  document.querySelector("[data-testid=stepper-lesson]")?.remove();
+  const head = document.querySelector("#stepper .sv-head");
+  if (!lesson?.stepper || !head) return;
+  const strip = document.createElement("p");
+  strip.className = "sv-lesson";
+  strip.dataset.testid = "stepper-lesson";
+  strip.innerHTML = `<b>${t(`lesson.${lesson.id}.title`)}</b> · ${t(`lesson.${lesson.id}.question`)}`;
+  head.after(strip);
 }
 
 function card(lesson) {
   const box = $("lesson-card");
+  stepperStrip(lesson);
   if (!lesson) { box.hidden = true; return; }
   const k = (part) => t(`lesson.${lesson.id}.${part}`);
   const tryBtn = lesson.try
@@ -99,9 +134,24 @@ function menu() {
     b.dataset.testid = "lesson";
     b.dataset.lesson = lesson.id;
     b.innerHTML = `<b>${i + 1}.</b> ${t(`lesson.${lesson.id}.title`)}`;
-    b.addEventListener("click", () => { box.hidden = true; start(lesson); });
+    b.addEventListener("click", () => { showMenu(false, false); start(lesson); });
     box.append(b);
   });
+}
+
+/** Open or close the lessons menu; open, it holds the keyboard (Esc closes it and focus
+ * returns to the Lessons button unless `restore` is false). */
+function showMenu(open, restore = true) {
+  const box = $("lessons-menu");
+  $("btn-lessons").setAttribute("aria-expanded", String(open));
+  if (open && box.hidden) {
+    box.hidden = false;
+    releaseMenu = holdFocus(box, { trap: false, onEscape: (r = true) => showMenu(false, r) });
+  } else if (!open && !box.hidden) {
+    box.hidden = true;
+    releaseMenu?.(restore);
+    releaseMenu = null;
+  }
 }
 
 export async function initLessons() {
@@ -113,12 +163,14 @@ export async function initLessons() {
     return;
   }
   menu();
+  btn.setAttribute("aria-haspopup", "true");
+  btn.setAttribute("aria-expanded", "false");
   btn.addEventListener("click", (e) => {
     e.stopPropagation();
-    $("lessons-menu").hidden = !$("lessons-menu").hidden;
+    showMenu($("lessons-menu").hidden);
   });
   document.addEventListener("click", (e) => {
-    if (!e.target.closest("#lessons-menu")) $("lessons-menu").hidden = true;
+    if (!$("lessons-menu").hidden && !e.target.closest("#lessons-menu")) showMenu(false, false);
   });
   // A lesson link (#lesson=<id>&…): the config comes with the hash; show its card.
   const lesson = all.find((x) => x.id === page.lesson);
@@ -134,7 +186,12 @@ export async function initLessons() {
   on("lang:changed", () => {
     menu();
     card(all.find((x) => x.id === page.lesson) ?? null);
+    place();
   });
+  on("dataset", settle);
+  on("frame", settle);
+  let width = window.innerWidth; // a phone's URL bar resizes the height while scrolling: ignore
+  window.addEventListener("resize", () => { if (window.innerWidth !== width) { width = window.innerWidth; place(); } });
 }
 
 // For tests and the console: the lessons and the one shown.

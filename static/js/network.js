@@ -32,8 +32,9 @@ function el(name, attrs = {}, parent = null) {
 export function drawNetwork(svg, sizes, options = {}) {
   const o = { maxNodes: 16, nodeSize: 40, showImages: true, ...options };
   const box = svg.getBoundingClientRect();
-  const W = o.width ?? Math.max(box.width, 300);
-  const H = o.height ?? Math.max(box.height, 240);
+  // The box's own size (a phone's may be under 300 px): maps painted over it must line up.
+  const W = o.width ?? (box.width || 300);
+  const H = o.height ?? (box.height || 240);
   svg.replaceChildren();
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const L = sizes.length;

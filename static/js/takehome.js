@@ -1,8 +1,9 @@
 // Take the run home: export the script, save / open runs, the curves as CSV, pinned runs.
 import { on, send, state } from "./state.js";
 import { postToSession, toast } from "./feedback.js";
-import { setPinTraces } from "./curves.js";
-import { t } from "./i18n.js";
+import { loadHistory, setPinTraces } from "./curves.js";
+import { i18n, t } from "./i18n.js";
+import { fieldLabel, optionLabel } from "./controls.js";
 
 const $ = (id) => document.getElementById(id);
 export const PIN_COLORS = ["#9467bd", "#8c564b", "#e377c2", "#17becf"];
@@ -46,6 +47,13 @@ $("open-run").addEventListener("change", async (e) => {
   }
 });
 
+// An opened run brings its curves (status `opened` carries the history): draw them, say so.
+on("status", (s) => {
+  if (s.code !== "opened" || !s.history) return;
+  loadHistory(s.history);
+  toast(t("io.opened", { step: s.step, n: s.history.step.length }), "info");
+});
+
 // ---- pinned runs -----------------------------------------------------------------------------
 function traces(pins) {
   const curves = [];
@@ -66,8 +74,21 @@ function traces(pins) {
   return { curves, grads };
 }
 
-/** The server's label says what differs (values and names); only its one phrase is words. */
-const label = (p) => (p.label === "same settings" ? t("io.same_settings") : p.label);
+/** What differs between a pin and the run now. English: the server's label ("relu vs tanh,
+ * lr 0.3 vs 0.03"); other languages word it from the pin's config: field and option labels. */
+function label(p) {
+  if (p.label === "same settings") return t("io.same_settings");
+  if (i18n.lang === "en" || !p.config) return p.label;
+  const show = (v) => (Array.isArray(v) ? v.join(",") || "–" : typeof v === "string" ? optionLabel(v) : String(v));
+  const parts = [];
+  for (const [k, was] of Object.entries(p.config)) {
+    const now = state.config[k];
+    if (k === "speed" || JSON.stringify(now) === JSON.stringify(was)) continue;
+    const vs = t("io.vs", { was: show(was), now: show(now) });
+    parts.push(typeof was === "string" ? vs : `${fieldLabel(k)} ${vs}`);
+  }
+  return parts.slice(0, 3).join(", ") + (parts.length > 3 ? ` ${t("io.more", { n: parts.length - 3 })}` : "");
+}
 
 function renderChips(pins) {
   const box = $("pins");

@@ -21,7 +21,7 @@ def test_switch_to_korean_rewrites_the_page_and_the_url(page, watch):
     assert page.evaluate("() => document.documentElement.lang") == "ko"
     label = page.locator("label[for=cfg-learning_rate]").inner_text()
     assert label.startswith("학습률")
-    assert page.locator("#cfg-activation option[value=linear]").inner_text() == "선형 (linear)"
+    assert page.locator("#cfg-activation option[value=linear]").inner_text() == "선형"
     page.get_by_test_id("lang-en").click()
     page.wait_for_function("() => location.hash.includes('lang=en')")
     assert page.locator("label[for=cfg-learning_rate]").inner_text().startswith("Learning rate")
@@ -37,6 +37,17 @@ def test_lang_in_the_link_wins_and_stays_with_the_config(open_page, base_url, wa
     assert "lang=ko" in pg.evaluate("() => location.hash")
     # `lang` is the page's: the server never heard of it, so no error was shown.
     assert pg.locator(".field-error.shown, [data-testid=toast]").count() == 0
+    assert watch.errors == []
+
+
+def test_lang_in_the_query_chooses_korean_and_the_hash_still_wins(open_page, base_url, watch):
+    pg = open_page(base_url + "/?lang=ko")
+    wait_drawn(pg)
+    assert text(pg, "stepper-open") == "역전파 한 단계씩 보기"
+    assert pg.evaluate("() => document.documentElement.lang") == "ko"
+    pg = open_page(base_url + "/?lang=ko#lang=en")
+    wait_drawn(pg)
+    assert text(pg, "stepper-open") == "Step through backprop"
     assert watch.errors == []
 
 

@@ -12,7 +12,7 @@ def test_a_dead_relu_layer_shows_a_banner_with_reset_and_dismiss(open_page, base
     banner = pg.get_by_test_id("banner-stuck")
     banner.wait_for(state="visible", timeout=30_000)
     text = banner.inner_text()
-    assert "dead" in text and "leaky_relu" in text and "learning rate" in text
+    assert "dead" in text and "Leaky ReLU" in text and "learning rate" in text
     pg.screenshot(path=artifacts / "stuck.png")
     before = pg.evaluate("() => window.__bp.state.frame.step")
     banner.get_by_role("button", name="Reset").click()

@@ -55,6 +55,16 @@ def test_export_script_save_open_and_csv(page, open_page, base_url, tmp_path, wa
     assert frame_value(other, "f.train.loss") == loss
     assert frame_value(other, "f.state") == "paused"
     assert other.evaluate("() => window.__bp.state.config.optimizer") == "adam"
+    # the whole history came with the file: the curves start at the run's first rows, and
+    # the page says the run opened
+    rows = len(run["history"]["step"])
+    assert rows > 5
+    other.get_by_text(f"Opened a run saved at step {step}").wait_for()
+    other.wait_for_function(
+        "(n) => (document.getElementById('curves').data?.[0]?.x?.length ?? 0) >= n", arg=rows
+    )
+    xs = other.evaluate("() => document.getElementById('curves').data[0].x")
+    assert xs[: len(run["history"]["step"])] == run["history"]["step"]
 
     bad = tmp_path / "not_a_run.json"
     bad.write_text('{"format": "something else"}')

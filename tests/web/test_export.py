@@ -65,6 +65,9 @@ def test_a_saved_run_opens_in_another_tab_and_steps_the_same(client):
         status = until(b, "status", lambda s: "rebuilt" in s)
         assert status["rebuilt"] is True and status["config"]["dataset"] == "moons"
         assert status["state"] == "paused" and "step" in status["message"]
+        # the run's curves come with it, for the page to draw: the file's history, whole
+        assert status["code"] == "opened" and status["history"] == run["history"]
+        assert len(status["history"]["step"]) >= 3
         loaded = until(b, "frame")
         assert loaded["step"] == saved_frame["step"]
         assert loaded["train"] == saved_frame["train"]

@@ -28,6 +28,7 @@ from app.training.live.config import (
     ConfigError,
     TrainingConfig,
     explain,
+    preset_key,
 )
 from app.training.live.session import TrainingSession
 from app.training.takehome.run_schema import MAX_FILE_BYTES, bad_run, parse_run
@@ -43,7 +44,9 @@ def _help(name: str) -> str:
     text = spec["help"]
     if "options" in spec and spec["kind"] == "choice":
         text += f"; one of {', '.join(spec['options'])}"
-    elif "min" in spec and spec["kind"] in ("int", "float"):
+    elif "min" in spec and spec["kind"] == "int":  # whole numbers in full: 0 to 4294967295
+        text += f"; {int(spec['min'])} to {int(spec['max'])}"
+    elif "min" in spec and spec["kind"] == "float":
         text += f"; {spec['min']:g} to {spec['max']:g}"
     if name in LISTS:
         text += " (comma-separated)"
@@ -123,8 +126,10 @@ def make_session(args: argparse.Namespace) -> TrainingSession:
         if given:
             session.configure(given)
         return session
+    # the dataset's kind brings the page's preset: a net that reads digits, mse for values
     spec = DATASETS.get(given.get("dataset", "xor"))
-    preset = PRESETS["image"] if spec is not None and spec.kind == "image" else {}
+    kind = preset_key(spec.kind, spec.task) if spec is not None else "2d"
+    preset = PRESETS.get(kind, {}) if kind != "2d" else {}
     wanted = {**{k: v for k, v in preset.items() if k != "speed"}, **given}
     try:
         return TrainingSession(TrainingConfig.model_validate(wanted))
@@ -132,11 +137,26 @@ def make_session(args: argparse.Namespace) -> TrainingSession:
         raise explain(e) from e
 
 
+def _sig(value: float | None) -> str:
+    """4 significant digits, as the page shows them: 0.2315, 1.047e-05."""
+    return "none" if value is None else f"{value:.4g}"
+
+
+def _score(figs: dict[str, Any]) -> str:
+    """The task's score: R² for real-valued targets, else the accuracy."""
+    return "r2" if figs.get("r2") is not None else "accuracy"
+
+
 def figures(session: TrainingSession) -> str:
+    """`step=… train_loss=… train_accuracy=… test_loss=… test_accuracy=…` (train_r2 and
+    test_r2 for regression), 4 significant digits."""
     f = session.frame("paused", plane=False)
-    line = f"step={session.step} train_loss={f['train']['loss']!r} "
-    line += f"train_accuracy={f['train']['accuracy']!r} test_loss={f['test']['loss']!r} "
-    return line + f"test_accuracy={f['test']['accuracy']!r}"
+    tr, te = f["train"], f["test"]
+    score = _score(tr)
+    return (
+        f"step={session.step} train_loss={_sig(tr['loss'])} train_{score}={_sig(tr[score])} "
+        f"test_loss={_sig(te['loss'])} test_{score}={_sig(te.get(score))}"
+    )
 
 
 def train(session: TrainingSession, steps: int, quiet: bool = False) -> None:
@@ -149,7 +169,12 @@ def train(session: TrainingSession, steps: int, quiet: bool = False) -> None:
             done += n
             train_fig = session.frame("running", plane=False)["train"]
             bar.update(n)
-            bar.set_postfix(loss=train_fig["loss"], acc=train_fig["accuracy"], refresh=False)
+            score = _score(train_fig)
+            shown = {
+                "loss": _sig(train_fig["loss"]),
+                "r2" if score == "r2" else "acc": _sig(train_fig[score]),
+            }
+            bar.set_postfix(shown, refresh=False)
 
 
 def _fail(message: str) -> int:

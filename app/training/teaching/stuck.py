@@ -62,7 +62,7 @@ class StuckWatch:
                 return note(
                     "dead_layer",
                     f"Hidden layer {i} is dead: every ReLU outputs 0, so no gradient reaches "
-                    "it and it cannot learn. Try a lower learning rate, leaky_relu or He "
+                    "it and it cannot learn. Try a lower learning rate, Leaky ReLU or He "
                     "init, then Reset.",
                     layer=i,
                 )
@@ -90,12 +90,21 @@ class StuckWatch:
             return None
         if abs(loss - first) > STALL_CHANGE * max(abs(first), 1e-12):
             return None
+        # The advice the lessons give: sigmoid/tanh stacks want tanh and Xavier (lessons
+        # "deep-sigmoid-stalls", "initialization"); ReLUs a lower rate, Leaky ReLU or He.
+        hidden = frame.get("layers", [])[:-1]
+        squashing = bool(hidden) and hidden[0].get("activation") in ("sigmoid", "tanh")
+        advice = (
+            "Try tanh instead of sigmoid, Xavier init or fewer layers, then Reset."
+            if squashing
+            else "Try a lower learning rate, Leaky ReLU or He init, then Reset."
+        )
         return note(
             "stalled",
             f"The loss has stopped moving ({loss:.4g} over the last {step - first_step} "
-            f"steps) with accuracy at chance ({acc:.0%}). Try a lower learning rate, another "
-            "activation (leaky_relu) or init (He), then Reset.",
+            f"steps) with accuracy at chance ({acc:.0%}). {advice}",
             loss=loss,
             steps=step - first_step,
             accuracy=acc,
+            of="squashing" if squashing else "other",
         )

@@ -2,8 +2,9 @@
 // ← → Esc, space), lets the user pick an example of the batch, a neuron or an edge, and shows
 // the formula with the real numbers, a gradient check, the loss change and MNIST aggregates.
 import { on, send, state } from "../state.js";
-import { errorText } from "../feedback.js";
+import { errorText, toast } from "../feedback.js";
 import { applyI18n, t as tr } from "../i18n.js";
+import { holdFocus } from "../dialogs.js";
 import { esc, num, sig } from "./fmt.js";
 import { buildStages, stageShort, stageStory, stageTitle } from "./model.js";
 import { createDiagram } from "./diagram.js";
@@ -12,7 +13,7 @@ import { backwardNeuron, biasUpdate, edgeForward, edgeGradient, edgeUpdate, forw
 import { digit, dwImages, layerBars, lossChange, normsTable } from "./extras.js";
 
 const TEMPLATE = `
-<div class="sv-card" role="dialog" data-i18n-aria-label="sv.dialog" data-testid="stepper-panel">
+<div class="sv-card" role="dialog" aria-modal="true" tabindex="-1" data-i18n-aria-label="sv.dialog" data-testid="stepper-panel">
   <header class="sv-head">
     <div class="sv-titles">
       <div class="sv-kicker"><span data-i18n="sv.kicker"></span> <span class="sv-meta"></span></div>
@@ -23,7 +24,7 @@ const TEMPLATE = `
       <span class="sv-count" data-testid="stepper-count"></span>
       <button class="sv-next primary" data-testid="stepper-next" data-i18n-title="sv.next_title" data-i18n="sv.next"></button>
       <button class="sv-play" data-testid="stepper-play" data-i18n-title="sv.auto_title"></button>
-      <select class="sv-speed" data-i18n-title="sv.speed_title" data-testid="stepper-speed">
+      <select class="sv-speed" data-i18n-title="sv.speed_title" data-i18n-aria-label="sv.speed_title" data-testid="stepper-speed">
         <option value="3000" data-i18n="sv.slow"></option><option value="1600" selected data-i18n="sv.normal"></option><option value="700" data-i18n="sv.fast"></option>
       </select>
     </div>
@@ -62,7 +63,10 @@ const TEMPLATE = `
 const root = document.getElementById("stepper");
 const bp = (window.__bp = window.__bp || {});
 const S = { trace: null, stages: [], i: 0, n: 0, sel: null, timer: null, pending: false,
-  checks: new Map(), diagram: null };
+  checks: new Map(), diagram: null,
+  release: null,  // holdFocus's release while open: gives focus back to the opener
+  resume: false,  // the server paused a running run for this trace: play again on close
+};
 
 export function initStepper() {
   if (!root) return;
@@ -100,7 +104,10 @@ export function initStepper() {
     message(tr("sv.server_said", { what: esc(errorText(err)) }), true);
   });
   on("status", (s) => {
-    if (!root.hidden && s.code === "paused_for_trace") message(esc(errorText(s, "", "status")));
+    if (!root.hidden && s.code === "paused_for_trace") {
+      S.resume = true;
+      message(esc(errorText(s, "", "status")));
+    }
   });
   // A point clicked on the 2-D plot (boundary.js): trace one step on that example.
   on("trace:example", (opts) => open(opts));
@@ -138,7 +145,11 @@ function traceOptions() {
 }
 
 function open(opts = null) {
-  root.hidden = false;
+  if (root.hidden) {
+    root.hidden = false;
+    S.resume = false;
+    S.release = holdFocus(S.$(".sv-card"), { onEscape: close, first: S.$(".sv-close") });
+  }
   document.body.classList.add("stepper-open");
   if (state.dataset?.n_train) S.$(".sv-example").max = state.dataset.n_train - 1;
   if (opts?.example !== undefined) {
@@ -153,6 +164,11 @@ function close() {
   stopAuto();
   root.hidden = true;
   document.body.classList.remove("stepper-open");
+  S.release?.();
+  S.release = null;
+  // The run was paused only to trace: it goes on, and the status bar says so.
+  if (S.resume && !state.running && send({ type: "play" })) toast(tr("sv.resumed"), "info");
+  S.resume = false;
 }
 
 function requestTrace(opts = null) {

@@ -64,19 +64,21 @@ def test_every_lesson_has_its_words(lang):
 def test_claim_xor_hidden_layer():
     # 2-2-1 sigmoid + BCE separates XOR's four quadrants ...
     _, f = run("xor-hidden-layer", 2000)
-    assert f["test"]["accuracy"] >= 0.85
-    # ... with no hidden layer it is a straight line: it stays near a coin toss.
-    _, f = run("xor-hidden-layer", 4000, variant=True)
-    assert f["test"]["accuracy"] <= 0.65
+    assert 0.85 <= f["test"]["accuracy"] <= 0.95  # "about 90 %"
+    # ... with no hidden layer it is a straight line: "the accuracy only wanders — about 50 %
+    # on average, never past about 70 %" (sampled every 250 steps up to 10,000).
+    accs = [f["test"]["accuracy"] for f in curve("xor-hidden-layer", 10_000, 250, variant=True)]
+    assert max(accs) <= 0.75
+    assert 0.4 <= float(np.mean(accs)) <= 0.6
 
 
 def test_claim_mnist_sigmoid_mse():
     # The 784-28-28-10 sigmoid net with MSE learns the digits (slowly) ...
     _, f = run("mnist-sigmoid-mse", 4000)
-    assert f["test"]["accuracy"] >= 0.88
+    assert 0.88 <= f["test"]["accuracy"] <= 0.95  # "about 9 digits in 10"
     # ... and a learning rate of 1 saturates its sigmoids: stuck near 10 %.
     _, f = run("mnist-sigmoid-mse", 2000, variant=True)
-    assert f["test"]["accuracy"] <= 0.3
+    assert f["test"]["accuracy"] <= 0.15  # "falls to chance (10 %)"
     assert max(hidden(f, "saturated")) >= 0.8
 
 
@@ -113,7 +115,7 @@ def test_claim_initialization():
     # Six tanh layers from N(0, 0.1²): every layer shrinks the signal, gradients are tiny and
     # the net sits at 50 % ...
     _, f = run("initialization", 1000)
-    assert f["test"]["accuracy"] <= 0.6
+    assert 0.4 <= f["test"]["accuracy"] <= 0.6  # "still sits at 50 %"
     assert max(grad_norms(f)) < 1e-3
     # ... Xavier scales each layer by its fan-in and fan-out: the same net learns the circles.
     _, f = run("initialization", 1000, variant=True)
@@ -122,7 +124,7 @@ def test_claim_initialization():
 
 def test_claim_momentum_adam_spiral():
     _, f = run("momentum-adam-spiral", 3000)
-    assert f["test"]["accuracy"] <= 0.75  # plain SGD is still lost in the spiral
+    assert 0.5 <= f["test"]["accuracy"] <= 0.7  # plain SGD is still lost: "about 60 %"
     _, f = run("momentum-adam-spiral", 3000, variant=True)
     assert f["test"]["accuracy"] >= 0.9  # Adam has unrolled it
     s = TrainingSession(

@@ -23,7 +23,7 @@ def test_relu_at_a_high_rate_dies_and_is_named():
     s.advance(600)
     note = StuckWatch().check(s.frame("paused", plane=False), s.generation, chance=0.5)
     assert note["code"] == "dead_layer" and note["params"] == {"layer": 2}
-    assert "leaky_relu" in note["message"] and "lower learning rate" in note["message"]
+    assert "Leaky ReLU" in note["message"] and "lower learning rate" in note["message"]
 
 
 def test_a_note_is_said_once_until_the_run_changes():
@@ -46,6 +46,18 @@ def test_a_flat_loss_at_chance_is_stalled_but_a_learning_run_is_not():
     said = [n for n in notes if n]
     assert len(said) == 1 and said[0]["code"] == "stalled"
     assert said[0]["params"]["steps"] >= STALL_STEPS
+    # ReLUs get the dead-ReLU lesson's advice ...
+    assert said[0]["params"]["of"] == "other" and "Leaky ReLU" in said[0]["message"]
+    # ... sigmoid and tanh stacks the deep-sigmoid and initialization lessons': tanh, Xavier
+    squash = StuckWatch()
+    notes = [
+        squash.check(frame(s, 0.6931, 0.5, activation="sigmoid"), 1, 0.5)
+        for s in range(0, 2 * STALL_STEPS, 50)
+    ]
+    said = [n for n in notes if n]
+    assert said[0]["params"]["of"] == "squashing"
+    assert "tanh" in said[0]["message"] and "Xavier" in said[0]["message"]
+    assert "He" not in said[0]["message"].split()
     learning = StuckWatch()
     for s in range(0, 2 * STALL_STEPS, 50):
         assert learning.check(frame(s, 0.7 - s * 1e-4, 0.5), 1, 0.5) is None
