@@ -58,7 +58,7 @@ def leaky_relu_forward(x):
 def leaky_relu_backward(dout, cache):
     """Slope 1 where x > 0, else 0.01."""
     x = cache
-    dx = dout * np.where(x > 0, 1.0, LEAKY_SLOPE)
+    dx = np.where(x > 0, dout, LEAKY_SLOPE * dout)
     return dx
 
 
