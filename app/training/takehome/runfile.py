@@ -46,6 +46,7 @@ def save_run(session: TrainingSession) -> dict[str, Any]:
             "diverged_at": session.diverged_at,
         },
         "params": {k: packed(v) for k, v in net.params.items()},
+        "layers": _layers_state(net),
         "optimizer": {"name": session.config.optimizer, "t": opt.t, "state": state},
         "batches": {
             # 128-bit integers as text: JavaScript numbers would round them
@@ -89,6 +90,7 @@ def _restore(s: TrainingSession, run: dict[str, Any]) -> None:
     if set(params) != set(s.net.params):
         raise ConfigError("params", f"params must be {', '.join(s.net.params)} for this config")
     _guard("params", s.net.set_params, params)
+    _restore_layers(s, run.get("layers"))
     opt = _part(run, "optimizer", dict)
     state = {
         k: {slot: _array("optimizer", v) for slot, v in _checked(slots, dict).items()}
@@ -116,6 +118,35 @@ def _restore(s: TrainingSession, run: dict[str, Any]) -> None:
     s.order, s.cursor = order.astype(np.int64), cursor
     s.history = _guard("history", _history, run.get("history"), len(s.net.sizes) - 1)
     s.pins = _pins(run.get("pins") or [])
+
+
+def _layers_state(net) -> dict[str, Any] | None:
+    """Per-layer settings' state: batch norm's running statistics and the generator the
+    dropout masks come from (None for a plain net: it has neither)."""
+    if net.blocks is None:
+        return None
+    rng = net.rng.bit_generator.state
+    return {
+        "running_stats": {k: packed(v) for k, v in net.running_stats().items()},
+        "rng": {**rng, "state": {k: hex(v) for k, v in rng["state"].items()}},
+    }
+
+
+def _restore_layers(s: TrainingSession, saved: Any) -> None:
+    if s.net.blocks is None or saved is None:
+        return
+    saved = _part({"layers": saved}, "layers", dict)
+    stats = {k: _array("layers", v) for k, v in _part(saved, "running_stats", dict).items()}
+    _guard("layers", s.net.set_running_stats, stats)
+    rng = _part(saved, "rng", dict)
+    inner = _part(rng, "state", dict)
+    _guard(
+        "layers",
+        setattr,
+        s.net.rng.bit_generator,
+        "state",
+        {**rng, "state": {k: int(v, 16) for k, v in inner.items()}},
+    )
 
 
 # -- pieces ----------------------------------------------------------------------------------
