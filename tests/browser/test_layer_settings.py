@@ -55,3 +55,39 @@ def test_a_link_with_layer_settings_opens_them(open_page, base_url, watch):
     assert layers[1]["norm"] == "layer" and layers[1]["activation"] == "tanh"
     assert pg.locator("#network .node.dropout").count() == 6  # layer 1's units, dashed
     assert watch.errors == []
+
+
+def test_the_stepper_has_stages_for_the_norm_the_mask_and_the_skip(open_page, base_url, watch):
+    pg = open_page(base_url + "/#hidden_layers=4:bn:d0.5,4:ln:res&batch_size=4")
+    wait_drawn(pg)
+    pg.get_by_test_id("stepper-open").click()
+    pg.wait_for_function("() => window.__bp.stepper && window.__bp.stepper.trace", timeout=15_000)
+    shorts = pg.locator(".sv-stages button").all_inner_texts()
+    assert shorts.index("→ norm1") == shorts.index("→ h1") + 1
+    assert shorts.index("→ drop1") == shorts.index("→ norm1") + 1
+    assert shorts.index("→ skip2") > shorts.index("→ norm2")
+    # backward: mask and norm before the layer's own stage, the skip's split after it
+    assert shorts.index("← drop1") < shorts.index("← norm1") < shorts.index("← h1")
+    assert shorts.index("← h2") < shorts.index("← skip2")
+    trace = pg.evaluate("() => window.__bp.stepper.trace")
+    lt1, lt2 = trace["layers"][:2]
+
+    def show(short: str) -> dict:
+        pg.locator(".sv-stages button", has_text=short).first.click()
+        cells = pg.locator("[data-testid=stepper-formula] [data-quantity]")
+        return {
+            c.get_attribute("data-quantity"): float(c.get_attribute("data-value"))
+            for c in cells.all()
+        }
+
+    got = show("← norm1")  # the three terms of dL/dz, unit 1 of example 1
+    assert got["dL_dz"] == pytest.approx(lt1["dL_dz"][0][0], rel=1e-6, abs=1e-9)
+    got = show("→ norm1")
+    assert got["x_hat"] == pytest.approx(lt1["norm"]["x_hat"][0][0], rel=1e-6, abs=1e-9)
+    got = show("← skip2")  # through the layer + the skip = the whole gradient
+    assert got["through"] + got["skip"] == pytest.approx(got["dL_da_in"], rel=1e-6, abs=1e-9)
+    assert got["dL_da_in"] == pytest.approx(lt2["dL_da_in"][0][0], rel=1e-6, abs=1e-9)
+    show("→ drop1")
+    dropped = sum(1 for k in range(4) if lt1["mask"][0][k] == 0)
+    assert pg.locator("#stepper .node.sv-dropped").count() == dropped
+    assert watch.errors == []

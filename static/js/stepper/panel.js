@@ -10,6 +10,7 @@ import { createDiagram } from "./diagram.js";
 import { backwardNeuron, biasUpdate, edgeForward, edgeGradient, edgeUpdate, forwardNeuron,
   inputNeuron, lossFormula } from "./formulas.js";
 import { digit, dwImages, layerBars, lossChange, normsTable } from "./extras.js";
+import { hasParts, partFormula } from "./parts.js";
 
 const TEMPLATE = `
 <div class="sv-card" role="dialog" data-i18n-aria-label="sv.dialog" data-testid="stepper-panel">
@@ -292,7 +293,11 @@ function formula(t, s) {
   const sel = S.sel;
   const n = S.n;
   let head = "", body = "";
-  if (s.kind === "loss" && (!sel || sel.type === "neuron")) {
+  if (s.part) { // a norm, dropout or residual stage: unit k of its layer (the first if none picked)
+    const k = sel?.type === "neuron" && sel.col === s.layer ? sel.k : 0;
+    head = tr("sv.neuron_head", { k: k + 1, l: s.layer });
+    body = partFormula(t, s, k, n);
+  } else if (s.kind === "loss" && (!sel || sel.type === "neuron")) {
     head = tr("sv.loss_head");
     body = lossFormula(t, n);
   } else if (!sel) {
@@ -306,6 +311,9 @@ function formula(t, s) {
     else if (s.kind === "loss") body = forwardNeuron(t, c, k, n);
     else if (s.kind === "backward") body = c >= s.layer ? backwardNeuron(t, c, k, n) : notYet(tr("sv.wait_gradient")) + forwardNeuron(t, c, k, n);
     else body = biasUpdate(t, c, k) + backwardNeuron(t, c, k, n);
+    if (c > 0 && hasParts(t.layers[c - 1]) && (s.kind === "forward" || s.kind === "backward")) {
+      body += `<p class="eq-note">${tr("sv.parts_note")}</p>`;
+    }
   } else {
     const { layer: l, i, j } = sel;
     head = tr("sv.edge_head", { i: i + 1, j: j + 1, l });
