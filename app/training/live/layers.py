@@ -114,6 +114,21 @@ def layer_widths(hidden_layers: list[Any]) -> list[int]:
     return [e["units"] if isinstance(e, dict) else e for e in hidden_layers]
 
 
+def describe_layers(hidden_layers: list[Any]) -> str:
+    """ "8 (relu, batch norm, dropout 0.2, residual), 4" for titles and summaries."""
+    out = []
+    for e in hidden_layers:
+        if not isinstance(e, dict):
+            out.append(str(e))
+            continue
+        parts = [e["activation"]] if e["activation"] else []
+        parts += [f"{e['norm']} norm"] if e["norm"] != "none" else []
+        parts += [f"dropout {e['dropout']:g}"] if e["dropout"] else []
+        parts += ["residual"] if e["residual"] else []
+        out.append(f"{e['units']} ({', '.join(parts)})")
+    return ", ".join(out)
+
+
 def layer_settings(hidden_layers: list[Any]) -> list[dict[str, Any]]:
     """Per hidden layer what the engine's MLP(layers=...) takes: {} for a plain width (the
     global activation), else norm, dropout, residual and the activation when one is set."""

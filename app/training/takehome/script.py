@@ -19,6 +19,7 @@ import numpy as np
 from app.data import dataset as data_module
 from app.data import generators
 from app.training.frames.encode import packed
+from app.training.live.layers import describe_layers
 from app.training.takehome import script_parts as parts
 from app.training.takehome.script_network import network_code
 
@@ -109,7 +110,7 @@ def _loss_key(session) -> str:
 
 def _summary(session) -> str:
     cfg, d = session.config, session.data
-    layers = ", ".join(map(str, cfg.hidden_layers)) or "none"
+    layers = describe_layers(cfg.hidden_layers) or "none"
     task = "real targets" if d.is_regression else f"{d.n_classes} classes"
     return (
         f"{cfg.dataset} data ({d.kind}, {task}, {session.n_train} training "

@@ -94,16 +94,16 @@ def test_claim_deep_sigmoid_stalls():
 
 
 def test_claim_batchnorm_deep_sigmoid():
-    # The stalled 8-layer sigmoid net: after 2000 steps the first layer's gradient is
-    # >= 1000x smaller than the last's and the net sits at a coin toss ...
+    # The stalled 8-layer sigmoid net at learning rate 1: after 2000 steps the first layer's
+    # gradient is >= 100,000x smaller than the biggest and the net sits at a coin toss ...
     _, f = run("batchnorm-deep-sigmoid", 2000)
     g = grad_norms(f)
-    assert g[0] * 1000 <= g[-1] and f["test"]["accuracy"] <= 0.6
-    # ... with batch norm on every layer every gradient is within 10x and it learns (>= 95%).
+    assert g[0] * 100_000 <= max(g) and f["test"]["accuracy"] <= 0.6
+    # ... with batch norm on every layer every gradient is within 100x and it learns (>= 95%).
     s, f = run("batchnorm-deep-sigmoid", 2000, variant=True)
     assert all(spec.norm == "batch" for spec in s.net.specs)
     g = grad_norms(f)
-    assert max(g) <= 10 * min(g)
+    assert max(g) <= 100 * min(g)
     assert f["test"]["accuracy"] >= 0.95
 
 
@@ -170,7 +170,7 @@ def test_claim_overfitting_l2():
 
 
 def test_claim_dropout_noisy_data():
-    # 20 noisy points, 32-32: the plain net's test loss ends above 1 after 1500 steps ...
+    # 20 noisy points, 64-64: the plain net's test loss ends above 1 after 1500 steps ...
     _, plain = run("dropout-noisy-data", 1500)
     assert plain["test"]["loss"] > 1.0
     # ... with dropout 0.5 on both layers it ends below 0.6 of that.
