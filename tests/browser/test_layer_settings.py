@@ -87,6 +87,12 @@ def test_the_stepper_has_stages_for_the_norm_the_mask_and_the_skip(open_page, ba
     got = show("← skip2")  # through the layer + the skip = the whole gradient
     assert got["through"] + got["skip"] == pytest.approx(got["dL_da_in"], rel=1e-6, abs=1e-9)
     assert got["dL_da_in"] == pytest.approx(lt2["dL_da_in"][0][0], rel=1e-6, abs=1e-9)
+    # the gradient check of gamma at the norm's backward stage: the traced masks make it exact
+    show("← norm1")
+    pg.get_by_test_id("stepper-gradcheck-run").click()
+    relerr = pg.get_by_test_id("stepper-relerr")
+    relerr.wait_for(timeout=15_000)
+    assert float(relerr.get_attribute("data-value")) < 1e-6
     show("→ drop1")
     dropped = sum(1 for k in range(4) if lt1["mask"][0][k] == 0)
     assert pg.locator("#stepper .node.sv-dropped").count() == dropped

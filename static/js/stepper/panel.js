@@ -331,6 +331,10 @@ const notYet = (why) => `<p class="eq-note wait">${tr("sv.not_yet", { why })}</p
 function checkTarget() {
   const s = S.stages[S.i];
   const sel = S.sel;
+  if (S.trace && s.part === "norm" && s.kind === "backward") { // γ of the unit shown
+    const k = sel?.type === "neuron" && sel.col === s.layer ? sel.k : 0;
+    return { param: `norm${s.layer}.gamma`, index: [k] };
+  }
   if (!S.trace || sel?.type !== "edge" || !S.trace.layers[sel.layer - 1].W) return null;
   if (!(s.kind === "update" || (s.kind === "backward" && sel.layer >= s.layer))) return null;
   return { param: `W${sel.layer}`, index: [sel.i, sel.j] };
@@ -355,7 +359,9 @@ function renderCheck() {
   box.hidden = !g;
   if (!g) return;
   const r = S.checks.get(`${g.param}[${g.index}]`);
-  const name = `dL/dW<sub>${g.index[0] + 1}${g.index[1] + 1}</sub><sup>(${g.param.slice(1)})</sup>`;
+  const name = g.param.startsWith("norm")
+    ? `dL/dγ<sub>${g.index[0] + 1}</sub><sup>(${g.param.slice(4, g.param.indexOf("."))})</sup>`
+    : `dL/dW<sub>${g.index[0] + 1}${g.index[1] + 1}</sub><sup>(${g.param.slice(1)})</sup>`;
   let html = `<h4>${tr("sv.gc_head", { name })}</h4>`;
   if (!r) {
     html += `<p>${tr("sv.gc_intro")}</p><button class="sv-check primary" data-testid="stepper-gradcheck-run">${tr("sv.gc_run")}</button>`;
