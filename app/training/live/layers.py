@@ -114,6 +114,17 @@ def layer_widths(hidden_layers: list[Any]) -> list[int]:
     return [e["units"] if isinstance(e, dict) else e for e in hidden_layers]
 
 
+def layer_code(entry: Any) -> str:
+    """A layer as a page link writes it: "8", or "8:relu:bn:d0.2:res" (ln: layer norm)."""
+    if not isinstance(entry, dict):
+        return str(entry)
+    parts = [str(entry["units"])] + ([entry["activation"]] if entry["activation"] else [])
+    parts += [{"batch": "bn", "layer": "ln"}[entry["norm"]]] if entry["norm"] != "none" else []
+    parts += [f"d{entry['dropout']:g}"] if entry["dropout"] else []
+    parts += ["res"] if entry["residual"] else []
+    return ":".join(parts)
+
+
 def describe_layers(hidden_layers: list[Any]) -> str:
     """ "8 (relu, batch norm, dropout 0.2, residual), 4" for titles and summaries."""
     out = []

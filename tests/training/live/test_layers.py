@@ -80,3 +80,11 @@ def test_frames_carry_each_layers_settings_and_dropout_is_off_in_evaluation():
     np.testing.assert_array_equal(s.net.predict_proba(grid), s.net.predict_proba(grid))
     first = s.predict(point=[0.5, -0.5])
     assert first == s.predict(point=[0.5, -0.5])  # no mask drawn for a probe
+
+
+def test_a_pin_label_writes_layers_as_a_link_does():
+    from app.training.live.pins import pin_label
+
+    pinned = TrainingConfig(hidden_layers=[{"units": 8, "norm": "batch", "dropout": 0.2}, 8])
+    now = TrainingConfig(hidden_layers=[8, 8])
+    assert pin_label(pinned.model_dump(), now.model_dump()) == "layers 8:bn:d0.2,8 vs 8,8"
