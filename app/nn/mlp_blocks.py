@@ -36,15 +36,15 @@ class BlocksMixin:
     def _blocks_step(self, X, y, input_grad: bool, masks, update_stats: bool) -> float:
         """_forward_backward for a net with per-layer settings (blocks.py)."""
         hidden = forward_blocks(self.blocks, X, True, self.rng, masks, update_stats)
-        x1 = _with_ones(hidden[-1] if hidden else X)
-        z = self.layers[-1].forward(x1, None)
+        out, h = self.layers[-1], hidden[-1]
+        z = np.dot(h, out.W)  # the output layer, without copying h beside a column of ones
+        z += out.b
         dz = np.empty_like(z)
         data_loss = self.loss_fn.forward(z, y, dz)
-        need = bool(self.blocks) or input_grad
-        dh = self.layers[-1].backward(
-            x1.T, dz, np.empty(x1[:, :-1].shape, self.dtype) if need else None
-        )
-        dX = backward_blocks(self.blocks, dh, input_grad) if self.blocks else dh
+        np.dot(h.T, dz, out=out.dW)
+        np.add.reduce(dz, axis=0, out=out.db)
+        dh = np.dot(dz, out.W_T)
+        dX = backward_blocks(self.blocks, dh, input_grad)
         pen, l1, l2 = 0.0, self.l1, self.l2
         if l1 or l2:
             np.copyto(self._data_grads, self.grads.flat)
