@@ -19,14 +19,16 @@ class ParamDict(dict):
     """name -> array (W1, b1, W2, b2, ...), every array a view into the one vector `flat`.
 
     Layer l's part of `flat` is the block Wb_l = [W_l; b_l], (in+1, out) in `blocks[l-1]`:
-    W_l = Wb_l[:-1] (in, out) and b_l = Wb_l[-1] (out,). `offsets[name]` is where each
-    array starts in `flat`.
+    W_l = Wb_l[:-1] (in, out) and b_l = Wb_l[-1] (out,). norms: (layer, units) of the hidden
+    layers with a batch or layer norm, whose gamma and beta (units,) follow the blocks as
+    "norm{layer}.gamma", "norm{layer}.beta". `offsets[name]` is where each array starts.
     """
 
-    def __init__(self, sizes: list[int], dtype):
+    def __init__(self, sizes: list[int], dtype, norms: tuple[tuple[int, int], ...] = ()):
         super().__init__()
         pairs = list(zip(sizes[:-1], sizes[1:], strict=False))  # (fan_in, fan_out) per layer
-        self.flat = np.zeros(sum((fan_in + 1) * fan_out for fan_in, fan_out in pairs), dtype)
+        size = sum((fan_in + 1) * fan_out for fan_in, fan_out in pairs)
+        self.flat = np.zeros(size + 2 * sum(units for _, units in norms), dtype)
         self.blocks, self.offsets, at = [], {}, 0
         for i, (fan_in, fan_out) in enumerate(pairs, start=1):
             Wb = self.flat[at : at + (fan_in + 1) * fan_out].reshape(fan_in + 1, fan_out)
@@ -34,6 +36,11 @@ class ParamDict(dict):
             self[f"W{i}"], self[f"b{i}"] = Wb[:-1], Wb[-1]
             self.offsets[f"W{i}"], self.offsets[f"b{i}"] = at, at + fan_in * fan_out
             at += Wb.size
+        for layer, units in norms:  # after every block: "norm1.gamma", "norm1.beta", ...
+            for part in ("gamma", "beta"):
+                name = f"norm{layer}.{part}"
+                self[name], self.offsets[name] = self.flat[at : at + units], at
+                at += units
 
     def view(self, flat: np.ndarray, name: str, shape=None) -> np.ndarray:
         """The part of `flat` (any vector laid out like self.flat) that holds `name`."""

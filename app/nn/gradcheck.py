@@ -11,6 +11,9 @@ in float32 the rounding term alone is ~1e-2.
 
 For relu/leaky_relu the estimate is only valid when no pre-activation z crosses 0 between
 w - 2h and w + 2h (the kink); keep |z| well above h * |x| in the data you check.
+
+The loss differentiated is the one a training step sees (`net.train_loss`): batch norm with
+the batch's statistics, dropout with the masks of the step being checked (`masks`).
 """
 
 from __future__ import annotations
@@ -38,12 +41,14 @@ def _as_float64(net):
     return net if np.dtype(net.dtype) == np.float64 else net.copy("float64")
 
 
-def numeric_gradient_entry(net, X, y, name: str, index, h: float = H, points: int = 2) -> float:
+def numeric_gradient_entry(
+    net, X, y, name: str, index, h: float = H, points: int = 2, masks=None
+) -> float:
     """The finite-difference estimate of dL/d params[name][index] (`points` loss
     evaluations, 2 by default: cheap enough to run beside every traced step).
 
-    X: (N, D), y: (N,). Runs in float64 (on a float64 copy of a float32 network); the
-    network's parameters are restored exactly afterwards.
+    X: (N, D), y: (N,); masks: the dropout masks of the step (see MLP.train_loss). Runs in
+    float64 (on a float64 copy of a float32 network); the parameters are restored exactly.
     """
     net64 = _as_float64(net)
     X = np.asarray(X, np.float64)
@@ -51,7 +56,7 @@ def numeric_gradient_entry(net, X, y, name: str, index, h: float = H, points: in
         raise ValueError(f"name must be one of {', '.join(net64.params)}; got {name!r}")
     p = net64.params[name]
     index = tuple(np.atleast_1d(index)) if np.ndim(index) else (index,)
-    return _difference(lambda: net64.loss(X, y), p, index, h, points)
+    return _difference(lambda: net64.train_loss(X, y, masks), p, index, h, points)
 
 
 def _difference(loss, array, index, h: float, points: int) -> float:
@@ -72,7 +77,9 @@ def _difference(loss, array, index, h: float, points: int) -> float:
         array[index] = old
 
 
-def numeric_gradients(net, X, y, h: float = H4, points: int = 4) -> dict[str, np.ndarray]:
+def numeric_gradients(
+    net, X, y, h: float = H4, points: int = 4, masks=None
+) -> dict[str, np.ndarray]:
     """returns name -> finite-difference dL/d(param), plus "X" -> dL/dX (N, D); float64."""
     net64 = _as_float64(net)
     X = np.array(X, np.float64)
@@ -80,11 +87,11 @@ def numeric_gradients(net, X, y, h: float = H4, points: int = 4) -> dict[str, np
     for name, p in net64.params.items():
         g = np.zeros(p.shape)
         for index in np.ndindex(p.shape):
-            g[index] = _difference(lambda: net64.loss(X, y), p, index, h, points)
+            g[index] = _difference(lambda: net64.train_loss(X, y, masks), p, index, h, points)
         out[name] = g
     gx = np.zeros(X.shape)
     for index in np.ndindex(X.shape):
-        gx[index] = _difference(lambda: net64.loss(X, y), X, index, h, points)
+        gx[index] = _difference(lambda: net64.train_loss(X, y, masks), X, index, h, points)
     out["X"] = gx
     return out
 
@@ -102,5 +109,6 @@ def check_gradients(
     _, grads = net64.gradients(X, y, input_grad=True)
     analytic = {k: v.copy() for k, v in grads.items()}
     analytic["X"] = net64.trace.layers[0].dL_da_in.copy()
-    numeric = numeric_gradients(net64, X, y, h, points)
+    masks = [lt.mask for lt in net64.trace.layers[:-1]]  # the dropout this step drew
+    numeric = numeric_gradients(net64, X, y, h, points, masks)
     return {k: relative_error(analytic[k], numeric[k], floor) for k in analytic}

@@ -25,10 +25,12 @@ import math
 import numpy as np
 
 from .activations import get_activation
+from .blocks import HiddenBlock, forward_blocks, layer_specs
 from .buffers import ParamDict, Workspace
 from .initializers import get_initializer
 from .layers import Linear
 from .losses import REGRESSION, get_loss, r_squared
+from .mlp_blocks import BlocksMixin, _with_ones
 from .regularization import add_penalty_grad, penalty
 from .trace import LayerTrace, Trace
 
@@ -36,7 +38,7 @@ DTYPES = {"float32": np.float32, "float64": np.float64}
 _MAX_WORKSPACES = 8  # batch sizes whose buffers are kept (e.g. batch + last partial batch)
 
 
-class MLP:
+class MLP(BlocksMixin):
     """A fully connected network. sizes = [inputs, hidden..., outputs], e.g. [2, 8, 8, 3].
 
     activation: hidden-layer activation name; loss: output+loss name (its activation is
@@ -45,6 +47,9 @@ class MLP:
     for the initial weights); l1, l2: weight penalties, changeable between steps.
     targets: "classes" (y holds integer labels) or "values" (regression: y holds real
     targets, (N,) for one output or (N, K); loss must be "mse", and y_hat = z unclipped).
+    layers: None, or one entry per hidden layer (a blocks.LayerSpec or a dict of activation,
+    norm, dropout, residual): layers with their own settings run through blocks.py, and
+    draw their dropout masks from the same generator after the initial weights.
     """
 
     def __init__(
@@ -58,8 +63,10 @@ class MLP:
         l1=0.0,
         l2=0.0,
         targets="classes",
+        layers=None,
     ):
         sizes = _check_sizes(sizes)
+        self.specs = layer_specs(sizes, activation, layers)
         self.act = get_activation(activation)
         self.loss_fn = get_loss(loss)
         self.targets = _check_targets(targets, self.loss_fn.name)
@@ -73,22 +80,34 @@ class MLP:
         self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.seed = None if isinstance(seed, np.random.Generator) else seed
 
-        self.params = ParamDict(sizes, self.dtype)  # biases start at 0
-        self.grads = ParamDict(sizes, self.dtype)
+        norms = tuple((i, s.units) for i, s in enumerate(self.specs, 1) if s.norm != "none")
+        self.params = ParamDict(sizes, self.dtype, norms)  # biases start at 0
+        self.grads = ParamDict(sizes, self.dtype, norms)
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=False), 1):
             self.params[f"W{i}"][...] = initializer(fan_in, fan_out, self.rng, self.dtype)
+        for i, _ in norms:
+            self.params[f"norm{i}.gamma"][...] = 1.0  # beta starts at 0: y = x_hat
         blocks = zip(self.params.blocks, self.grads.blocks, strict=True)
         self.layers = [Linear(Wb, dWb) for Wb, dWb in blocks]
+        # Layers with their own settings go through blocks.py; plain nets keep the fast path.
+        self.blocks = None
+        if not all(s.plain and s.activation == self.act.name for s in self.specs):
+            self.blocks = [
+                HiddenBlock(i, s, self.params, self.grads, self.dtype)
+                for i, s in enumerate(self.specs, 1)
+            ]
         # The data part of the gradients, kept for the trace when a penalty is added on top.
         self._data_grads = np.zeros_like(self.grads.flat)
         self._workspaces: dict[int, Workspace] = {}
         self._last: Workspace | None = None  # the workspace of the last training pass
+        self._last_blocks: tuple | None = None  # the same for a net with blocks
 
     # ---- description -------------------------------------------------------------------
     activation = property(lambda self: self.act.name, doc="hidden activation name")
     loss_name = property(lambda self: self.loss_fn.name, doc="loss name")
     n_outputs = property(lambda self: self.sizes[-1], doc="output units")
     n_classes = property(lambda self: self.loss_fn.n_classes(self.sizes[-1]), doc="classes")
+    activations = property(lambda self: [s.activation for s in self.specs], doc="per hidden layer")
 
     def __repr__(self) -> str:
         return (
@@ -109,6 +128,9 @@ class MLP:
     def _infer(self, X) -> tuple[list[np.ndarray], np.ndarray]:
         """X: (N, D) -> ([a_1, ..., a_{L-1}] fresh arrays, z_L (N, C)); the trace is untouched."""
         X = self._check_X(X)
+        if self.blocks is not None:  # evaluation: running statistics, no dropout
+            hidden = forward_blocks(self.blocks, X, train=False)
+            return hidden, self.layers[-1].forward(_with_ones(hidden[-1] if hidden else X), None)
         ws = Workspace(self.sizes, X.shape[0], self.dtype, backward=False)
         return ws.a[:-1], self._forward(X, ws)
 
@@ -147,15 +169,18 @@ class MLP:
         return loss, score, hidden + [self.loss_fn.probs(z)]
 
     # ---- training ----------------------------------------------------------------------
-    def gradients(self, X, y, input_grad: bool = False, check: bool = True):
+    def gradients(self, X, y, input_grad: bool = False, check: bool = True, masks=None):
         """X: (N, D), y: (N,) int labels; returns (loss, grads).
 
         grads is `net.grads`: name -> array like params, the live buffers (overwritten by
         the next call; copy to keep). Also sets `net.trace`. input_grad=True also computes
-        dL/dX (trace.layers[0].dL_da_in); check: see train_step.
+        dL/dX (trace.layers[0].dL_da_in); check: see train_step. Batch norm's running
+        statistics are left as they are; masks: the dropout masks to use (see train_loss).
         """
         if check:
             X, y = self.check_inputs(X, y)
+        if self.blocks is not None:
+            return self._blocks_step(X, y, input_grad, masks, update_stats=False), self.grads
         return self._forward_backward(X, y, input_grad), self.grads
 
     def train_step(self, X, y, optimizer, check: bool = True) -> float:
@@ -166,7 +191,10 @@ class MLP:
         """
         if check:
             X, y = self.check_inputs(X, y)
-        loss = self._forward_backward(X, y, False)
+        if self.blocks is None:
+            loss = self._forward_backward(X, y, False)
+        else:
+            loss = self._blocks_step(X, y, False, None, update_stats=True)
         optimizer.step(self.params, self.grads)
         return loss
 
@@ -215,6 +243,8 @@ class MLP:
     def trace(self) -> Trace | None:
         """Trace of the last gradients()/train_step() (None before): references to the
         buffers that step used, valid until the next step on a batch of the same size."""
+        if self._last is None and self._last_blocks is not None:
+            return self._blocks_trace()
         ws = self._last
         if ws is None:
             return None
@@ -281,8 +311,10 @@ class MLP:
             l1=self.l1,
             l2=self.l2,
             targets=self.targets,
+            layers=self.specs,
         )
         net.set_params(self.params)
+        net.set_running_stats(self.running_stats())
         return net
 
     # ---- input checks ------------------------------------------------------------------

@@ -22,6 +22,8 @@ import numpy as np
 
 
 def _copy(value):
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
     return value.copy() if isinstance(value, np.ndarray) else value
 
 
@@ -34,6 +36,13 @@ class LayerTrace:
     (output layer); dL_dz: (N, out); dW: (in, out) total weight gradient; dW_data: (in, out)
     its data part a_in.T @ dL_dz (the same array as dW when l1 = l2 = 0); db: (out,);
     dL_da_in: (N, in), or None for the first layer when the input gradient was skipped.
+
+    A hidden layer with its own settings (see blocks.py) also has: norm, "batch" or "layer"
+    with its arrays in `norm_parts` (x_hat, y = gamma x_hat + beta, mu, var, std, gamma,
+    beta, dL_dy, dx_hat, mean_dx_hat, mean_dx_hat_x_hat, dgamma, dbeta, running_mean,
+    running_var); dropout p and `mask` (N, out), 0 or 1/(1-p); residual (a = layer + a_in,
+    dL_da_in = dL_da_through + dL_da). Then z is the affine output before the norm, f_prime
+    is f' at the norm's output, and a is the layer's output after dropout and residual.
     """
 
     index: int
@@ -48,6 +57,13 @@ class LayerTrace:
     dW_data: np.ndarray
     db: np.ndarray
     dL_da_in: np.ndarray | None
+    norm: str = "none"
+    norm_parts: dict | None = None
+    dropout: float = 0.0
+    mask: np.ndarray | None = None
+    residual: bool = False
+    act_out: np.ndarray | None = None  # f(y), before dropout and the residual
+    dL_da_through: np.ndarray | None = None  # dL_dz @ W.T, before the residual's share
 
     def copy(self) -> LayerTrace:
         """A deep copy whose arrays survive later steps."""

@@ -52,7 +52,7 @@ class Trace(_Msg):
 
 class GradCheck(_Msg):
     type: Literal["gradcheck"]
-    param: str = Field(max_length=8)
+    param: str = Field(max_length=16)  # W1, b2, norm1.gamma, norm1.beta
     index: list[int] = Field(min_length=1, max_length=2)
 
 

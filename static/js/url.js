@@ -4,6 +4,7 @@
 // alone means MNIST with the network the dataset picker would give it.
 import { configure, datasetInfo, presetKey, state } from "./state.js";
 import { i18n } from "./i18n.js";
+import { decodeLayer, encodeLayer } from "./layer_settings.js";
 
 // Keys of the page, not of the training config: never sent to the server.
 export const PAGE_KEYS = ["lang", "lesson"];
@@ -22,7 +23,8 @@ export function baseConfig(dataset) {
 }
 
 function encode(v) {
-  return Array.isArray(v) ? v.join(",") : String(v);
+  if (!Array.isArray(v)) return String(v);
+  return v.map((x) => (x !== null && typeof x === "object" ? encodeLayer(x) : x)).join(",");
 }
 
 function same(a, b) {
@@ -39,7 +41,7 @@ export function readHash() {
     if (PAGE_KEYS.includes(k)) continue;
     const f = fields[k];
     if (!f) { out[k] = raw; continue; }
-    if (f.kind === "layers") out[k] = raw === "" ? [] : raw.split(",").map(Number);
+    if (f.kind === "layers") out[k] = raw === "" ? [] : raw.split(",").map(decodeLayer);
     else if (f.kind === "features") out[k] = raw === "" ? [] : raw.split(",");
     else if (f.kind === "int" || f.kind === "float") out[k] = Number(raw);
     else if (f.kind === "bool") out[k] = raw === "true" || raw === "1";
@@ -74,7 +76,7 @@ export function writeHash() {
     if (k in base && same(v, base[k])) continue;
     params.set(k, encode(v));
   }
-  const s = params.toString().replace(/%2C/g, ",");
+  const s = params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":");
   const url = `${location.pathname}${location.search}${s ? `#${s}` : ""}`;
   if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, "", url);
 }

@@ -53,8 +53,8 @@ def layer_stats(
         delta = getattr(opt, "last_update", {}).get(f"W{i}") if trace is not None else None
         w_norm = float(np.linalg.norm(W))
         is_output = i == n_layers
-        act_name = net.loss_fn.output_activation if is_output else net.activation
-        sat, dead = (None, None) if is_output else unit_health(net.activation, hidden[i - 1])
+        act_name = net.loss_fn.output_activation if is_output else net.specs[i - 1].activation
+        sat, dead = (None, None) if is_output else unit_health(act_name, _act_out(net, i, hidden))
         small = W.size <= MAX_DIAGRAM_WEIGHTS
         layers.append(
             {
@@ -75,6 +75,7 @@ def layer_stats(
                 else None,
                 "saturated": sat,
                 "dead": dead,
+                **({} if is_output else layer_settings(net, i, trace)),
                 "hist": {
                     "weights": histogram(W),
                     "activations": histogram(hidden[i - 1]),
@@ -85,6 +86,39 @@ def layer_stats(
             }
         )
     return layers
+
+
+def layer_settings(net, i: int, trace) -> dict[str, Any]:
+    """Hidden layer i's own settings for the diagram: norm (its kind, gamma, beta, their
+    gradients, batch norm's running mean and var, first 16 units), dropout, residual."""
+    spec = net.specs[i - 1]
+    out: dict[str, Any] = {"dropout": spec.dropout, "residual": spec.residual, "norm": None}
+    if spec.norm == "none":
+        return out
+    name, shown = f"norm{i}", slice(DIAGRAM_NODES)
+    norm = {
+        "kind": spec.norm,
+        "gamma": rounded(net.params[f"{name}.gamma"][shown], 4),
+        "beta": rounded(net.params[f"{name}.beta"][shown], 4),
+        "dgamma": rounded(net.grads[f"{name}.gamma"][shown], 4) if trace is not None else None,
+        "dbeta": rounded(net.grads[f"{name}.beta"][shown], 4) if trace is not None else None,
+        "running_mean": None,
+        "running_var": None,
+    }
+    stats = net.running_stats()
+    if spec.norm == "batch":
+        norm["running_mean"] = rounded(stats[f"{name}.running_mean"][shown], 4)
+        norm["running_var"] = rounded(stats[f"{name}.running_var"][shown], 4)
+    out["norm"] = norm
+    return out
+
+
+def _act_out(net, i: int, hidden: list[np.ndarray]) -> np.ndarray:
+    """Layer i's activations for unit health: its output, less its input when residual
+    (the first layer's input, the data, is not at hand: its output stands in)."""
+    if not net.specs[i - 1].residual or i == 1:
+        return hidden[i - 1]
+    return hidden[i - 1] - hidden[i - 2]
 
 
 def mnist_parts(

@@ -164,9 +164,12 @@ def plane(
     n_maps = sum(min(a.shape[1], MAX_NEURON_MAPS) for a in hidden)
     side = neuron_size(drawn, res, n_maps)
     pick = np.round(np.linspace(0, res - 1, side)).astype(np.intp)  # nearest grid cells
-    lo_hi = ACTIVATION_RANGE.get(net.activation, (None, None))
     neurons = []
-    for a in hidden:
+    for a, spec in zip(hidden, net.specs, strict=True):
+        # a residual layer adds its input: no longer in its activation's range
+        lo_hi = (
+            (None, None) if spec.residual else ACTIVATION_RANGE.get(spec.activation, (None, None))
+        )
         k = min(a.shape[1], MAX_NEURON_MAPS)
         maps = np.asarray(a[:, :k]).reshape(res, res, k)[np.ix_(pick, pick)]
         neurons.append([grid(maps[:, :, j], *lo_hi) for j in range(k)])

@@ -30,11 +30,12 @@ from app.data import (
 from app.errors import ClientError
 from app.errors import explain as explain_error
 from app.nn import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS
+from app.nn.blocks import MAX_DROPOUT
+from app.training.live.layers import LAYER_KEYS, MAX_NEURONS, NORMS, parse_layers
 
 ConfigError = ClientError  # a refused config change: the one client-error type
 
 MAX_LAYERS = 8
-MAX_NEURONS = 256
 # The widest class range of any dataset; each dataset narrows it (blobs 2-8, spiral 2-5).
 CLASSES_RANGE = (
     min(s.classes_range[0] for s in DATASETS.values() if s.classes_range),
@@ -146,7 +147,11 @@ class TrainingConfig(BaseModel):
     features: list[str] = _f(
         list(DEFAULT_FEATURES), "Features", "Input features computed from (X₁, X₂)"
     )
-    hidden_layers: list[int] = _f([4, 4], "Hidden layers", "Neurons in each hidden layer")
+    hidden_layers: list[Any] = _f(
+        [4, 4],
+        "Hidden layers",
+        "Neurons in each hidden layer, or per layer {units, activation, norm, dropout, residual}",
+    )
     activation: str = _f("tanh", "Activation", "Non-linearity of the hidden layers")
     loss: str = _f("cross_entropy", "Output + loss", "Output layer and the loss it pairs with")
     init: str = _f("xavier_uniform", "Initializer", "How the first weights are drawn")
@@ -200,22 +205,14 @@ class TrainingConfig(BaseModel):
 
     @field_validator("hidden_layers")
     @classmethod
-    def _layers_in_range(cls, v: list[int]) -> list[int]:
+    def _layers_in_range(cls, v: list[Any]) -> list[Any]:
         if len(v) > MAX_LAYERS:
             raise PydanticCustomError(
                 "out_of_range",
                 f"hidden_layers: between 0 and {MAX_LAYERS} hidden layers; got {len(v)}",
                 {"min": 0, "max": MAX_LAYERS, "got": len(v), "of": "length"},
             )
-        for i, width in enumerate(v):
-            if not 1 <= width <= MAX_NEURONS:
-                raise PydanticCustomError(
-                    "out_of_range",
-                    f"hidden_layers: each layer needs between 1 and {MAX_NEURONS} neurons; "
-                    f"got {width}",
-                    {"min": 1, "max": MAX_NEURONS, "got": width, "index": i},
-                )
-        return v
+        return parse_layers(v)
 
 
 # The names each string setting accepts: the registries that build them.
@@ -293,7 +290,21 @@ def _catalogue_fields() -> dict[str, dict[str, Any]]:
                 kind="features", options=[{"id": k, "label": v} for k, v in FEATURES.items()]
             )
         elif name == "hidden_layers":
-            entry.update(kind="layers", min_layers=0, max_layers=MAX_LAYERS, min=1, max=MAX_NEURONS)
+            entry.update(
+                kind="layers",
+                min_layers=0,
+                max_layers=MAX_LAYERS,
+                min=1,
+                max=MAX_NEURONS,
+                # a layer may be an object: these are its keys' choices and bounds
+                layer={
+                    "keys": list(LAYER_KEYS),
+                    "activation": list(ACTIVATIONS),
+                    "norm": list(NORMS),
+                    "dropout": {"min": 0.0, "max": MAX_DROPOUT, "step": 0.1},
+                    "residual": "bool",
+                },
+            )
         else:
             entry["kind"] = "int" if info.annotation is int else "float"
             entry["log"] = extra["log"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.training.live.layers import layer_code
+
 MAX_PINS = 4
 # Short names for the label; settings that do not change what a run learns are left out.
 SHORT = {"learning_rate": "lr", "hidden_layers": "layers", "train_fraction": "train share",
@@ -13,8 +15,8 @@ MAX_PARTS = 3
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, list):
-        return ",".join(map(str, value)) or "none"
+    if isinstance(value, list):  # widths, layer objects (as a link writes them), features
+        return ",".join(map(layer_code, value)) or "none"
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

@@ -26,6 +26,7 @@ from app.training.live.config import (
     explain,
 )
 from app.training.live.history import History
+from app.training.live.layers import layer_settings, layer_widths
 from app.training.live.probe import probe
 
 MNIST_SAMPLES = 12
@@ -92,7 +93,7 @@ class TrainingSession:
             )
         try:
             return MLP(
-                [data.n_features, *cfg.hidden_layers, n_out],
+                [data.n_features, *layer_widths(cfg.hidden_layers), n_out],
                 activation=cfg.activation,
                 loss=cfg.loss,
                 init=cfg.init,
@@ -101,8 +102,15 @@ class TrainingSession:
                 l1=cfg.l1,
                 l2=cfg.l2,
                 targets="values" if data.is_regression else "classes",
+                layers=layer_settings(cfg.hidden_layers),
             )
         except ValueError as e:
+            if str(e).startswith("layers["):  # e.g. a residual first layer: its input is the data
+                index = int(str(e)[7 : str(e).index("]")])
+                message = f"hidden_{e}"
+                raise ConfigError(
+                    "hidden_layers", message, "invalid_value", {"index": index}
+                ) from e
             raise ConfigError(None, str(e)) from e
 
     def _build_model(self, cfg: TrainingConfig, net: MLP | None = None) -> None:

@@ -63,8 +63,8 @@ class Optimizer(_Strict):
     name: Name
     t: Count
     state: dict[
-        Annotated[str, Field(max_length=8)], dict[Annotated[str, Field(max_length=16)], Packed]
-    ] = Field(max_length=2 * 9)
+        Annotated[str, Field(max_length=16)], dict[Annotated[str, Field(max_length=16)], Packed]
+    ] = Field(max_length=4 * 9)
 
 
 class RngState(_Strict):
@@ -118,13 +118,21 @@ class Data(_Strict):
     target_name: Name = "y"
 
 
+class LayersState(_Strict):
+    """Batch norm's running statistics ("norm1.running_mean", ...) and the dropout generator."""
+
+    running_stats: dict[Annotated[str, Field(max_length=24)], Packed] = Field(max_length=2 * 8)
+    rng: Rng
+
+
 class Run(_Strict):
     format: Literal["backprop-playground-run"]
     version: Literal[1]
     app_version: Name = ""
     config: dict[str, Any]
     counters: Counters
-    params: dict[Annotated[str, Field(max_length=8)], Packed] = Field(max_length=2 * 9)
+    params: dict[Annotated[str, Field(max_length=16)], Packed] = Field(max_length=4 * 9)
+    layers: LayersState | None = None  # per-layer settings: batch norm stats, dropout rng
     optimizer: Optimizer
     batches: Batches
     data: Data | None = None

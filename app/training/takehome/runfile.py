@@ -30,6 +30,7 @@ from app.training.takehome.run_schema import (
     MAX_ARRAY_BYTES,
     MAX_CELLS,
     Data,
+    LayersState,
     Packed,
     Run,
     bad_run,
@@ -63,6 +64,7 @@ def save_run(session: TrainingSession, level: int = 6) -> dict[str, Any]:
             "diverged_at": session.diverged_at,
         },
         "params": {k: packed(v, level) for k, v in net.params.items()},
+        "layers": _layers_state(net),
         "optimizer": {"name": session.config.optimizer, "t": opt.t, "state": state},
         "batches": {
             # 128-bit integers as text: JavaScript numbers would round them
@@ -115,6 +117,7 @@ def _restore(s: TrainingSession, run: Run) -> None:
         k: _array(f"params.{k}", run.params[k], v.shape, dtype) for k, v in s.net.params.items()
     }
     s.net.set_params(params)
+    _restore_layers(s, run.layers)
     opt = run.optimizer
     if opt.name != s.config.optimizer:
         raise bad_run(
@@ -151,6 +154,33 @@ def _restore(s: TrainingSession, run: Run) -> None:
         raise bad_run(None, f"the run does not fit together ({type(e).__name__}: {e})") from None
     s.history = _history("history", run.history, len(s.net.sizes) - 1)
     s.pins = _pins(run.pins or [])
+
+
+def _layers_state(net) -> dict[str, Any] | None:
+    """Per-layer settings' state: batch norm's running statistics and the generator the
+    dropout masks come from (None for a plain net: it has neither)."""
+    if net.blocks is None:
+        return None
+    rng = net.rng.bit_generator.state
+    return {
+        "running_stats": {k: packed(v) for k, v in net.running_stats().items()},
+        "rng": {**rng, "state": {k: hex(v) for k, v in rng["state"].items()}},
+    }
+
+
+def _restore_layers(s: TrainingSession, saved: LayersState | None) -> None:
+    if s.net.blocks is None or saved is None:
+        return
+    stats = s.net.running_stats()
+    values = {}
+    for k, p in saved.running_stats.items():
+        if k not in stats:
+            raise bad_run(f"layers.running_stats.{k}", f"no running statistics {k!r} here")
+        values[k] = _array(f"layers.running_stats.{k}", p, stats[k].shape, ("<f4", "<f8"))
+    s.net.set_running_stats(values)
+    rng = saved.rng.model_dump()
+    rng["state"] = {k: int(v, 16) for k, v in rng["state"].items()}
+    s.net.rng.bit_generator.state = rng
 
 
 # -- pieces ----------------------------------------------------------------------------------

@@ -20,7 +20,9 @@ import numpy as np
 from app.data import dataset as data_module
 from app.data import generators
 from app.training.frames.encode import packed
+from app.training.live.layers import describe_layers
 from app.training.takehome import script_parts as parts
+from app.training.takehome.script_network import network_code
 
 TEMPLATE = Path(__file__).with_name("run_script.tmpl")
 LITERAL_MAX = 64  # arrays up to this many numbers are written out; longer ones are packed
@@ -61,15 +63,17 @@ def export_script(session) -> str:
         "l1": repr(float(net.l1)),
         "l2": repr(float(net.l2)),
         "n_layers": len(net.sizes) - 1,
-        "activation_code": parts.ACTIVATIONS[cfg.activation].strip("\n"),
+        "network_code": network_code(net, _loss_key(session)),
+        "stats": _dict_code("stats", net.running_stats(), dtype)
+        if net.running_stats()
+        else "stats = {}  # batch norm's running statistics: none in this network",
+        "layers": _layers_code(net),
+        "dropout_rng": _dropout_rng_code(net),
         "score_name": "r2" if session.data.is_regression else "accuracy",
         "targets": (
             "y_train, y_test = y_train.astype(DTYPE), y_test.astype(DTYPE)  # real targets\n"
             if session.data.is_regression
             else ""
-        ),
-        "loss_code": Template(parts.LOSSES[_loss_key(session)].strip("\n")).substitute(
-            exp_floor=repr(-60.0 if dtype == "float32" else -600.0), dtype=dtype
         ),
         "optimizer": cfg.optimizer,
         "optimizer_code": _optimizer_code(cfg, opt, net, dtype),
@@ -81,13 +85,33 @@ def export_script(session) -> str:
     return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(fields)
 
 
+def _layers_code(net) -> str:
+    """LAYERS: one dict per hidden layer, as reference_net.py reads them."""
+    rows = [
+        f'    {{"activation": "{s.activation}", "norm": "{s.norm}", "dropout": {s.dropout!r}, '
+        f'"residual": {s.residual!r}}},  # {s.units} units'
+        for s in net.specs
+    ]
+    return "[\n" + "\n".join(rows) + "\n]" if rows else "[]"
+
+
+def _dropout_rng_code(net) -> str:
+    if not any(s.dropout for s in net.specs):
+        return "dropout_rng = None  # no dropout in this network"
+    return (
+        "# Dropout masks are drawn from this generator, where the page's network left it.\n"
+        "dropout_rng = np.random.default_rng()\n"
+        f"dropout_rng.bit_generator.state = {net.rng.bit_generator.state!r}"
+    )
+
+
 def _loss_key(session) -> str:
     return "regression" if session.data.is_regression else session.config.loss
 
 
 def _summary(session) -> str:
     cfg, d = session.config, session.data
-    layers = ", ".join(map(str, cfg.hidden_layers)) or "none"
+    layers = describe_layers(cfg.hidden_layers) or "none"
     task = "real targets" if d.is_regression else f"{d.n_classes} classes"
     return (
         f"{cfg.dataset} data ({d.kind}, {task}, {session.n_train} training "

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from app.nn.activations import LEAKY_SLOPE
+from app.nn.blocks import EPS
 from app.nn.gradcheck import numeric_gradient_entry, relative_error
 from app.training.frames.encode import exact, grid
 from app.training.live.config import ConfigError
@@ -48,7 +49,8 @@ def run_trace(session, example: int | None = None, split: str = "train") -> dict
         y_hat = exact(net.trace.y_hat) if net.trace.y_hat.size <= MAX_LISTED else None
         # Serialized above, before this forward pass could reuse the trace's buffers.
         loss_after = float(net.loss(Xb, yb))
-    s.last_trace = {"X": Xb.copy(), "y": yb.copy(), "params": before}
+    masks = [None if lt.mask is None else lt.mask.copy() for lt in net.trace.layers[:-1]]
+    s.last_trace = {"X": Xb.copy(), "y": yb.copy(), "params": before, "masks": masks}
     cfg = s.config
     return {
         "type": "trace",
@@ -122,6 +124,8 @@ def _layer(lt, before: dict, net, image_shape: tuple[int, int] | None) -> dict[s
             "shape": list(a.shape),
         }
     out["summary"] = summary
+    if lt.index < len(net.sizes) - 1:
+        out.update(_settings(lt, before, net))
     if image_shape is not None and i == 1:
         dW = np.asarray(lt.dW)
         out["dW_images"] = []
@@ -129,6 +133,37 @@ def _layer(lt, before: dict, net, image_shape: tuple[int, int] | None) -> dict[s
             m = float(np.abs(dW[:, k]).max()) or 1.0
             out["dW_images"].append(grid(dW[:, k].reshape(image_shape), -m, m))
     return out
+
+
+def _settings(lt, before: dict, net) -> dict[str, Any]:
+    """A hidden layer's own settings and their numbers in this step: the norm's forward
+    (mu, var, x_hat, y = gamma x_hat + beta) and backward (the three terms of dx), the
+    dropout mask, and the residual's two paths (dL_da_in = dL_da_through + dL_da)."""
+    out: dict[str, Any] = {
+        "norm": None,
+        "dropout": lt.dropout,
+        "mask": _listed(lt.mask),
+        "act_out": _listed(lt.act_out),
+        "residual": lt.residual,
+        "dL_da_through": _listed(lt.dL_da_through) if lt.residual else None,
+    }
+    if lt.norm_parts is not None:
+        name = f"norm{lt.index}"
+        norm = {"kind": lt.norm, "eps": EPS}
+        for key, value in lt.norm_parts.items():
+            norm[key] = _listed(value)
+        for part in ("gamma", "beta"):
+            norm[part] = _listed(before[f"{name}.{part}"])
+            norm[f"{part}_new"] = _listed(net.params[f"{name}.{part}"])
+        out["norm"] = norm
+    return out
+
+
+def _listed(a) -> Any:
+    if a is None:
+        return None
+    a = np.asarray(a)
+    return exact(a) if a.size <= MAX_LISTED else None
 
 
 def gradient_check(session, param: str, index: list[int]) -> dict[str, Any]:
@@ -151,9 +186,10 @@ def gradient_check(session, param: str, index: list[int]) -> dict[str, Any]:
     net64.set_params(before)
     X = np.asarray(ctx["X"], dtype=np.float64)
     y = ctx["y"]
-    _, grads = net64.gradients(X, y)
+    masks = ctx.get("masks")  # the step's dropout, so both sides differentiate one function
+    _, grads = net64.gradients(X, y, masks=masks)
     analytic = float(grads[param][tuple(index)])
-    numeric = float(numeric_gradient_entry(net64, X, y, param, tuple(index)))
+    numeric = float(numeric_gradient_entry(net64, X, y, param, tuple(index), masks=masks))
     return {
         "type": "gradcheck",
         "param": param,

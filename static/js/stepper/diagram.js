@@ -66,6 +66,9 @@ export function createDiagram(svg, t, { onSelect, width, height }) {
         g.classList.toggle("sv-current", c === cur);
         g.classList.toggle("sv-pending", pending);
         g.classList.toggle("sv-selected", sel?.type === "neuron" && sel.col === c && sel.k === k);
+        // dropout: a unit this step dropped for this example (mask 0), once the pass has met it
+        const mask = c > 0 ? t.layers[c - 1].mask : null;
+        g.classList.toggle("sv-dropped", !!mask && mask[n]?.[k] === 0 && !pending);
         const val = neuronValue(t, stage, c, k, n);
         nd.val.textContent = val === null ? "" : short(val);
         const scale = colScale(t, stage, c, n);

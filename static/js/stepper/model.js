@@ -1,14 +1,23 @@
 // The trace as a sequence of stages, and names for things in it.
 import { t as tr } from "../i18n.js";
 import { optionLabel } from "../controls.js";
+import { partShort, partStages, partStory, partTitle } from "./parts.js";
 
-/** forward 1..L, loss, backward L..1, update. */
+/** forward 1..L, loss, backward L..1, update; a hidden layer's norm, dropout and residual
+ * get stages of their own after its forward and before its backward (parts.js). */
 export function buildStages(t) {
   const L = t.layers.length;
   const out = [];
-  for (let l = 1; l <= L; l++) out.push({ kind: "forward", layer: l, column: l });
+  for (let l = 1; l <= L; l++) {
+    out.push({ kind: "forward", layer: l, column: l });
+    if (l < L) out.push(...partStages(t.layers[l - 1], l, "forward"));
+  }
   out.push({ kind: "loss", layer: L, column: L });
-  for (let l = L; l >= 1; l--) out.push({ kind: "backward", layer: l, column: l });
+  for (let l = L; l >= 1; l--) {
+    if (l < L) out.push(...partStages(t.layers[l - 1], l, "backward", "before"));
+    out.push({ kind: "backward", layer: l, column: l });
+    if (l < L) out.push(...partStages(t.layers[l - 1], l, "backward", "after"));
+  }
   out.push({ kind: "update", layer: null, column: null });
   return out;
 }
@@ -23,6 +32,7 @@ export function stageTitle(t, s) {
   const L = t.layers.length;
   const act = (l) => t.layers[l - 1].activation; // the output layer's is the loss's
   const name = () => ({ layer: layerName(t, s.layer), act: act(s.layer) });
+  if (s.part) return partTitle(s);
   switch (s.kind) {
     case "forward": return tr("sv.title_forward", name());
     case "loss": return tr("sv.title_loss", { loss: tr(`sv.loss_${t.loss_name}`, null, t.loss_name) });
@@ -34,6 +44,7 @@ export function stageTitle(t, s) {
 export function stageShort(t, s) {
   const L = t.layers.length;
   const n = (l) => (l === L ? tr("sv.short_out") : `h${l}`);
+  if (s.part) return partShort(s);
   return { forward: `→ ${n(s.layer)}`, loss: tr("sv.short_loss"), backward: `← ${n(s.layer)}`,
     update: tr("sv.short_update") }[s.kind];
 }
@@ -43,6 +54,7 @@ export function stageStory(t, s) {
   const L = t.layers.length;
   const N = t.batch_size;
   const batch = tr("sv.story_batch", { n: N });
+  if (s.part) return partStory(s);
   if (s.kind === "forward") {
     const l = s.layer;
     const f = t.layers[l - 1].activation;

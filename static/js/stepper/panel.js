@@ -11,6 +11,7 @@ import { createDiagram } from "./diagram.js";
 import { backwardNeuron, biasUpdate, edgeForward, edgeGradient, edgeUpdate, forwardNeuron,
   inputNeuron, lossFormula } from "./formulas.js";
 import { digit, dwImages, layerBars, lossChange, normsTable } from "./extras.js";
+import { hasParts, partFormula } from "./parts.js";
 
 const TEMPLATE = `
 <div class="sv-card" role="dialog" aria-modal="true" tabindex="-1" data-i18n-aria-label="sv.dialog" data-testid="stepper-panel">
@@ -308,7 +309,11 @@ function formula(t, s) {
   const sel = S.sel;
   const n = S.n;
   let head = "", body = "";
-  if (s.kind === "loss" && (!sel || sel.type === "neuron")) {
+  if (s.part) { // a norm, dropout or residual stage: unit k of its layer (the first if none picked)
+    const k = sel?.type === "neuron" && sel.col === s.layer ? sel.k : 0;
+    head = tr("sv.neuron_head", { k: k + 1, l: s.layer });
+    body = partFormula(t, s, k, n);
+  } else if (s.kind === "loss" && (!sel || sel.type === "neuron")) {
     head = tr("sv.loss_head");
     body = lossFormula(t, n);
   } else if (!sel) {
@@ -322,6 +327,9 @@ function formula(t, s) {
     else if (s.kind === "loss") body = forwardNeuron(t, c, k, n);
     else if (s.kind === "backward") body = c >= s.layer ? backwardNeuron(t, c, k, n) : notYet(tr("sv.wait_gradient")) + forwardNeuron(t, c, k, n);
     else body = biasUpdate(t, c, k) + backwardNeuron(t, c, k, n);
+    if (c > 0 && hasParts(t.layers[c - 1]) && (s.kind === "forward" || s.kind === "backward")) {
+      body += `<p class="eq-note">${tr("sv.parts_note")}</p>`;
+    }
   } else {
     const { layer: l, i, j } = sel;
     head = tr("sv.edge_head", { i: i + 1, j: j + 1, l });
@@ -339,6 +347,10 @@ const notYet = (why) => `<p class="eq-note wait">${tr("sv.not_yet", { why })}</p
 function checkTarget() {
   const s = S.stages[S.i];
   const sel = S.sel;
+  if (S.trace && s.part === "norm" && s.kind === "backward") { // γ of the unit shown
+    const k = sel?.type === "neuron" && sel.col === s.layer ? sel.k : 0;
+    return { param: `norm${s.layer}.gamma`, index: [k] };
+  }
   if (!S.trace || sel?.type !== "edge" || !S.trace.layers[sel.layer - 1].W) return null;
   if (!(s.kind === "update" || (s.kind === "backward" && sel.layer >= s.layer))) return null;
   return { param: `W${sel.layer}`, index: [sel.i, sel.j] };
@@ -363,7 +375,9 @@ function renderCheck() {
   box.hidden = !g;
   if (!g) return;
   const r = S.checks.get(`${g.param}[${g.index}]`);
-  const name = `dL/dW<sub>${g.index[0] + 1}${g.index[1] + 1}</sub><sup>(${g.param.slice(1)})</sup>`;
+  const name = g.param.startsWith("norm")
+    ? `dL/dγ<sub>${g.index[0] + 1}</sub><sup>(${g.param.slice(4, g.param.indexOf("."))})</sup>`
+    : `dL/dW<sub>${g.index[0] + 1}${g.index[1] + 1}</sub><sup>(${g.param.slice(1)})</sup>`;
   let html = `<h4>${tr("sv.gc_head", { name })}</h4>`;
   if (!r) {
     html += `<p>${tr("sv.gc_intro")}</p><button class="sv-check primary" data-testid="stepper-gradcheck-run">${tr("sv.gc_run")}</button>`;

@@ -23,6 +23,8 @@ def assert_same_run(a: TrainingSession, b: TrainingSession, steps: int = 40) -> 
     assert (a.step, a.examples, a.cursor) == (b.step, b.examples, b.cursor)
     for name, p in a.net.params.items():
         assert p.tobytes() == b.net.params[name].tobytes(), name
+    for name, v in a.net.running_stats().items():  # batch norm's, used in evaluation
+        assert v.tobytes() == b.net.running_stats()[name].tobytes(), name
     assert a.frame("paused")["train"] == b.frame("paused")["train"]
 
 
@@ -34,8 +36,18 @@ def assert_same_run(a: TrainingSession, b: TrainingSession, steps: int = 40) -> 
         dict(dataset="blobs", classes=5, optimizer="nesterov", loss="mse", batch_size=64),
         dict(dataset="circles", optimizer="momentum", loss="binary_cross_entropy"),
         dict(dataset="sine", loss="mse", optimizer="adam", hidden_layers=[8]),
+        dict(
+            dataset="xor",
+            optimizer="adam",
+            hidden_layers=[
+                {"units": 6, "norm": "batch", "dropout": 0.3},
+                {"units": 6, "activation": "relu", "norm": "layer", "residual": True},
+            ],
+        ),
     ],
-    ids=lambda c: c["dataset"],
+    ids=lambda c: (
+        c["dataset"] + ("-layers" if isinstance(c.get("hidden_layers", [0])[0], dict) else "")
+    ),
 )
 def test_a_loaded_run_continues_exactly(config):
     s = TrainingSession(TrainingConfig(**config))

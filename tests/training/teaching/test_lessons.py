@@ -95,6 +95,30 @@ def test_claim_deep_sigmoid_stalls():
     assert max(g) <= 10 * min(g)
 
 
+def test_claim_batchnorm_deep_sigmoid():
+    # The stalled 8-layer sigmoid net at learning rate 1: after 2000 steps the first layer's
+    # gradient is >= 100,000x smaller than the biggest and the net sits at a coin toss ...
+    _, f = run("batchnorm-deep-sigmoid", 2000)
+    g = grad_norms(f)
+    assert g[0] * 100_000 <= max(g) and f["test"]["accuracy"] <= 0.6
+    # ... with batch norm on every layer every gradient is within 100x and it learns (>= 95%).
+    s, f = run("batchnorm-deep-sigmoid", 2000, variant=True)
+    assert all(spec.norm == "batch" for spec in s.net.specs)
+    g = grad_norms(f)
+    assert max(g) <= 100 * min(g)
+    assert f["test"]["accuracy"] >= 0.95
+
+
+def test_claim_residual_deep():
+    # Eight plain tanh layers stay below 70% on the spiral after 1500 steps ...
+    _, f = run("residual-deep", 1500)
+    assert f["test"]["accuracy"] <= 0.7
+    # ... the same eight with layers 2-8 residual wind around it (>= 90%).
+    s, f = run("residual-deep", 1500, variant=True)
+    assert [spec.residual for spec in s.net.specs] == [False] + [True] * 7
+    assert f["test"]["accuracy"] >= 0.9
+
+
 def test_claim_learning_rate_too_large():
     s, _ = run("learning-rate-too-large", 200)
     assert s.diverged  # the loss became NaN or infinite within 200 steps
@@ -145,6 +169,16 @@ def test_claim_overfitting_l2():
     gs = curve("overfitting-l2", 3000, 250, variant=True)
     assert gs[-1]["test"]["loss"] <= 1.2 * gs[0]["test"]["loss"]
     assert gs[-1]["test"]["accuracy"] >= fs[-1]["test"]["accuracy"] + 0.05
+
+
+def test_claim_dropout_noisy_data():
+    # 20 noisy points, 64-64: the plain net's test loss ends above 1 after 1500 steps ...
+    _, plain = run("dropout-noisy-data", 1500)
+    assert plain["test"]["loss"] > 1.0
+    # ... with dropout 0.5 on both layers it ends below 0.6 of that.
+    s, dropped = run("dropout-noisy-data", 1500, variant=True)
+    assert [spec.dropout for spec in s.net.specs] == [0.5, 0.5]
+    assert dropped["test"]["loss"] <= 0.6 * plain["test"]["loss"]
 
 
 def test_claim_cross_entropy_vs_mse():

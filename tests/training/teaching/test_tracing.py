@@ -154,3 +154,52 @@ def test_gradient_check_uses_the_sessions_network_settings():
     run_trace(s)
     g = gradient_check(s, "W1", [0, 1])
     assert g["rel_error"] < 1e-6  # float64 copy of the float32 net, penalties included
+
+
+LAYERED = [
+    {"units": 4, "norm": "batch", "dropout": 0.5},
+    {"units": 4, "activation": "sigmoid", "norm": "layer", "residual": True},
+]
+
+
+def test_trace_shows_the_norm_the_dropout_mask_and_the_residual_split():
+    s = _session(hidden_layers=LAYERED, batch_size=8)
+    t = run_trace(s)
+    first, second = t["layers"][:2]
+    n = first["norm"]
+    z, x_hat = np.array(first["z"]), np.array(n["x_hat"])
+    np.testing.assert_allclose(x_hat, (z - z.mean(0)) / np.sqrt(z.var(0) + n["eps"]), atol=1e-12)
+    np.testing.assert_allclose(n["y"], np.array(n["gamma"]) * x_hat + n["beta"], atol=1e-12)
+    # dL/dz: the three terms of batch norm's backward, each / std
+    dx_hat = np.array(n["dx_hat"])
+    terms = dx_hat - np.array(n["mean_dx_hat"]) - x_hat * np.array(n["mean_dx_hat_x_hat"])
+    np.testing.assert_allclose(first["dL_dz"], terms / np.array(n["std"]), atol=1e-12)
+    mask = np.array(first["mask"])
+    assert set(np.unique(mask)) <= {0.0, 2.0}  # p = 0.5: dropped, or kept and doubled
+    np.testing.assert_allclose(first["a"], np.array(first["act_out"]) * mask)
+    # residual: the gradient reaching the layer's input is the two paths' sum
+    assert second["residual"] and second["norm"]["kind"] == "layer"
+    np.testing.assert_allclose(
+        second["dL_da_in"], np.array(second["dL_da_through"]) + np.array(second["dL_da"])
+    )
+    assert t["layers"][2]["activation"] == "softmax" and "norm" not in t["layers"][2]
+
+
+@pytest.mark.parametrize("param", ["norm1.gamma", "norm1.beta", "norm2.gamma", "W1", "b2"])
+def test_gradient_check_covers_gamma_beta_with_the_traced_mask(param):
+    s = _session(hidden_layers=LAYERED, batch_size=8)
+    run_trace(s)
+    out = gradient_check(s, param, [1] if "." in param or param.startswith("b") else [0, 1])
+    assert out["rel_error"] < 1e-6, out
+
+
+def test_gradient_check_of_a_loaded_run_with_layers():
+    import json
+
+    from app.training.takehome.runfile import load_run, save_run
+
+    s = _session(hidden_layers=LAYERED, batch_size=8)
+    t = load_run(json.loads(json.dumps(save_run(s))))
+    run_trace(t)
+    for param in ("norm1.gamma", "norm2.beta"):
+        assert gradient_check(t, param, [2])["rel_error"] < 1e-6
