@@ -256,6 +256,8 @@ OPTION_LABELS: dict[str, str] = {
     "he_normal": "He normal",
     "lecun_normal": "LeCun normal",
     "normal": "Normal(σ)",
+    "zeros": "Zeros",
+    "constant": "Constant",
 }
 
 
