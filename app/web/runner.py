@@ -28,6 +28,7 @@ from app.training.teaching.step_through import gradient_check, run_trace
 from app.training.teaching.stuck import StuckWatch, chance_accuracy
 from app.web import messages as m
 from app.web.errors import error_message
+from app.web.lab import LabHandlers
 from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice
 from app.web.status import status_message
 
@@ -42,7 +43,7 @@ TRAIN_MIN_S = 0.004
 FRAME_SHARE = 0.35
 
 
-class SessionRunner:
+class SessionRunner(LabHandlers):
     """Drives one TrainingSession for one WebSocket."""
 
     def __init__(

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from app import __version__
 from app.data.dataset import Dataset
+from app.nn.lab import set_unit, surgery
 from app.training.frames.encode import packed, unpacked
 from app.training.live.config import ConfigError, TrainingConfig, explain
 from app.training.live.history import History
@@ -46,6 +47,7 @@ def save_run(session: TrainingSession) -> dict[str, Any]:
             "diverged_at": session.diverged_at,
         },
         "params": {k: packed(v) for k, v in net.params.items()},
+        "surgery": surgery(net),  # frozen and killed units, [[layer, unit], ...]
         "optimizer": {"name": session.config.optimizer, "t": opt.t, "state": state},
         "batches": {
             # 128-bit integers as text: JavaScript numbers would round them
@@ -89,6 +91,7 @@ def _restore(s: TrainingSession, run: dict[str, Any]) -> None:
     if set(params) != set(s.net.params):
         raise ConfigError("params", f"params must be {', '.join(s.net.params)} for this config")
     _guard("params", s.net.set_params, params)
+    _surgery(s, run.get("surgery") or {})
     opt = _part(run, "optimizer", dict)
     state = {
         k: {slot: _array("optimizer", v) for slot, v in _checked(slots, dict).items()}
@@ -127,8 +130,10 @@ def _part(d: dict[str, Any], key: str, kind: type) -> Any:
     return d[key]
 
 
-def _checked(value: Any, kind: type) -> Any:
+def _checked(value: Any, kind: type, field: str = "optimizer") -> Any:
     if not isinstance(value, kind):
+        if field != "optimizer":
+            raise ConfigError(field, f"{field} must be a JSON {kind.__name__}")
         raise ConfigError("optimizer", "optimizer state must map names to slots")
     return value
 
@@ -153,6 +158,22 @@ def _guard(field: str, fn, *args) -> Any:
         return fn(*args)
     except (ValueError, TypeError, KeyError) as e:
         raise ConfigError(field, f"{field} do not fit this run: {e}") from e
+
+
+def _surgery(s: TrainingSession, ops: Any) -> None:
+    """Freeze and kill the units the run lists (absent in runs saved before surgery)."""
+    if not isinstance(ops, dict):
+        raise ConfigError("surgery", "surgery must map frozen/killed to [[layer, unit], ...]")
+    for what in ("frozen", "killed"):
+        pairs = _checked(ops.get(what, []), list, "surgery")
+        if len(pairs) > sum(s.net.sizes[1:]):
+            raise ConfigError("surgery", f"surgery.{what} lists more units than the network has")
+        for pair in pairs:
+            if not (
+                isinstance(pair, list) and len(pair) == 2 and all(type(v) is int for v in pair)
+            ):
+                raise ConfigError("surgery", f"surgery.{what} must list [layer, unit] pairs")
+            s.net = _guard("surgery", set_unit, s.net, what, pair[0], pair[1], True)
 
 
 def _history(columns: Any, n_layers: int) -> History:
