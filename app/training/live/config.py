@@ -30,6 +30,7 @@ from app.data import (
 from app.errors import ClientError
 from app.errors import explain as explain_error
 from app.nn import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS
+from app.nn.bugs import BUGS
 
 ConfigError = ClientError  # a refused config change: the one client-error type
 
@@ -328,4 +329,9 @@ def catalogue() -> dict[str, Any]:
                 else None,
             }
         )
-    return {"fields": CATALOGUE_FIELDS, "datasets": datasets, "presets": PRESETS}
+    return {
+        "fields": CATALOGUE_FIELDS,
+        "datasets": datasets,
+        "presets": PRESETS,
+        "bugs": list(BUGS),  # what a bug hunt may plant (app/nn/bugs.py)
+    }
