@@ -9,7 +9,7 @@ import { clearCurves } from "./curves.js";
 
 const $ = (id) => document.getElementById(id);
 const WATCH = { boundary: "#boundary", gradnorms: "#gradnorms", curves: "#curves",
-  saturation: "#saturation", network: "#network-wrap" };
+  saturation: "#saturation", network: "#network-wrap", hunt: "#hunt-panel" };
 let all = [];
 let variant = false;
 
@@ -69,6 +69,7 @@ function start(lesson, withTry = false) {
   page.lesson = lesson.id;
   history.replaceState(null, "", `${location.pathname}${location.search}#${lessonHash(lesson, withTry)}`);
   applyHash();
+  send({ type: "bughunt", bug: lesson.bughunt ?? null }); // a bug-hunt lesson plants its bug
   send({ type: "reset" });
   clearCurves();
   if (lesson.stepper) {
@@ -126,6 +127,11 @@ export async function initLessons() {
   else {
     card(lesson);
     highlight(lesson);
+    if (lesson.bughunt) {
+      const plant = () => send({ type: "bughunt", bug: lesson.bughunt });
+      if (state.hello) plant();
+      else { const once = on("hello", () => { once(); plant(); }); }
+    }
     if (lesson.stepper) {
       if (state.hello) emit("stepper:open");
       else { const once = on("hello", () => { once(); setTimeout(() => emit("stepper:open"), 0); }); }

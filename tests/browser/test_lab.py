@@ -87,3 +87,12 @@ def test_zero_init_shows_one_distinct_unit_per_layer(page, artifacts):
     )
     assert label.text_content() == "distinct: 1 of 4"
     page.get_by_test_id("network").screenshot(path=artifacts / "symmetry.png")
+
+
+def test_the_bug_hunt_lesson_plants_a_bug_and_opens_its_panel(page):
+    page.get_by_test_id("lessons-open").click()
+    page.locator("[data-testid=lesson][data-lesson='bug-hunt']").click()
+    page.get_by_test_id("hunt-state").wait_for(state="visible")
+    assert page.get_by_test_id("hunt-panel").get_attribute("open") is not None
+    assert page.locator("#hunt-panel.lesson-watch").count() == 1
+    assert "0 of 3" in page.get_by_test_id("hunt-state").inner_text()

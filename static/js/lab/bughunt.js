@@ -88,6 +88,7 @@ export function initBugHunt() {
     render();
   });
   on("bughunt", (h) => {
+    if (h.active && !hunt.active) root.open = true; // a hunt began (here or from a lesson)
     hunt = { ...hunt, active: h.active, candidates: h.candidates, tries: h.tries, max: h.max_tries,
       last: null, reveal: null };
     render();
