@@ -24,6 +24,7 @@ from app.training.live.pins import pin, pins_message
 from app.training.live.session import Change, TrainingSession
 from app.training.takehome.runfile import load_run, run_filename, save_run
 from app.training.takehome.script import export_script, script_filename
+from app.training.teaching import bughunt
 from app.training.teaching.step_through import gradient_check, run_trace
 from app.training.teaching.stuck import StuckWatch, chance_accuracy
 from app.web import messages as m
@@ -382,6 +383,8 @@ class SessionRunner(LabHandlers):
             old = self.session
             new.pins = new.pins or old.pins
             new.generation = old.generation + 1  # frames of the old run are stale
+            if old.hunt is not None:  # a bug hunt goes on in the opened run
+                bughunt.replant(new, old.hunt)
             self.session = new
             changed = [k for k, v in new.config.model_dump().items() if getattr(old.config, k) != v]
             return Change(changed, True, f"Opened a run saved at step {new.step}")

@@ -200,3 +200,16 @@ def test_surgery_travels_in_a_saved_run(tab, live_server_obj):
         assert frame["layers"][1]["frozen"] == [1] and frame["layers"][0]["killed"] == [0]
     finally:
         other.ws.close()
+
+
+def test_a_hunt_goes_on_in_a_run_opened_in_the_same_tab(tab):
+    tab.paused()
+    tab.send_json({"type": "bughunt", "bug": "no_batch_mean"})
+    tab.until("bughunt")
+    tab.send_json({"type": "export", "format": "run"})
+    run = json.loads(tab.until("export")["content"])
+    tab.send_json({"type": "load", "run": run})
+    tab.until("status", lambda s: s.get("code") == "opened")
+    assert tab.gradcheck("W2", [0, 0]) > 1e-3  # still planted in the opened run
+    tab.send_json({"type": "guess", "bug": "no_batch_mean"})
+    assert tab.until("guess")["correct"] is True

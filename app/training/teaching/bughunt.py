@@ -53,6 +53,12 @@ def start(session, bug: str) -> dict[str, Any]:
     return answer(session)
 
 
+def replant(session, hunt: Hunt) -> None:
+    """Carry a hunt into another session (an opened run): the same bug, tries and reveal."""
+    session.hunt = hunt
+    plant(session.net, hunt.bug)
+
+
 def stop(session) -> dict[str, Any]:
     """End the hunt: the true engine again."""
     session.hunt = None

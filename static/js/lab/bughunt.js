@@ -56,8 +56,8 @@ function render() {
       <p><b>${esc(bugName(r.bug))}</b>: ${esc(t(`bug.${r.bug}.what`, null, r.what))}</p>
       <p class="hint">${esc(t("hunt.where", { where: r.where }))}</p>
       <div class="hunt-lines">
-        <div><span class="neg">${esc(t("hunt.wrong_line"))}</span><pre data-testid="reveal-wrong">${esc(r.wrong)}</pre></div>
-        <div><span class="pos">${esc(t("hunt.right_line"))}</span><pre data-testid="reveal-right">${esc(r.right)}</pre></div>
+        <div><span class="neg">${esc(t("hunt.wrong_line"))}</span><pre translate="no" data-testid="reveal-wrong">${esc(r.wrong)}</pre></div>
+        <div><span class="pos">${esc(t("hunt.right_line"))}</span><pre translate="no" data-testid="reveal-right">${esc(r.right)}</pre></div>
       </div>`;
   }
 }
