@@ -1,5 +1,5 @@
 """The lab on the page: a bug hunt from plant to reveal, a weight typed on an edge, a unit
-killed and frozen from its menu, and "distinct: 1 of 4" under a zero-initialised layer."""
+killed and frozen from its menu, and "distinct units: 1 of 4" under a zero-initialised layer."""
 
 from __future__ import annotations
 
@@ -83,9 +83,9 @@ def test_zero_init_shows_one_distinct_unit_per_layer(page, artifacts):
     page.evaluate("() => window.__bp.send({type: 'configure', config: {init: 'zeros'}})")
     page.wait_for_function(
         "() => document.querySelector('[data-testid=distinct-2]').textContent"
-        " === 'distinct: 1 of 4'"
+        " === 'distinct units: 1 of 4'"
     )
-    assert label.text_content() == "distinct: 1 of 4"
+    assert label.text_content() == "distinct units: 1 of 4"
     page.get_by_test_id("network").screenshot(path=artifacts / "symmetry.png")
 
 

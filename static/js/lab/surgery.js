@@ -1,7 +1,7 @@
 // Neuron surgery on the main network diagram: click an edge to type or drag its weight;
 // right-click (or long-press) a neuron to freeze or kill it. Frozen and killed units are
 // marked from each frame (frame.layers[].frozen / .killed), and every hidden column is
-// labelled with its distinct units ("distinct: 1 of 8", frame.layers[].distinct).
+// labelled with its distinct units ("distinct units: 1 of 8", frame.layers[].distinct).
 import { on, send, state } from "../state.js";
 import { applyI18n, t } from "../i18n.js";
 
@@ -149,7 +149,8 @@ function mark(f) {
     });
     const text = labels[i + 1];
     if (text && layer.distinct !== null && layer.distinct !== undefined) {
-      const s = t("net.distinct", { n: layer.distinct, of: layer.fan_out });
+      const key = net.columnX(2) - net.columnX(1) < 130 ? "net.distinct_short" : "net.distinct";
+      const s = t(key, { n: layer.distinct, of: layer.fan_out });
       if (text.textContent !== s) text.textContent = s;
       text.classList.toggle("symmetric", layer.distinct < layer.fan_out);
     }
