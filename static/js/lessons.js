@@ -68,6 +68,9 @@ function start(lesson, withTry = false) {
   variant = withTry;
   page.lesson = lesson.id;
   history.replaceState(null, "", `${location.pathname}${location.search}#${lessonHash(lesson, withTry)}`);
+  // A lesson that asks for a prediction opens paused at step 0: the learner presses Play.
+  const predictFirst = lesson.paused && !withTry;
+  if (predictFirst) send({ type: "pause" });
   applyHash();
   send({ type: "bughunt", bug: lesson.bughunt ?? null }); // a bug-hunt lesson plants its bug
   send({ type: "reset" });
@@ -75,7 +78,7 @@ function start(lesson, withTry = false) {
   if (lesson.stepper) {
     send({ type: "pause" });
     emit("stepper:open");
-  } else send({ type: "play" });
+  } else if (!predictFirst) send({ type: "play" });
   card(lesson);
   highlight(lesson);
 }

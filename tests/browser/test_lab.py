@@ -96,3 +96,17 @@ def test_the_bug_hunt_lesson_plants_a_bug_and_opens_its_panel(page):
     assert page.get_by_test_id("hunt-panel").get_attribute("open") is not None
     assert page.locator("#hunt-panel.lesson-watch").count() == 1
     assert "0 of 3" in page.get_by_test_id("hunt-state").inner_text()
+
+
+def test_the_symmetry_lesson_waits_for_a_prediction_then_shows_one_distinct_unit(page):
+    page.get_by_test_id("lessons-open").click()
+    page.locator("[data-testid=lesson][data-lesson='symmetry']").click()
+    page.wait_for_function(
+        "() => window.__bp.state.frame.step === 0 && window.__bp.state.config.init === 'constant'"
+    )
+    assert "Predict first" in page.get_by_test_id("lesson-card").inner_text()
+    page.wait_for_timeout(1000)
+    assert frame_value(page, "f.step") == 0  # nothing runs before the learner presses Play
+    page.get_by_test_id("play").click()
+    page.wait_for_function("() => window.__bp.state.frame.step > 200")
+    assert page.get_by_test_id("distinct-1").text_content() == "distinct units: 1 of 8"

@@ -26,8 +26,9 @@ WATCHABLE = {"boundary", "gradnorms", "curves", "saturation", "network", "steppe
 
 @cache
 def lessons() -> list[dict[str, Any]]:
-    """Every lesson, in menu order: {id, config, try, watch, stepper?, bughunt?} (bughunt:
-    the bug the lesson plants, "random" or a name of app/nn/bugs.py)."""
+    """Every lesson, in menu order: {id, config, try, watch, stepper?, bughunt?, paused?}
+    (bughunt: the bug the lesson plants, "random" or a name of app/nn/bugs.py; paused: the
+    lesson opens paused, so the learner predicts before pressing Play)."""
     data = json.loads(LESSONS_FILE.read_text("utf-8"))
     for lesson in data:
         if lesson["watch"] not in WATCHABLE:
