@@ -21,6 +21,11 @@ def serious(pg, selector: str) -> list[str]:
     ]
 
 
+def pause(pg) -> None:
+    pg.evaluate("() => window.__bp.send({type: 'pause'})")
+    pg.wait_for_function("() => window.__bp.state.frame.state === 'paused'")
+
+
 def test_bug_hunt_from_plant_to_reveal(page, artifacts):
     panel = page.get_by_test_id("hunt-panel")
     panel.locator("summary").click()
@@ -48,7 +53,7 @@ def test_bug_hunt_from_plant_to_reveal(page, artifacts):
 
 
 def test_an_edge_takes_a_typed_weight_and_a_neuron_menu_kills_and_freezes(page, artifacts):
-    page.get_by_test_id("play").click()  # pause
+    pause(page)
     page.get_by_test_id("edge-1-0-1").dispatch_event("click", {"clientX": 500, "clientY": 300})
     editor = page.get_by_test_id("edge-editor")
     editor.wait_for(state="visible")
@@ -110,3 +115,18 @@ def test_the_symmetry_lesson_waits_for_a_prediction_then_shows_one_distinct_unit
     page.get_by_test_id("play").click()
     page.wait_for_function("() => window.__bp.state.frame.step > 200")
     assert page.get_by_test_id("distinct-1").text_content() == "distinct units: 1 of 8"
+
+
+def test_a_neuron_menu_opens_from_the_keyboard_and_sets_the_bias(page):
+    pause(page)
+    node = page.locator('#network .node.hidden[data-layer="2"][data-index="0"]')
+    node.focus()
+    page.keyboard.press("Enter")
+    page.get_by_test_id("unit-menu").wait_for(state="visible")
+    bias = page.get_by_test_id("unit-bias")
+    assert bias.evaluate("(el) => el === document.activeElement")  # focus moved into it
+    bias.fill("-0.75")
+    bias.press("Tab")  # change fires
+    page.wait_for_function("() => window.__bp.state.frame.layers[1].b[0] === -0.75")
+    page.keyboard.press("Escape")
+    page.get_by_test_id("unit-menu").wait_for(state="detached")

@@ -82,9 +82,17 @@ function unitMenu(x, y, l, k) {
   const frozen = (info.frozen ?? []).includes(k), killed = (info.killed ?? []).includes(k);
   const box = openPopup(x, y, `
     <div class="lab-pop-title">${t("surgery.unit", { unit: k + 1, layer: l })}</div>
+    <label>${t("surgery.bias", { name: `b${l}[${k}]` })}
+      <input type="number" step="0.01" class="lab-bias" data-testid="unit-bias"></label>
     <button class="ghost" data-act="freeze" data-testid="unit-freeze">${t(frozen ? "surgery.thaw" : "surgery.freeze")}</button>
     ${hidden ? `<button class="ghost" data-act="kill" data-testid="unit-kill">${t(killed ? "surgery.revive" : "surgery.kill")}</button>` : ""}`,
   "unit-menu");
+  const bias = box.querySelector(".lab-bias");
+  bias.value = String(info.b?.[k] ?? 0);
+  bias.addEventListener("change", () => {
+    const value = Number(bias.value);
+    if (Number.isFinite(value)) send({ type: "edit", param: `b${l}`, index: [k], value });
+  });
   box.addEventListener("click", (e) => {
     const act = e.target.closest("button")?.dataset.act;
     if (!act) return;
@@ -95,8 +103,7 @@ function unitMenu(x, y, l, k) {
 
 /** Hook the freshly drawn diagram: edge hit areas, neuron menus, distinct-unit labels. */
 function attach(handle) {
-  net = handle;
-  close();
+  net = handle;  // an open editor or menu stays: a redraw (e.g. a resize) keeps the units
   const svg = net.svg;
   const hits = document.createElementNS(NS, "g");
   hits.setAttribute("class", "edge-hits");
@@ -114,6 +121,16 @@ function attach(handle) {
   for (const g of svg.querySelectorAll(".node.hidden, .node.output")) {
     const l = +g.dataset.layer, k = +g.dataset.index;
     g.addEventListener("contextmenu", (ev) => { ev.preventDefault(); unitMenu(ev.clientX, ev.clientY, l, k); });
+    // Keyboard: Tab to a neuron, Enter (or the menu key) opens the same menu.
+    g.setAttribute("tabindex", "0");
+    g.setAttribute("role", "button");
+    g.setAttribute("aria-label", t("surgery.unit", { unit: k + 1, layer: l }));
+    g.addEventListener("keydown", (ev) => {
+      if (!["Enter", " ", "ContextMenu"].includes(ev.key) && !(ev.key === "F10" && ev.shiftKey)) return;
+      ev.preventDefault();
+      const r = g.getBoundingClientRect();
+      unitMenu(r.right, r.top, l, k);
+    });
     let timer = null;
     g.addEventListener("pointerdown", (ev) => {
       if (ev.pointerType === "mouse") return;
