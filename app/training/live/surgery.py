@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from app.nn.lab import set_unit, surgery
+from app.nn.lab import set_unit
 from app.training.live.config import ConfigError
 
 WEIGHT_MAX = 100.0  # an edited weight or bias lies within ±WEIGHT_MAX
@@ -56,7 +56,3 @@ def operate(session, what: str, layer: int, unit: int, on: bool) -> tuple[str, d
     params = {"layer": layer, "unit": unit, "on": on, "what": what}
     return f"{verb} unit {unit + 1} of layer {layer}", params
 
-
-def describe(net) -> dict[str, list[list[int]]]:
-    """{"frozen": [[layer, unit], ...], "killed": [...]}: what the frames carry."""
-    return surgery(net)
