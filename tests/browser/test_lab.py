@@ -48,6 +48,9 @@ def test_bug_hunt_from_plant_to_reveal(page, artifacts):
     assert page.get_by_test_id("guess-update_sign").is_disabled()
     assert serious(page, "#hunt-panel") == []
     panel.screenshot(path=artifacts / "bughunt.png")
+    page.get_by_test_id("hunt-stepper").click()  # the way to the gradient check
+    page.get_by_test_id("stepper-panel").wait_for(state="visible")
+    page.get_by_test_id("stepper-close").click()
     page.get_by_test_id("hunt-end").click()
     page.get_by_test_id("hunt-reveal").wait_for(state="hidden")
 

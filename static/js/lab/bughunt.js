@@ -1,7 +1,7 @@
 // The bug-hunt panel: plant a random (or chosen) backprop bug in the session's network, then
 // train, step through, run the gradient check and guess which bug it is. A right guess, or
 // three wrong ones, reveals the buggy line beside the right one.
-import { on, send } from "../state.js";
+import { emit, on, send } from "../state.js";
 import { applyI18n, t } from "../i18n.js";
 import { errorText } from "../feedback.js";
 
@@ -16,6 +16,7 @@ const TEMPLATE = `
 </div>
 <div class="hunt-live" hidden>
   <p class="hunt-state" data-testid="hunt-state" aria-live="polite"></p>
+  <button class="ghost" data-act="stepper" data-testid="hunt-stepper" data-i18n="hunt.stepper"></button>
   <div class="hunt-guesses" role="group" data-i18n-aria-label="hunt.guess" data-testid="hunt-guesses"></div>
 </div>
 <div class="hunt-reveal" data-testid="hunt-reveal" hidden></div>
@@ -80,6 +81,7 @@ export function initBugHunt() {
       send({ type: "bughunt", bug });
       send({ type: "reset" }); // the hunt starts from fresh weights, trained by the buggy engine
     } else if (b.dataset.act === "end") send({ type: "bughunt", bug: null });
+    else if (b.dataset.act === "stepper") emit("stepper:open"); // its gradient check finds it
     else if (b.dataset.bug) send({ type: "guess", bug: b.dataset.bug });
   });
   // A new session (a fresh tab or a reconnect) has no hunt; its catalogue names the bugs.
