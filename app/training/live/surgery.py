@@ -55,4 +55,3 @@ def operate(session, what: str, layer: int, unit: int, on: bool) -> tuple[str, d
     verb = {"frozen": ("Froze", "Thawed"), "killed": ("Killed", "Revived")}[what][not on]
     params = {"layer": layer, "unit": unit, "on": on, "what": what}
     return f"{verb} unit {unit + 1} of layer {layer}", params
-
