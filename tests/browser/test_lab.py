@@ -133,3 +133,17 @@ def test_a_neuron_menu_opens_from_the_keyboard_and_sets_the_bias(page):
     page.wait_for_function("() => window.__bp.state.frame.layers[1].b[0] === -0.75")
     page.keyboard.press("Escape")
     page.get_by_test_id("unit-menu").wait_for(state="detached")
+
+
+def test_a_long_press_on_a_neuron_opens_its_menu(page):
+    node = page.locator('#network .node.hidden[data-layer="1"][data-index="1"]')
+    node.dispatch_event("pointerdown", {"pointerType": "touch", "clientX": 400, "clientY": 300})
+    page.get_by_test_id("unit-menu").wait_for(state="visible", timeout=5_000)
+    node.dispatch_event("pointerup", {"pointerType": "touch"})
+    # a short tap does not open it
+    page.keyboard.press("Escape")
+    page.get_by_test_id("unit-menu").wait_for(state="detached")
+    node.dispatch_event("pointerdown", {"pointerType": "touch", "clientX": 400, "clientY": 300})
+    node.dispatch_event("pointerup", {"pointerType": "touch"})
+    page.wait_for_timeout(900)
+    assert page.get_by_test_id("unit-menu").count() == 0
