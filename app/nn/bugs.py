@@ -81,7 +81,7 @@ BUGS: dict[str, Bug] = {
             "dL/dz of the loss is not divided by the batch size N (the loss is a mean)",
             "dz = y_hat - onehot(y)  # no / N",
             (
-                ("app.nn.reference", r"/\s*(N|n|len\()"),
+                ("app.nn.reference", r"\bd\w*\s*(/=|=.*/)\s*(N|n|len\(\w+\))\b"),
                 ("app.nn.losses", r"e \*= c\.inv_n"),
             ),
             "a batch of more than one example",
@@ -100,7 +100,7 @@ BUGS: dict[str, Bug] = {
             "L2's gradient l2 * W is left out of dL/dW, while the loss still counts 0.5 l2 W^2",
             "dW = x.T @ dz  # + l2 * W left out",
             (
-                ("app.nn.reference", r"l2\s*\*\s*W"),
+                ("app.nn.reference", r"d\w*\s*\+=\s*(l2|reg)\w*\s*\*\s*[wW]"),
                 ("app.nn.regularization", r"dw \+= l2 \* w"),
             ),
             "an L2 rate above 0",
@@ -110,7 +110,7 @@ BUGS: dict[str, Bug] = {
             "the update climbs the gradient: w += lr * dW instead of w -= lr * dW",
             "w += learning_rate * dw  # uphill",
             (
-                ("app.nn.reference", r"-=\s*\w*(lr|learning_rate)"),
+                ("app.nn.reference", r"\w\s*-=.*\b(lr|learning_rate)\b"),
                 ("app.nn.optimizers", r"np\.multiply\(g, const\(-self\.learning_rate"),
             ),
         ),
