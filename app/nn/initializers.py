@@ -8,6 +8,9 @@ and fan-out keeps the variance roughly constant:
     he (Kaiming)     Var(W) = 2 / fan_in               for relu (it zeroes half the signal)
     lecun            Var(W) = 1 / fan_in               for selu-like / tanh
     normal           W ~ N(0, std^2), std = 0.1 by default: no scaling, for experiments
+    zeros, constant  every weight 0, or every weight 1 / sqrt(fan_in): no randomness, so every
+                     unit of a layer computes the same function, gets the same gradient and
+                     stays a copy of the others (the symmetry that random init breaks)
 
 A uniform(-l, l) draw has variance l^2 / 3, hence the sqrt(6 / ...) limits below.
 
@@ -60,11 +63,31 @@ def normal(fan_in, fan_out, rng, dtype=np.float32, std=0.1):
     return (std * rng.standard_normal((fan_in, fan_out))).astype(dtype)
 
 
+def zeros(fan_in, fan_out, rng, dtype=np.float32):
+    """returns W: (fan_in, fan_out) of zeros (rng unused): every unit the same, and silent."""
+    return np.zeros((fan_in, fan_out), dtype)
+
+
+def constant(fan_in, fan_out, rng, dtype=np.float32):
+    """returns W: (fan_in, fan_out), every entry 1 / sqrt(fan_in) (rng unused): the units of a
+    layer are copies of each other, and training keeps them so."""
+    return np.full((fan_in, fan_out), 1.0 / np.sqrt(fan_in), dtype)
+
+
 Initializer = Callable[..., np.ndarray]
 
 INITIALIZERS: dict[str, Initializer] = {
     f.__name__: f
-    for f in (xavier_uniform, xavier_normal, he_uniform, he_normal, lecun_normal, normal)
+    for f in (
+        xavier_uniform,
+        xavier_normal,
+        he_uniform,
+        he_normal,
+        lecun_normal,
+        normal,
+        zeros,
+        constant,
+    )
 }
 
 

@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from app.errors import ClientError, explain, got
-from app.training.live.config import MAX_LAYERS
+from app.training.live.config import MAX_LAYERS, MAX_NEURONS
+from app.training.live.surgery import WEIGHT_MAX
 
 MAX_DEPTH = 32  # lists and objects nest at most this deep (a message needs 3)
 COORD = 1e6  # probed and edited points lie within ±COORD (the data are standardized)
@@ -54,6 +55,45 @@ class GradCheck(_Msg):
     type: Literal["gradcheck"]
     param: str = Field(max_length=16)  # W1, b2, norm1.gamma, norm1.beta
     index: list[int] = Field(min_length=1, max_length=2)
+
+
+class BugHunt(_Msg):
+    """Plant a backprop bug ("random" or a name) in the session's network; null ends it."""
+
+    type: Literal["bughunt"]
+    bug: str | None = Field(max_length=32)
+
+
+class Guess(_Msg):
+    type: Literal["guess"]
+    bug: str = Field(max_length=32)
+
+
+class Edit(_Msg):
+    """Set one weight or bias: params[param][index] = value."""
+
+    type: Literal["edit"]
+    param: str = Field(max_length=8)
+    index: list[int] = Field(min_length=1, max_length=2)
+    value: float = Field(ge=-WEIGHT_MAX, le=WEIGHT_MAX)
+
+
+class Freeze(_Msg):
+    """Stop (on) or restart (off) the learning of unit `unit` (0-based) of layer `layer`."""
+
+    type: Literal["freeze"]
+    layer: int = Field(ge=1, le=MAX_LAYERS + 1)
+    unit: int = Field(ge=0, lt=MAX_NEURONS)
+    on: bool = True
+
+
+class Kill(_Msg):
+    """Force the output of unit `unit` of hidden layer `layer` to 0 (on), or revive it."""
+
+    type: Literal["kill"]
+    layer: int = Field(ge=1, le=MAX_LAYERS)
+    unit: int = Field(ge=0, lt=MAX_NEURONS)
+    on: bool = True
 
 
 class Predict(_Msg):
@@ -136,6 +176,11 @@ ClientMessage = Annotated[
     | Reset
     | Trace
     | GradCheck
+    | BugHunt
+    | Guess
+    | Edit
+    | Freeze
+    | Kill
     | Predict
     | AddPoint
     | RemovePoint
@@ -156,6 +201,11 @@ MODELS: dict[str, type[_Msg]] = {
     "reset": Reset,
     "trace": Trace,
     "gradcheck": GradCheck,
+    "bughunt": BugHunt,
+    "guess": Guess,
+    "edit": Edit,
+    "freeze": Freeze,
+    "kill": Kill,
     "predict": Predict,
     "add_point": AddPoint,
     "remove_point": RemovePoint,

@@ -29,6 +29,7 @@ from app.training.teaching.stuck import StuckWatch, chance_accuracy
 from app.web import messages as m
 from app.web.checkpoints import Checkpointer
 from app.web.errors import error_message
+from app.web.lab import LabHandlers
 from app.web.pools import Gauge
 from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice
 from app.web.status import status_message
@@ -46,7 +47,7 @@ TRAIN_MIN_S = 0.004
 FRAME_SHARE = 0.35
 
 
-class SessionRunner(TakeHome):
+class SessionRunner(TakeHome, LabHandlers):
     """Drives one TrainingSession for one WebSocket."""
 
     def __init__(

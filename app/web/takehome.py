@@ -12,6 +12,7 @@ from app.training.frames.encode import json_safe
 from app.training.live.session import Change
 from app.training.takehome.runfile import load_run, run_filename, save_run
 from app.training.takehome.script import export_script, script_filename
+from app.training.teaching import bughunt
 from app.web import messages as m
 
 
@@ -53,6 +54,8 @@ class TakeHome:
             new.pins = new.pins or old.pins
             new.frames.adopt_view(old.frames)  # the page draws as before
             new.generation = old.generation + 1  # frames of the old run are stale
+            if old.hunt is not None:  # a bug hunt goes on in the opened run
+                bughunt.replant(new, old.hunt)
             self.session = new
             changed = [k for k, v in new.config.model_dump().items() if getattr(old.config, k) != v]
             return Change(changed, True, f"Opened a run saved at step {new.step}")

@@ -11,7 +11,7 @@ import { placeCard } from "./lesson_place.js";
 
 const $ = (id) => document.getElementById(id);
 const WATCH = { boundary: "#boundary", gradnorms: "#gradnorms", curves: "#curves",
-  saturation: "#saturation", network: "#network-wrap" };
+  saturation: "#saturation", network: "#network-wrap", hunt: "#hunt-panel" };
 let all = [];
 let variant = false;
 let releaseMenu = null; // holdFocus's release while the menu is open
@@ -103,13 +103,17 @@ function start(lesson, withTry = false) {
   variant = withTry;
   page.lesson = lesson.id;
   history.replaceState(null, "", `${location.pathname}${location.search}#${lessonHash(lesson, withTry)}`);
+  // A lesson that asks for a prediction opens paused at step 0: the learner presses Play.
+  const predictFirst = lesson.paused && !withTry;
+  if (predictFirst) send({ type: "pause" });
   applyHash();
+  send({ type: "bughunt", bug: lesson.bughunt ?? null }); // a bug-hunt lesson plants its bug
   send({ type: "reset" });
   clearCurves();
   if (lesson.stepper) {
     send({ type: "pause" });
     emit("stepper:open");
-  } else send({ type: "play" });
+  } else if (!predictFirst) send({ type: "play" });
   card(lesson);
   highlight(lesson);
 }
@@ -178,6 +182,11 @@ export async function initLessons() {
   else {
     card(lesson);
     highlight(lesson);
+    if (lesson.bughunt) {
+      const plant = () => send({ type: "bughunt", bug: lesson.bughunt });
+      if (state.hello) plant();
+      else { const once = on("hello", () => { once(); plant(); }); }
+    }
     if (lesson.stepper) {
       if (state.hello) emit("stepper:open");
       else { const once = on("hello", () => { once(); setTimeout(() => emit("stepper:open"), 0); }); }

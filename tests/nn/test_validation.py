@@ -21,7 +21,7 @@ from app.nn import MLP, make_optimizer
             "activation must be one of sigmoid, tanh, relu, leaky_relu, linear; got 'foo'",
         ),
         ({"loss": "hinge"}, "loss must be one of cross_entropy, binary_cross_entropy, mse"),
-        ({"init": "zeros"}, "init must be one of xavier_uniform, .*normal; got 'zeros'"),
+        ({"init": "ones"}, "init must be one of xavier_uniform, .*constant; got 'ones'"),
         ({"dtype": "float16"}, "dtype must be one of float32, float64"),
         ({"loss": "binary_cross_entropy"}, r"sizes\[-1\] must be 1 for binary_cross_entropy"),
         ({"sizes": [2, 1], "loss": "cross_entropy"}, r"sizes\[-1\] must be >= 2"),

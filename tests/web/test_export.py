@@ -53,7 +53,8 @@ def test_a_saved_run_opens_in_another_tab_and_steps_the_same(client):
         opened(a)
         opened(b)
         a.send_json({"type": "configure", "config": {"dataset": "moons", "optimizer": "adam"}})
-        until(a, "frame", lambda f: f["step"] > 30)
+        for _ in range(3):  # a few frames: the history holds one row per frame
+            until(a, "frame", lambda f: f["step"] > 30)
         saved_frame = paused_at(a)
         a.send_json({"type": "export", "format": "run"})
         export = until(a, "export")

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 
 from app.nn import unit_health
+from app.nn.lab import surgery
+from app.nn.symmetry import distinct_units
 from app.training.frames.encode import grid, histogram, rounded
 
 MAX_DIAGRAM_WEIGHTS = 1024  # W and dW are listed for layers at most this big,
@@ -46,6 +48,7 @@ def layer_stats(
     trace = net.trace
     layers = []
     n_layers = len(net.sizes) - 1
+    operated = surgery(net)  # frozen and killed units, [[layer, unit], ...]
     for i in range(1, n_layers + 1):
         W, b = net.params[f"W{i}"], net.params[f"b{i}"]
         dW = trace.layers[i - 1].dW if trace is not None else None
@@ -74,6 +77,10 @@ def layer_stats(
                 if delta is not None and w_norm > 0
                 else None,
                 "saturated": sat,
+                # symmetry: how many different functions the layer's units compute
+                "distinct": None if is_output else distinct_units(net.params.blocks[i - 1]),
+                "frozen": [u for (l, u) in operated["frozen"] if l == i],
+                "killed": [u for (l, u) in operated["killed"] if l == i],
                 "dead": dead,
                 **({} if is_output else layer_settings(net, i, trace)),
                 "hist": {

@@ -31,6 +31,7 @@ from app.errors import ClientError
 from app.errors import explain as explain_error
 from app.nn import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS
 from app.nn.blocks import MAX_DROPOUT
+from app.nn.bugs import BUGS
 from app.training.live.layers import LAYER_KEYS, MAX_NEURONS, NORMS, parse_layers
 
 ConfigError = ClientError  # a refused config change: the one client-error type
@@ -261,6 +262,8 @@ OPTION_LABELS: dict[str, str] = {
     "he_normal": "He normal",
     "lecun_normal": "LeCun normal",
     "normal": "Normal(σ)",
+    "zeros": "Zeros",
+    "constant": "Constant",
 }
 
 
@@ -345,4 +348,9 @@ def catalogue() -> dict[str, Any]:
                 else None,
             }
         )
-    return {"fields": CATALOGUE_FIELDS, "datasets": datasets, "presets": PRESETS}
+    return {
+        "fields": CATALOGUE_FIELDS,
+        "datasets": datasets,
+        "presets": PRESETS,
+        "bugs": list(BUGS),  # what a bug hunt may plant (app/nn/bugs.py)
+    }

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from app.data import DataError, build_dataset
 from app.nn import MLP, make_optimizer
+from app.nn.lab import plant
 from app.training.frames import curve, hidden_space, plane
 from app.training.frames.builder import FrameBuilder
 from app.training.frames.dataset_message import dataset_message
@@ -53,6 +54,7 @@ class TrainingSession:
         self.pins: list[dict[str, Any]] = []  # pinned runs' curves: they survive rebuilds
         self.frames = FrameBuilder()
         self.hidden_view: hidden_space.HiddenView | None = None  # the tab's hidden-space panel
+        self.hunt: Any = None  # a bug hunt (teaching/bughunt.py), planted in every new network
         self.data = self._build_data(self.config)
         self._build_model(self.config)
 
@@ -117,6 +119,8 @@ class TrainingSession:
         """Fresh weights, optimizer state, counters and batch order for `cfg` and self.data."""
         self.generation = getattr(self, "generation", 0) + 1  # frames of older runs are stale
         self.net = net or self._make_net(cfg, self.data)
+        if getattr(self, "hunt", None) is not None:  # a bug hunt outlives reset and rebuilds
+            plant(self.net, self.hunt.bug)
         self.opt = self._make_optimizer(cfg)
         self.rng = np.random.default_rng(cfg.seed)
         self.order = self.rng.permutation(self.n_train)

@@ -125,6 +125,20 @@ class LayersState(_Strict):
     rng: Rng
 
 
+UnitPair = Annotated[list[int], Field(min_length=2, max_length=2)]
+
+
+class Surgery(_Strict):
+    """Frozen and killed units as [layer, unit] pairs."""
+
+    frozen: list[Annotated[list[int], Field(min_length=2, max_length=2)]] = Field(
+        [], max_length=2048
+    )
+    killed: list[Annotated[list[int], Field(min_length=2, max_length=2)]] = Field(
+        [], max_length=2048
+    )
+
+
 class Run(_Strict):
     format: Literal["backprop-playground-run"]
     version: Literal[1]
@@ -133,6 +147,7 @@ class Run(_Strict):
     counters: Counters
     params: dict[Annotated[str, Field(max_length=16)], Packed] = Field(max_length=4 * 9)
     layers: LayersState | None = None  # per-layer settings: batch norm stats, dropout rng
+    surgery: Surgery | None = None  # frozen and killed units
     optimizer: Optimizer
     batches: Batches
     data: Data | None = None

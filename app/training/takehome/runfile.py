@@ -22,6 +22,7 @@ from app.data.dataset import MAX_POINTS, Dataset
 from app.data.errors import DataError
 from app.data.features import compute_features, validate_features
 from app.errors import ClientError
+from app.nn.lab import set_unit, surgery
 from app.training.frames.encode import packed, unpacked
 from app.training.live.config import CLASSES_RANGE, TrainingConfig, explain
 from app.training.live.history import History
@@ -33,6 +34,7 @@ from app.training.takehome.run_schema import (
     LayersState,
     Packed,
     Run,
+    Surgery,
     bad_run,
     check_run,
 )
@@ -65,6 +67,7 @@ def save_run(session: TrainingSession, level: int = 6) -> dict[str, Any]:
         },
         "params": {k: packed(v, level) for k, v in net.params.items()},
         "layers": _layers_state(net),
+        "surgery": surgery(net),  # frozen and killed units, [[layer, unit], ...]
         "optimizer": {"name": session.config.optimizer, "t": opt.t, "state": state},
         "batches": {
             # 128-bit integers as text: JavaScript numbers would round them
@@ -118,6 +121,7 @@ def _restore(s: TrainingSession, run: Run) -> None:
     }
     s.net.set_params(params)
     _restore_layers(s, run.layers)
+    _surgery(s, run.surgery)
     opt = run.optimizer
     if opt.name != s.config.optimizer:
         raise bad_run(
@@ -181,6 +185,25 @@ def _restore_layers(s: TrainingSession, saved: LayersState | None) -> None:
     rng = saved.rng.model_dump()
     rng["state"] = {k: int(v, 16) for k, v in rng["state"].items()}
     s.net.rng.bit_generator.state = rng
+
+
+def _surgery(s: TrainingSession, ops: Surgery | None) -> None:
+    """Freeze and kill the units the run lists (absent in runs saved before surgery)."""
+    if ops is None:
+        return
+    for what in ("frozen", "killed"):
+        pairs = getattr(ops, what)
+        if len(pairs) > sum(s.net.sizes[1:]):
+            raise bad_run(
+                f"surgery.{what}", f"surgery.{what} lists more units than the network has"
+            )
+        for layer, unit in pairs:
+            try:
+                s.net = set_unit(s.net, what, layer, unit, True)
+            except (ValueError, TypeError, KeyError, IndexError) as e:
+                raise bad_run(
+                    f"surgery.{what}", f"surgery.{what} does not fit this run: {e}"
+                ) from None
 
 
 # -- pieces ----------------------------------------------------------------------------------

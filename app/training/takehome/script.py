@@ -23,6 +23,7 @@ from app.training.frames.encode import packed
 from app.training.live.layers import describe_layers
 from app.training.takehome import script_parts as parts
 from app.training.takehome.script_network import network_code
+from app.training.takehome.script_surgery import surgery_code
 
 TEMPLATE = Path(__file__).with_name("run_script.tmpl")
 LITERAL_MAX = 64  # arrays up to this many numbers are written out; longer ones are packed
@@ -81,6 +82,7 @@ def export_script(session) -> str:
         "order": _array_code(session.order, "np.int64"),
         "cursor": session.cursor,
         "batch_size": min(cfg.batch_size, session.n_train),
+        "surgery": surgery_code(net),  # frozen and killed units, when there are any
     }
     return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(fields)
 

@@ -21,12 +21,14 @@ from app.data import DATASETS
 from app.training.live.config import PRESETS, TrainingConfig
 
 LESSONS_FILE = Path(__file__).with_name("lessons.json")
-WATCHABLE = {"boundary", "gradnorms", "curves", "saturation", "network", "stepper"}
+WATCHABLE = {"boundary", "gradnorms", "curves", "saturation", "network", "stepper", "hunt"}
 
 
 @cache
 def lessons() -> list[dict[str, Any]]:
-    """Every lesson, in menu order: {id, config, try, watch, stepper?}."""
+    """Every lesson, in menu order: {id, config, try, watch, stepper?, bughunt?, paused?}
+    (bughunt: the bug the lesson plants, "random" or a name of app/nn/bugs.py; paused: the
+    lesson opens paused, so the learner predicts before pressing Play)."""
     data = json.loads(LESSONS_FILE.read_text("utf-8"))
     for lesson in data:
         if lesson["watch"] not in WATCHABLE:

@@ -204,3 +204,42 @@ def test_claim_backprop_by_hand():
         layer = trace["layers"][int(param[1:]) - 1]
         shown = layer["dW"][index[0]][index[1]]  # what the step-through displays (float32)
         assert shown == pytest.approx(check["analytic"], rel=1e-4, abs=1e-7)
+
+
+def test_claim_symmetry():
+    # Constant init: every unit of a layer stays a copy of the others (1 distinct of 8), and
+    # the net, as narrow as one unit per layer, stays near 50 % on the circles ...
+    _, f = run("symmetry", 2000)
+    assert hidden(f, "distinct") == [1, 1]
+    assert f["test"]["accuracy"] <= 0.6
+    # ... Xavier's random start: 8 distinct units per layer and the circles learned.
+    _, f = run("symmetry", 2000, variant=True)
+    assert hidden(f, "distinct") == [8, 8]
+    assert f["test"]["accuracy"] >= 0.95
+
+
+def test_claim_bug_hunt():
+    # Whatever bug "random" plants in this configuration, the learner can catch it: a gradient
+    # bug fails the gradient check (relative error > 1e-3) on some weight of the traced batch;
+    # the update bug, whose gradients are right, makes the loss climb.
+    from app.nn.bugs import BUGS, shows_in
+    from app.training.teaching import bughunt
+
+    config = lesson_config(lesson("bug-hunt"))
+    showing = [b for b in BUGS if shows_in(b, TrainingSession(config).net)]
+    assert len(showing) == len(BUGS)  # every bug can be drawn here
+    for bug in showing:
+        s = TrainingSession(config)
+        bughunt.start(s, bug)
+        if bug == "update_sign":
+            first = s.frame("paused", plane=False)["train"]["loss"]
+            s.advance(300)
+            assert s.frame("paused", plane=False)["train"]["loss"] > first
+            continue
+        run_trace(s)
+        worst = max(
+            gradient_check(s, name, list(index))["rel_error"]
+            for name, p in s.net.params.items()
+            for index in np.ndindex(p.shape)
+        )
+        assert worst > 1e-3, bug
