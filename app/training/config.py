@@ -30,6 +30,7 @@ from app.data import (
 from app.errors import ClientError
 from app.errors import explain as explain_error
 from app.nn import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS
+from app.training.stopping import PARTS, EarlyStopping, LRSchedule, StopAt, part_catalogue
 
 ConfigError = ClientError  # a refused config change: the one client-error type
 
@@ -168,6 +169,22 @@ class TrainingConfig(BaseModel):
     l1: float = _f(0.0, "L1", "L1 penalty rate on weights", live=True, ge=0.0, le=1.0)
     l2: float = _f(0.0, "L2", "L2 penalty rate on weights", live=True, ge=0.0, le=1.0)
     speed: int = _f(10, "Speed", "Training steps per frame", live=True, ge=1, le=1000)
+    # Objects of their own (app/training/stopping.py); a change replaces the whole object.
+    lr_schedule: LRSchedule = Field(
+        default_factory=LRSchedule,
+        description="How the learning rate changes with the epoch",
+        json_schema_extra={"label": "LR schedule", "live": True, "log": False},
+    )
+    stop_at: StopAt = Field(
+        default_factory=StopAt,
+        description="Stop when any of these is reached",
+        json_schema_extra={"label": "Stop at", "live": True, "log": False},
+    )
+    early_stopping: EarlyStopping = Field(
+        default_factory=EarlyStopping,
+        description="Stop when the test loss stops improving; the best weights come back",
+        json_schema_extra={"label": "Early stopping", "live": True, "log": False},
+    )
     dtype: Literal["float32", "float64"] = _f("float32", "Precision", "Floating-point type")
 
     @field_validator("dataset", "activation", "loss", "init", "optimizer")
@@ -231,7 +248,14 @@ def _one_of(field: str, value: str, allowed: Any) -> str:
 
 
 def explain(error: ValidationError) -> ConfigError:
-    """Turn pydantic's first complaint about a config into one ClientError."""
+    """Turn pydantic's first complaint about a config into one ClientError; inside an object
+    field (lr_schedule, stop_at, early_stopping) it names the part: "lr_schedule.gamma"."""
+    first = error.errors(include_url=False)[0]
+    loc = first.get("loc", ())
+    if len(loc) > 1 and loc[0] in PARTS and isinstance(loc[1], str):
+        inner = explain_error([{**first, "loc": loc[1:]}], PARTS[loc[0]], what=str(loc[0]))
+        text = inner.message if inner.code == "unknown_field" else f"{loc[0]}.{inner.message}"
+        return ConfigError(f"{loc[0]}.{inner.field}", text, inner.code, inner.params)
     return explain_error(error, TrainingConfig, what="config")
 
 
@@ -275,9 +299,15 @@ def _catalogue_fields() -> dict[str, dict[str, Any]]:
             "label": extra["label"],
             "help": info.description,
             "live": extra["live"],
-            "default": info.get_default(),
+            "default": info.get_default(call_default_factory=True),
         }
-        if name in options:
+        if name in PARTS:  # an object: its sub-fields with their own bounds
+            entry.update(
+                kind="object",
+                default=entry["default"].model_dump(),
+                fields=part_catalogue(PARTS[name]),
+            )
+        elif name in options:
             labels = {o: OPTION_LABELS[o] for o in options[name] if o in OPTION_LABELS}
             entry.update(kind="choice", options=options[name], labels=labels)
         elif name == "features":

@@ -56,6 +56,8 @@ def save_run(session: TrainingSession) -> dict[str, Any]:
         "data": _data_dict(session.data) if session.config.dataset == "custom" else None,
         "history": session.history.to_columns(),
         "pins": session.pins,
+        # stop_at / early stopping: what fired, and the best weights so far
+        "stopping": session.stops.to_dict(packed),
     }
 
 
@@ -116,6 +118,10 @@ def _restore(s: TrainingSession, run: dict[str, Any]) -> None:
     s.order, s.cursor = order.astype(np.int64), cursor
     s.history = _guard("history", _history, run.get("history"), len(s.net.sizes) - 1)
     s.pins = _pins(run.get("pins") or [])
+    if run.get("stopping") is not None:  # runs saved before schedules and stopping lack it
+        _guard("stopping", s.stops.load, _part(run, "stopping", dict), unpacked)
+        if s.stops.best_params is not None and set(s.stops.best_params) != set(s.net.params):
+            raise ConfigError("stopping", "stopping.best_params do not fit this network")
 
 
 # -- pieces ----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from app.data import DataError, build_dataset
-from app.nn import MLP, make_optimizer
+from app.nn import MLP, make_optimizer, scheduled_rate
 from app.training import hidden_space, plane, regression
 from app.training.config import (
     DATA_KEYS,
@@ -27,6 +27,7 @@ from app.training.data_message import dataset_message
 from app.training.framing import FrameBuilder
 from app.training.history import History
 from app.training.probe import probe
+from app.training.stopping import StopWatch
 
 MNIST_SAMPLES = 12
 MNIST_EVAL_TRAIN = 1000  # frames estimate the MNIST train loss on a fixed subset
@@ -118,6 +119,7 @@ class TrainingSession:
         self.diverged_at: int | None = None
         self.last_loss: float | None = None
         self.last_trace: dict[str, Any] | None = None
+        self.stops = StopWatch()  # stop_at and early stopping (app/training/stopping.py)
         self._grids: dict[int, np.ndarray] = {}
         self._line = None
         self.history = History(
@@ -164,6 +166,35 @@ class TrainingSession:
     def diverged(self) -> bool:
         return self.diverged_at is not None
 
+    @property
+    def stopped(self) -> dict[str, Any] | None:
+        """Why the run stopped by itself (stop_at, early stopping), until `resume`."""
+        return self.stops.reason
+
+    def resume(self) -> None:
+        """Go on after a stop (play, step): the condition that fired does not fire again."""
+        self.stops.resume()
+
+    def learning_rate_now(self, batch: int | None = None) -> float:
+        """The learning rate in force for the next step (of `batch` examples)."""
+        cfg = self.config
+        sched = cfg.lr_schedule
+        if sched.kind == "constant" and not sched.warmup:
+            return cfg.learning_rate
+        n = max(self.n_train, 1)
+        span = (batch or min(cfg.batch_size, self.n_train)) / n
+        return scheduled_rate(cfg.learning_rate, self.epoch, span, **sched.model_dump())
+
+    def _extras(self) -> tuple[bool, bool]:
+        """(a schedule changes the rate, a stop condition is set) for this config; cached by
+        the config object, so a plain run pays one identity test a step."""
+        cfg = self.config
+        if getattr(self, "_extras_of", (None,))[0] is not cfg:
+            sched = cfg.lr_schedule.kind != "constant" or cfg.lr_schedule.warmup > 0
+            watch = any(v is not None for v in cfg.stop_at.model_dump().values())
+            self._extras_of = (cfg, sched, watch or cfg.early_stopping.patience is not None)
+        return self._extras_of[1], self._extras_of[2]
+
     # -- changing ----------------------------------------------------------------------------
 
     def configure(self, changes: dict[str, Any]) -> Change:
@@ -197,6 +228,8 @@ class TrainingSession:
             )
         self.config = new
         self._apply_live(old, new)
+        if new.stop_at != old.stop_at or new.early_stopping != old.early_stopping:
+            self.stops.arm()
         return Change(changed, False, f"Changed {', '.join(changed)}" if changed else "")
 
     def _apply_live(self, old: TrainingConfig, new: TrainingConfig) -> None:
@@ -259,7 +292,7 @@ class TrainingSession:
     def _advance(self, n: int, stop: threading.Event | None) -> int:
         done = 0
         for _ in range(n):
-            if self.diverged or (stop is not None and stop.is_set()):
+            if self.diverged or self.stopped or (stop is not None and stop.is_set()):
                 break
             idx = self.next_batch()
             self.train_on(self.X_train[idx], self.y_train[idx])
@@ -271,11 +304,17 @@ class TrainingSession:
         X: (N, F), y: (N,), counted like every other step (step, examples, divergence, last
         loss); returns the loss before the step. Callers that may diverge wrap it in
         np.errstate, as `advance` does."""
+        scheduled, watched = self._extras()
+        if scheduled:
+            self.opt.learning_rate = self.learning_rate_now(len(y))
+        epoch_before = self.epoch
         loss = self.net.train_step(X, y, self.opt, check=False)  # checked in _cast_data
         self.step += 1
         self.examples += len(y)
         if not np.isfinite(loss):
             self.diverged_at = self.step
+        elif watched:
+            self.stops.check(self, epoch_before)
         self.last_loss = loss
         return loss
 

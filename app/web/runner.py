@@ -141,6 +141,9 @@ class SessionRunner:
                 if self.session.diverged:
                     self.pending = 0
                     await self._status()
+                elif self.session.stopped:
+                    self.pending = 0
+                    await self.send(await self._locked(self._stopped_msg))
                 elif not self.pending:
                     await self._watch(frame)
                 continue
@@ -156,6 +159,8 @@ class SessionRunner:
                 await self.send(frame)
                 if self.session.diverged:
                     await self._pause()
+                elif self.session.stopped:
+                    await self._stop_run()
                 else:
                     await self._watch(frame)
             # Frames keep a steady rate: the next one is due one period after the last was
@@ -202,6 +207,22 @@ class SessionRunner:
         await self.send(self._status_msg())
         await self.send(await self._locked(lambda: self.session.frame("paused")))
 
+    def _stopped_msg(self) -> dict[str, Any]:
+        """A status saying why the run stopped by itself (code `stopped`, params: reason,
+        step, epoch, value, limit)."""
+        s = self.session
+        msg = self._status_msg()
+        params = {**s.stopped, "of": s.stopped["reason"]}  # `of`: the page's string variant
+        return {**msg, "code": "stopped", "params": params, "message": s.stops.message()}
+
+    async def _stop_run(self) -> None:
+        """A stop condition fired while playing: pause, say why, send the paused frame."""
+        self.playing = False
+        self.pending = 0
+        self._interrupt()
+        await self.send(await self._locked(self._stopped_msg))
+        await self.send(await self._locked(lambda: self.session.frame("paused")))
+
     def close(self) -> None:
         """Stop all work: the running chunk ends after its current step."""
         self.closed = True
@@ -243,6 +264,7 @@ class SessionRunner:
         self.pending = 0
         self._ticket += 1
         self._stop.clear()
+        await self._locked(self.session.resume)
         await self._status()
         self._wake.set()
 
@@ -258,6 +280,7 @@ class SessionRunner:
             await self._status()
             return
         self._stop.clear()
+        await self._locked(self.session.resume)
         self.pending += msg.n
         self._wake.set()
 

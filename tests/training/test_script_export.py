@@ -173,3 +173,19 @@ def test_regression_and_function_data_continue(config, tmp_path):
     text = assert_continues(s, tmp_path, k=40)
     if s.data.is_regression:
         assert "R^2" in text and "train_r2" in text
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        {"kind": "step", "every": 1, "gamma": 0.5},
+        {"kind": "exponential", "gamma": 0.8, "warmup": 2.5},
+        {"kind": "cosine", "epochs": 3},
+    ],
+)
+def test_a_learning_rate_schedule_continues_in_the_script(schedule, tmp_path):
+    # Exported mid-warm-up or mid-decay, the script takes each step at the page's rate.
+    s = TrainingSession(TrainingConfig(dtype="float64", lr_schedule=schedule, learning_rate=0.3))
+    s.advance(37)
+    text = assert_continues(s, tmp_path, k=60)
+    assert "def scheduled_rate(" in text
