@@ -31,7 +31,7 @@ import websockets
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.training.config import PRESETS  # noqa: E402
+from app.training.live.config import PRESETS  # noqa: E402
 
 BIG = {"hidden_layers": [256] * 8, "activation": "relu"}
 CASES: dict[str, dict | str | None] = {
@@ -175,7 +175,7 @@ async def crowd(url: str, n: int, seconds: float) -> list[dict]:
 
 def bare_engine(seconds: float) -> dict:
     """Training steps/s of the default session with nothing streamed."""
-    from app.training.session import TrainingSession
+    from app.training.live.session import TrainingSession
 
     s = TrainingSession()
     s.advance(200)

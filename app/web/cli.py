@@ -15,7 +15,7 @@ import webbrowser
 
 import uvicorn
 
-from app.training import shell
+from app.training.takehome import shell
 from app.web.app import create_app
 from app.web.settings import Settings
 from app.web.workers import Registry

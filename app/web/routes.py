@@ -10,8 +10,8 @@ from fastapi.templating import Jinja2Templates
 
 from app import __version__
 from app.errors import ClientError, got
-from app.training.config import catalogue
-from app.training.lessons import lessons
+from app.training.live.config import catalogue
+from app.training.teaching.lessons import lessons
 from app.web.messages import load_json
 from app.web.paths import TEMPLATES_DIR
 from app.web.uploads import load_upload, read_upload

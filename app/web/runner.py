@@ -18,14 +18,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.errors import ClientError
-from app.training.config import STRUCTURAL_KEYS
-from app.training.encode import json_safe
-from app.training.pins import pin, pins_message
-from app.training.runfile import load_run, run_filename, save_run
-from app.training.script_export import export_script, script_filename
-from app.training.session import Change, TrainingSession
-from app.training.stuck import StuckWatch, chance_accuracy
-from app.training.tracing import gradient_check, run_trace
+from app.training.frames.encode import json_safe
+from app.training.live.config import STRUCTURAL_KEYS
+from app.training.live.pins import pin, pins_message
+from app.training.live.session import Change, TrainingSession
+from app.training.takehome.runfile import load_run, run_filename, save_run
+from app.training.takehome.script import export_script, script_filename
+from app.training.teaching.step_through import gradient_check, run_trace
+from app.training.teaching.stuck import StuckWatch, chance_accuracy
 from app.web import messages as m
 from app.web.errors import error_message
 from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice

@@ -12,7 +12,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app import __version__
 from app.errors import ClientError
-from app.training.config import catalogue
+from app.training.live.config import catalogue
 from app.web import messages
 from app.web.errors import error_message
 from app.web.runner import SessionRunner

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.training.session import Change
+from app.training.live.session import Change
 
 
 def status_message(

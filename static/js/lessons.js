@@ -1,4 +1,4 @@
-// Lessons: guided experiments from app/training/lessons.json (GET /api/lessons). A lesson is a
+// Lessons: guided experiments from app/training/teaching/lessons.json (GET /api/lessons). A lesson is a
 // URL state (#lesson=<id>&<its config>, a shareable link), words in static/i18n/*.json
 // (lesson.<id>.title/text/watch/question/try), a panel to watch (highlighted) and, for some,
 // the step-through. Its claim is checked on the real engine by tests/training/test_lessons.py.

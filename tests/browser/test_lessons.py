@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.training.lessons import lesson_config, lessons
+from app.training.teaching.lessons import lesson_config, lessons
 
 from .conftest import wait_drawn
 

@@ -207,7 +207,7 @@ def test_divergence_shows_a_banner_and_its_reset_recovers(open_page, base_url, a
 
 def test_lost_connection_shows_a_banner_and_reconnects(open_page):
     from app.web.settings import Settings
-    from tests.conftest import LiveServer, free_port
+    from tests.live_server import LiveServer, free_port
 
     port = free_port()
     pg = open_page()

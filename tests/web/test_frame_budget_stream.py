@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.training.encode import decode_grid
+from app.training.frames.encode import decode_grid
 from tests.web.conftest import opened, until
 
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from app.training.config import catalogue
+from app.training.live.config import catalogue
 from app.web.paths import STATIC_DIR, TEMPLATES_DIR
 
 LANGS = ("en", "ko")
@@ -100,7 +100,7 @@ def test_korean_is_korean():
 def test_every_error_and_status_code_has_words():
     """The page phrases server errors and status notes from `code` + `params`."""
     from app.errors import CODES
-    from app.training import stuck
+    from app.training.teaching import stuck
 
     want = {f"error.{c}" for c in CODES} | {"status.diverged", "status.paused_for_trace"}
     want |= {f"status.{c}" for c in stuck.CODES}

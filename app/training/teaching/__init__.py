@@ -1,0 +1,1 @@
+"""Teaching: lessons, the stuck-network notes and the step-through of one step."""

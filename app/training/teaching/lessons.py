@@ -1,0 +1,50 @@
+"""Guided experiments: a configuration, a variant to try, the panel to watch.
+
+lessons.json is the one definition: the page reads it (GET /api/lessons) and turns a lesson into
+a URL state, and tests/training/test_lessons.py runs the real engine on the same configuration
+to check the lesson's claim. The words (title, text, question) are in static/i18n/*.json under
+`lesson.<id>.*`.
+
+A lesson's configuration is written against the defaults the page's links use: the
+catalogue's defaults, with the preset of the data's kind on top when the data is of another
+kind than the default dataset (MNIST brings its image network), as url.js `baseConfig` does.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from app.data import DATASETS
+from app.training.live.config import PRESETS, TrainingConfig
+
+LESSONS_FILE = Path(__file__).with_name("lessons.json")
+WATCHABLE = {"boundary", "gradnorms", "curves", "saturation", "network", "stepper"}
+
+
+@cache
+def lessons() -> list[dict[str, Any]]:
+    """Every lesson, in menu order: {id, config, try, watch, stepper?}."""
+    data = json.loads(LESSONS_FILE.read_text("utf-8"))
+    for lesson in data:
+        if lesson["watch"] not in WATCHABLE:
+            raise ValueError(f"lesson {lesson['id']}: cannot watch {lesson['watch']!r}")
+        lesson_config(lesson)  # validated now: a bad key or value fails on import in tests
+        if lesson.get("try"):
+            lesson_config(lesson, variant=True)
+    return data
+
+
+def lesson(lesson_id: str) -> dict[str, Any]:
+    return next(x for x in lessons() if x["id"] == lesson_id)
+
+
+def lesson_config(lesson: dict[str, Any], variant: bool = False) -> TrainingConfig:
+    """The full configuration a lesson link opens (with its `try` on top when `variant`)."""
+    changes = {**lesson["config"], **((lesson.get("try") or {}) if variant else {})}
+    base = TrainingConfig()
+    kind = DATASETS[changes.get("dataset", base.dataset)].kind
+    preset = PRESETS.get(kind, {}) if kind != DATASETS[base.dataset].kind else {}
+    return TrainingConfig(**{**base.model_dump(), **preset, **changes})

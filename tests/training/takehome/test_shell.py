@@ -1,0 +1,72 @@
+"""`python -m app train` / `python -m app export`, end to end in subprocesses."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.training.takehome.test_script_export import run_script
+
+FIGURES = re.compile(r"^step=(\d+) train_loss=(\S+) train_accuracy=(\S+) test_loss=(\S+)")
+
+
+def app(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=300,
+        check=check,
+    )  # fmt: skip
+
+
+def figures(out: str) -> tuple[int, float]:
+    line = next(x for x in out.splitlines() if x.startswith("step="))
+    step, loss, *_ = FIGURES.match(line).groups()
+    return int(step), float(loss)
+
+
+def test_train_continue_and_export_are_one_run(tmp_path):
+    flags = ["--dataset", "spiral", "--hidden-layers", "8,8", "--activation", "relu"]
+    whole = app("train", *flags, "--steps", "500", "--quiet")
+    first = app("train", *flags, "--steps", "300", "--out", str(tmp_path / "run.json"))
+    assert "300/300" in first.stderr and "loss=" in first.stderr  # tqdm's bar, with figures
+    then = app("train", "--config", str(tmp_path / "run.json"), "--steps", "200", "--quiet")
+    assert figures(then.stdout) == figures(whole.stdout)  # 300 + 200 steps == 500 steps
+    assert figures(whole.stdout)[0] == 500
+
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert run["config"]["hidden_layers"] == [8, 8] and run["counters"]["step"] == 300
+    app("export", str(tmp_path / "run.json"), "--out", str(tmp_path / "run.py"))
+    step, loss, _ = run_script(tmp_path / "run.py", 200)
+    assert (step, loss) == pytest.approx(figures(whole.stdout), rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--learning-rate", "50"], "learning_rate must be between 1e-05 and 10; got 50"),
+        (["--activation", "swish"], "activation must be one of sigmoid, tanh"),
+        (["--hidden-layers", "8,999"], "between 1 and 256 neurons"),
+        (["--config", "missing.json"], "cannot read missing.json"),
+    ],
+)
+def test_bad_settings_get_the_pages_errors(args, words):
+    result = app("train", *args, "--steps", "5", check=False)
+    assert result.returncode == 2 and words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_mnist_gets_the_image_preset(tmp_path):
+    result = app("train", "--dataset", "mnist", "--steps", "20", "--quiet", "--out",
+                 str(tmp_path / "m.json"))  # fmt: skip
+    run = json.loads((tmp_path / "m.json").read_text())
+    assert run["config"]["hidden_layers"] == [64, 32] and run["config"]["activation"] == "relu"
+    assert figures(result.stdout)[0] == 20
+
+
+def test_export_of_a_foreign_file_is_refused(tmp_path):
+    (tmp_path / "x.json").write_text('{"hello": 1}')
+    result = app("export", str(tmp_path / "x.json"), check=False)
+    assert result.returncode == 2 and "not a Backprop Playground run" in result.stderr

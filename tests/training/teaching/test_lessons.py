@@ -1,0 +1,170 @@
+"""Every lesson's claim, checked on the real engine with the lesson's own configuration.
+
+A lesson whose claim does not hold is rewritten (app/training/teaching/lessons.json and its words
+in static/i18n/*.json), not this test. The numbers a lesson's text quotes are the ones asserted
+here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.training.live.session import TrainingSession
+from app.training.teaching.lessons import lesson, lesson_config, lessons
+from app.training.teaching.step_through import gradient_check, run_trace
+
+STATIC_DIR = Path(__file__).resolve().parents[3] / "static"
+
+
+def run(lesson_id: str, steps: int, variant: bool = False) -> tuple[TrainingSession, dict]:
+    """A session on the lesson's configuration after `steps` steps, and its frame."""
+    s = TrainingSession(lesson_config(lesson(lesson_id), variant))
+    s.advance(steps)
+    return s, s.frame("paused", plane=False)
+
+
+def curve(lesson_id: str, steps: int, every: int, variant: bool = False) -> list[dict]:
+    """Frames every `every` steps up to `steps`: what the loss/accuracy panel draws."""
+    s = TrainingSession(lesson_config(lesson(lesson_id), variant))
+    out = []
+    for _ in range(steps // every):
+        s.advance(every)
+        out.append(s.frame("paused", plane=False))
+    return out
+
+
+def grad_norms(frame: dict) -> list[float]:
+    return [layer["grad_norm"] for layer in frame["layers"]]
+
+
+def hidden(frame: dict, key: str) -> list[float]:
+    return [layer[key] for layer in frame["layers"][:-1]]
+
+
+def test_there_are_at_least_eight_lessons_each_with_a_claim_test():
+    ids = [x["id"] for x in lessons()]
+    assert len(ids) >= 8 and len(set(ids)) == len(ids)
+    claimed = {name.removeprefix("test_claim_").replace("_", "-") for name in globals()}
+    assert sorted(set(ids) - claimed) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_lesson_has_its_words(lang):
+    words = json.loads((STATIC_DIR / "i18n" / f"{lang}.json").read_text("utf-8"))
+    for x in lessons():
+        parts = ["title", "text", "watch", "question"] + (["try"] if x.get("try") else [])
+        for part in parts:
+            assert words.get(f"lesson.{x['id']}.{part}"), (x["id"], part)
+
+
+def test_claim_xor_hidden_layer():
+    # 2-2-1 sigmoid + BCE separates XOR's four quadrants ...
+    _, f = run("xor-hidden-layer", 2000)
+    assert f["test"]["accuracy"] >= 0.85
+    # ... with no hidden layer it is a straight line: it stays near a coin toss.
+    _, f = run("xor-hidden-layer", 4000, variant=True)
+    assert f["test"]["accuracy"] <= 0.65
+
+
+def test_claim_mnist_sigmoid_mse():
+    # The 784-28-28-10 sigmoid net with MSE learns the digits (slowly) ...
+    _, f = run("mnist-sigmoid-mse", 4000)
+    assert f["test"]["accuracy"] >= 0.88
+    # ... and a learning rate of 1 saturates its sigmoids: stuck near 10 %.
+    _, f = run("mnist-sigmoid-mse", 2000, variant=True)
+    assert f["test"]["accuracy"] <= 0.3
+    assert max(hidden(f, "saturated")) >= 0.8
+
+
+def test_claim_deep_sigmoid_stalls():
+    # Eight sigmoid layers: after 200 steps the first layer's gradient is >= 100x smaller
+    # than the last's, and the net has learned nothing.
+    _, f = run("deep-sigmoid-stalls", 200)
+    g = grad_norms(f)
+    assert g[0] * 100 <= g[-1]
+    assert f["test"]["accuracy"] <= 0.6
+    # tanh (zero-centred, slope 1 at 0) keeps every layer's gradient within 10x.
+    _, f = run("deep-sigmoid-stalls", 200, variant=True)
+    g = grad_norms(f)
+    assert max(g) <= 10 * min(g)
+
+
+def test_claim_learning_rate_too_large():
+    s, _ = run("learning-rate-too-large", 200)
+    assert s.diverged  # the loss became NaN or infinite within 200 steps
+    s, f = run("learning-rate-too-large", 2000, variant=True)
+    assert not s.diverged and f["test"]["accuracy"] >= 0.85
+
+
+def test_claim_dead_relu():
+    # A learning rate of 1 knocks ReLUs dead: a quarter or more of the hidden units output 0
+    # for every example, for good (no gradient flows through them).
+    _, f = run("dead-relu", 500)
+    assert np.mean(hidden(f, "dead")) >= 0.25
+    _, f = run("dead-relu", 500, variant=True)
+    assert max(hidden(f, "dead")) == 0
+
+
+def test_claim_initialization():
+    # Six tanh layers from N(0, 0.1²): every layer shrinks the signal, gradients are tiny and
+    # the net sits at 50 % ...
+    _, f = run("initialization", 1000)
+    assert f["test"]["accuracy"] <= 0.6
+    assert max(grad_norms(f)) < 1e-3
+    # ... Xavier scales each layer by its fan-in and fan-out: the same net learns the circles.
+    _, f = run("initialization", 1000, variant=True)
+    assert f["test"]["accuracy"] >= 0.95
+
+
+def test_claim_momentum_adam_spiral():
+    _, f = run("momentum-adam-spiral", 3000)
+    assert f["test"]["accuracy"] <= 0.75  # plain SGD is still lost in the spiral
+    _, f = run("momentum-adam-spiral", 3000, variant=True)
+    assert f["test"]["accuracy"] >= 0.9  # Adam has unrolled it
+    s = TrainingSession(
+        lesson_config(lesson("momentum-adam-spiral")).model_copy(update={"optimizer": "momentum"})
+    )
+    s.advance(3000)
+    assert s.frame("paused", plane=False)["test"]["accuracy"] >= 0.9  # so has momentum
+
+
+def test_claim_overfitting_l2():
+    # 20 noisy training points, a 32-32 net: training loss goes to 0 while the test loss
+    # climbs (memorising the noise) ...
+    fs = curve("overfitting-l2", 3000, 250)
+    assert fs[-1]["train"]["accuracy"] == 1.0
+    assert fs[-1]["test"]["loss"] >= 2 * fs[0]["test"]["loss"]
+    assert fs[-1]["train"]["accuracy"] - fs[-1]["test"]["accuracy"] >= 0.15
+    # ... L2 = 0.01 keeps the weights small: the test loss stays flat and accuracy is higher.
+    gs = curve("overfitting-l2", 3000, 250, variant=True)
+    assert gs[-1]["test"]["loss"] <= 1.2 * gs[0]["test"]["loss"]
+    assert gs[-1]["test"]["accuracy"] >= fs[-1]["test"]["accuracy"] + 0.05
+
+
+def test_claim_cross_entropy_vs_mse():
+    # Same 784-28-28-10 sigmoid net, same learning rate: softmax + cross-entropy is ahead
+    # after 1,000 steps (its output gradient is not damped by a squared error near 0).
+    _, mse = run("cross-entropy-vs-mse", 1000)
+    _, ce = run("cross-entropy-vs-mse", 1000, variant=True)
+    assert ce["test"]["accuracy"] >= mse["test"]["accuracy"] + 0.03
+    assert ce["test"]["accuracy"] >= 0.88
+
+
+def test_claim_backprop_by_hand():
+    # The step-through's numbers are the real step: backprop's dL/dW agrees with finite
+    # differences, and the update lowers the batch's loss.
+    s = TrainingSession(lesson_config(lesson("backprop-by-hand")))
+    s.advance(20)
+    trace = run_trace(s)
+    assert trace["batch_size"] == 4
+    assert trace["loss_after"] < trace["loss_before"]
+    for param, index in (("W1", [0, 1]), ("W2", [1, 0])):
+        check = gradient_check(s, param, index)
+        assert check["rel_error"] < 1e-6, (param, check)
+        layer = trace["layers"][int(param[1:]) - 1]
+        shown = layer["dW"][index[0]][index[1]]  # what the step-through displays (float32)
+        assert shown == pytest.approx(check["analytic"], rel=1e-4, abs=1e-7)
