@@ -28,6 +28,7 @@ from app.training.teaching.step_through import gradient_check, run_trace
 from app.training.teaching.stuck import StuckWatch, chance_accuracy
 from app.web import messages as m
 from app.web.errors import error_message
+from app.web.landscape import LandscapeJob, run_landscape
 from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice
 from app.web.status import status_message
 
@@ -67,6 +68,7 @@ class SessionRunner:
         self._crowd = crowd  # how many sessions share this process now
         self._stuck = StuckWatch()
         self._chance: tuple[int, float] = (-1, 0.0)  # (generation, majority-class share)
+        self._landscape: asyncio.Task | None = None  # a `landscape` under way
 
     # -- output ------------------------------------------------------------------------------
 
@@ -229,6 +231,8 @@ class SessionRunner:
         self.playing = False
         self._stop.set()
         self._wake.set()
+        if self._landscape is not None:
+            self._landscape.cancel()
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -367,6 +371,15 @@ class SessionRunner:
         await self.send(
             await self._locked(lambda: gradient_check(self.session, msg.param, msg.index))
         )
+
+    async def on_landscape(self, msg: m.Landscape) -> None:
+        """Start a landscape around the weights now; a newer request replaces one under way.
+        It is computed in slices on a copy of the network, beside training, and answered when
+        done (with `landscape_progress` meanwhile)."""
+        if self._landscape is not None:
+            self._landscape.cancel()
+        job = await self._locked(lambda: LandscapeJob(self.session, msg.resolution, msg.span))
+        self._landscape = asyncio.create_task(run_landscape(self, job))
 
     async def on_export(self, msg: m.Export) -> None:
         """The run as a file to download; training goes on."""

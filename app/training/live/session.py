@@ -26,6 +26,7 @@ from app.training.live.config import (
     explain,
 )
 from app.training.live.history import History
+from app.training.live.path import WeightPath
 from app.training.live.probe import probe
 from app.training.live.stopping import StopWatch
 
@@ -120,6 +121,7 @@ class TrainingSession:
         self.last_loss: float | None = None
         self.last_trace: dict[str, Any] | None = None
         self.stops = StopWatch()  # stop_at and early stopping (app/training/live/stopping.py)
+        self.restart_path()
         self._grids: dict[int, np.ndarray] = {}
         self._line = None
         self.history = History(
@@ -127,6 +129,10 @@ class TrainingSession:
         )
         self._cast_data()
         self.frames.reset(self)
+
+    def restart_path(self) -> None:
+        """The landscape's path starts here (a new run, opened or edited weights)."""
+        self.path = WeightPath(self.net.params.flat, self.step)
 
     def _make_optimizer(self, cfg: TrainingConfig):
         return make_optimizer(
@@ -311,6 +317,7 @@ class TrainingSession:
         loss = self.net.train_step(X, y, self.opt, check=False)  # checked in _cast_data
         self.step += 1
         self.examples += len(y)
+        self.path.record(self.step, self.net.params.flat)
         if not np.isfinite(loss):
             self.diverged_at = self.step
         elif watched:
@@ -405,6 +412,7 @@ class TrainingSession:
         self.config = self.config.model_copy(update={"dataset": "custom"})
         self._build_model(self.config, net)
         self.step, self.examples, self.history = step, examples, history
+        self.restart_path()
         return Change(
             ["dataset"], True, "Added a point" if label is not None else "Removed a point"
         )

@@ -118,6 +118,7 @@ def _restore(s: TrainingSession, run: dict[str, Any]) -> None:
     s.order, s.cursor = order.astype(np.int64), cursor
     s.history = _guard("history", _history, run.get("history"), len(s.net.sizes) - 1)
     s.pins = _pins(run.get("pins") or [])
+    s.restart_path()  # the landscape's path starts at the saved step
     if run.get("stopping") is not None:  # runs saved before schedules and stopping lack it
         _guard("stopping", s.stops.load, _part(run, "stopping", dict), unpacked)
         if s.stops.best_params is not None and set(s.stops.best_params) != set(s.net.params):
