@@ -16,6 +16,8 @@ import { classColor, fmt } from "./grid.js";
 import { initLangSwitch, t } from "./i18n.js";
 import { curveThumb, curveView, drawCurvePlot, neuronCurveImages } from "./curve.js";
 import { initHidden } from "./hidden.js";
+import { initLandscape } from "./landscape.js";
+import "./schedule.js";
 
 const $ = (id) => document.getElementById(id);
 const bp = window.__bp;
@@ -305,4 +307,5 @@ initLangSwitch();
 initLessons();
 initDraw();
 initHidden();
+initLandscape();
 connect();
