@@ -56,6 +56,15 @@ function draw(m) {
   });
 }
 
+/** Open the panel and draw the landscape of the weights now (a lesson's prediction asks). */
+export function openLandscape() {
+  const panel = $("landscape-panel");
+  if (!panel) return;
+  panel.open = true;
+  panel.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  request();
+}
+
 export function initLandscape() {
   const panel = $("landscape-panel");
   if (!panel) return;
