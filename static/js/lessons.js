@@ -16,7 +16,8 @@ let all = [];
 let variant = false;
 
 function encode(v) {
-  return Array.isArray(v) ? v.join(",") : String(v);
+  if (Array.isArray(v)) return v.join(",");
+  return v !== null && typeof v === "object" ? JSON.stringify(v) : String(v); // object fields
 }
 
 /** The link of a lesson: its config (with its `try` on top for the variant). */

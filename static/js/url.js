@@ -22,7 +22,9 @@ export function baseConfig(dataset) {
 }
 
 function encode(v) {
-  return Array.isArray(v) ? v.join(",") : String(v);
+  if (Array.isArray(v)) return v.join(",");
+  // An object field (lr_schedule, stop_at, early_stopping): its JSON.
+  return v !== null && typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
 function same(a, b) {
@@ -43,6 +45,9 @@ export function readHash() {
     else if (f.kind === "features") out[k] = raw === "" ? [] : raw.split(",");
     else if (f.kind === "int" || f.kind === "float") out[k] = Number(raw);
     else if (f.kind === "bool") out[k] = raw === "true" || raw === "1";
+    else if (f.kind === "object") {
+      try { out[k] = JSON.parse(raw); } catch { out[k] = raw; } // the server names a bad one
+    }
     else out[k] = raw;
   }
   return out;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from .conftest import wait_drawn
@@ -77,4 +79,19 @@ def test_the_panels_speak_korean(open_page, base_url, watch):
     pg.wait_for_function("() => document.querySelector('[data-testid=sched-kind]')")
     assert "스케줄" in pg.locator("#schedule-controls").inner_text()
     assert "손실 지형" in pg.locator("#landscape-panel summary").inner_text()
+    assert watch.errors == []
+
+
+def test_a_link_carries_the_schedule_and_the_stop(open_page, base_url, watch):
+    sched, stop = quote('{"kind":"cosine","epochs":5}'), quote('{"epochs":2}')
+    pg = open_page(base_url + f"/#lr_schedule={sched}&stop_at={stop}")
+    wait_drawn(pg)
+    pg.wait_for_function("() => window.__bp.state.status?.code === 'stopped'", timeout=20_000)
+    cfg = pg.evaluate("() => window.__bp.state.config")
+    assert cfg["lr_schedule"]["kind"] == "cosine" and cfg["lr_schedule"]["epochs"] == 5
+    assert cfg["stop_at"]["epochs"] == 2
+    assert pg.evaluate("() => window.__bp.state.status.params.epoch") == 2.0
+    # The hash written back keeps both objects (only what differs from the defaults).
+    hash_ = pg.evaluate("() => decodeURIComponent(location.hash)")
+    assert '"kind":"cosine"' in hash_ and "stop_at=" in hash_
     assert watch.errors == []

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from app.data import DataError, build_dataset
-from app.nn import MLP, make_optimizer, scheduled_rate
+from app.nn import MLP, make_optimizer
 from app.training.frames import curve, hidden_space, plane
 from app.training.frames.builder import FrameBuilder
 from app.training.frames.dataset_message import dataset_message
@@ -28,7 +28,7 @@ from app.training.live.config import (
 from app.training.live.history import History
 from app.training.live.path import WeightPath
 from app.training.live.probe import probe
-from app.training.live.stopping import StopWatch
+from app.training.live.stopping import StopWatch, extras, rate_now
 
 MNIST_SAMPLES = 12
 MNIST_EVAL_TRAIN = 1000  # frames estimate the MNIST train loss on a fixed subset
@@ -121,6 +121,7 @@ class TrainingSession:
         self.last_loss: float | None = None
         self.last_trace: dict[str, Any] | None = None
         self.stops = StopWatch()  # stop_at and early stopping (app/training/live/stopping.py)
+        self._extras: tuple = (None, False, False)  # (config, scheduled, stop conditions set)
         self.restart_path()
         self._grids: dict[int, np.ndarray] = {}
         self._line = None
@@ -183,23 +184,7 @@ class TrainingSession:
 
     def learning_rate_now(self, batch: int | None = None) -> float:
         """The learning rate in force for the next step (of `batch` examples)."""
-        cfg = self.config
-        sched = cfg.lr_schedule
-        if sched.kind == "constant" and not sched.warmup:
-            return cfg.learning_rate
-        n = max(self.n_train, 1)
-        span = (batch or min(cfg.batch_size, self.n_train)) / n
-        return scheduled_rate(cfg.learning_rate, self.epoch, span, **sched.model_dump())
-
-    def _extras(self) -> tuple[bool, bool]:
-        """(a schedule changes the rate, a stop condition is set) for this config; cached by
-        the config object, so a plain run pays one identity test a step."""
-        cfg = self.config
-        if getattr(self, "_extras_of", (None,))[0] is not cfg:
-            sched = cfg.lr_schedule.kind != "constant" or cfg.lr_schedule.warmup > 0
-            watch = any(v is not None for v in cfg.stop_at.model_dump().values())
-            self._extras_of = (cfg, sched, watch or cfg.early_stopping.patience is not None)
-        return self._extras_of[1], self._extras_of[2]
+        return rate_now(self.config, self.epoch, self.n_train, batch)
 
     # -- changing ----------------------------------------------------------------------------
 
@@ -310,7 +295,9 @@ class TrainingSession:
         X: (N, F), y: (N,), counted like every other step (step, examples, divergence, last
         loss); returns the loss before the step. Callers that may diverge wrap it in
         np.errstate, as `advance` does."""
-        scheduled, watched = self._extras()
+        if self._extras[0] is not self.config:  # cached by config: one identity test a step
+            self._extras = (self.config, *extras(self.config))
+        _, scheduled, watched = self._extras
         if scheduled:
             self.opt.learning_rate = self.learning_rate_now(len(y))
         epoch_before = self.epoch

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.nn import SCHEDULES
+from app.nn import SCHEDULES, scheduled_rate
 
 STOP_REASONS = ("epochs", "loss", "accuracy", "early_stopping")
 
@@ -84,6 +84,23 @@ def part_catalogue(model: type[_Part]) -> dict[str, dict[str, Any]]:
                         entry[key] = getattr(meta, bound)
         out[name] = entry
     return out
+
+
+def extras(cfg) -> tuple[bool, bool]:
+    """(the schedule changes the rate, a stop condition is set) for a TrainingConfig."""
+    sched = cfg.lr_schedule.kind != "constant" or cfg.lr_schedule.warmup > 0
+    watch = any(v is not None for v in cfg.stop_at.model_dump().values())
+    return sched, watch or cfg.early_stopping.patience is not None
+
+
+def rate_now(cfg, epoch: float, n_train: int, batch: int | None = None) -> float:
+    """The learning rate in force for a step of `batch` examples (default: the config's)
+    starting at `epoch`, with n_train training examples."""
+    sched = cfg.lr_schedule
+    if sched.kind == "constant" and not sched.warmup:
+        return cfg.learning_rate
+    span = (batch or min(cfg.batch_size, n_train)) / max(n_train, 1)
+    return scheduled_rate(cfg.learning_rate, epoch, span, **sched.model_dump())
 
 
 class StopWatch:
