@@ -16,7 +16,12 @@ import numpy as np
 
 from app.nn.landscape import filter_normalized_direction, plane_coordinates
 
-MAX_EXAMPLES = 500  # the loss is measured on at most this many training examples
+# The loss is measured on one fixed subset of the training set, so the surface is smooth in
+# (alpha, beta) whatever its size: at most MAX_EXAMPLES, fewer for big networks (about
+# POINT_MACS multiply-adds a grid point), never fewer than MIN_EXAMPLES.
+MAX_EXAMPLES = 500
+MIN_EXAMPLES = 100
+POINT_MACS = 10_000_000
 RESOLUTION_RANGE = (5, 41)
 SPAN_RANGE = (0.1, 5.0)
 
@@ -36,7 +41,9 @@ class LandscapeJob:
             [filter_normalized_direction(self.net.params, rng) for _ in range(2)], axis=1
         )  # (P, 2)
         idx = s.eval_idx if s.eval_idx is not None else np.arange(s.n_train)
-        idx = idx[:MAX_EXAMPLES]  # (the eval subset is sorted random rows; 2-D data shuffled)
+        macs = sum(a * b for a, b in zip(s.net.sizes[:-1], s.net.sizes[1:], strict=True))
+        n = min(MAX_EXAMPLES, max(MIN_EXAMPLES, POINT_MACS // max(macs, 1)))
+        idx = idx[:n]  # (the eval subset is sorted random rows; 2-D data shuffled)
         self.X, self.y = s.X_train[idx], s.y_train[idx]
         steps, snaps = list(s.path.steps), list(s.path.snapshots)
         if not steps or steps[-1] != s.step:  # the path ends at the weights now
