@@ -5,6 +5,7 @@
 import { configure, on, state } from "./state.js";
 import { t } from "./i18n.js";
 import { fmt } from "./grid.js";
+import { errorText, toast } from "./feedback.js";
 
 const $ = (id) => document.getElementById(id);
 // Which schedule parts each kind reads (warm-up: all).
@@ -100,6 +101,11 @@ function build() {
   rate.id = "sched-rate";
   rate.className = "hint sched-rate";
   rate.dataset.testid = "sched-rate";
+  const stop = document.createElement("p");
+  stop.id = "sched-stop";
+  stop.className = "hint sched-stop";
+  stop.dataset.testid = "sched-stop";
+  stop.hidden = true;
   box.replaceChildren(
     head,
     kindSelect(),
@@ -112,6 +118,7 @@ function build() {
     numberInput("stop_at", "loss", t("sched.stop_loss")),
     numberInput("stop_at", "accuracy", t("sched.stop_accuracy")),
     numberInput("early_stopping", "patience", t("sched.patience")),
+    stop,
   );
   show();
 }
@@ -132,6 +139,15 @@ on("error", (e) => {
   }
 });
 on("status", show);
+// A stop says why, in a toast and on a line under the controls until the run goes on.
+on("status", (s) => {
+  const line = $("sched-stop");
+  if (s.code === "stopped") {
+    const text = errorText(s, "", "status");
+    toast(text, "info");
+    if (line) { line.textContent = text; line.hidden = false; }
+  } else if (line && (s.state === "running" || s.rebuilt)) line.hidden = true;
+});
 on("frame", (f) => {
   const el = $("sched-rate");
   if (el && f.learning_rate !== undefined) el.textContent = t("sched.rate_now", { lr: fmt(f.learning_rate) });

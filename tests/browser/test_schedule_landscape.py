@@ -31,6 +31,8 @@ def test_a_stop_condition_set_on_the_page_stops_and_marks_the_curves(page, watch
     page.wait_for_function("() => window.__bp.state.status?.code === 'stopped'", timeout=30_000)
     params = page.evaluate("() => window.__bp.state.status.params")
     assert params["reason"] == "epochs" and params["epoch"] == int(epoch) + 3
+    said = page.get_by_test_id("sched-stop").inner_text()
+    assert said.startswith(f"Stopped at step {params['step']}: epoch {int(epoch) + 3}")
     page.wait_for_function(
         f"() => document.getElementById('curves').layout.shapes?.[0]?.x0 === {params['step']}"
     )
