@@ -2,7 +2,8 @@
 
 Read in this order: activations, layers, losses, regularization, buffers (where the
 numbers live), mlp (forward and backward), trace (what one step computed), optimizers,
-initializers, health (saturated and dead units), gradcheck.
+initializers, schedules (the learning rate over time), health (saturated and dead
+units), gradcheck.
 """
 
 from .activations import ACTIVATIONS
@@ -12,6 +13,7 @@ from .initializers import INITIALIZERS
 from .losses import LOSSES
 from .mlp import MLP
 from .optimizers import OPTIMIZERS, make_optimizer
+from .schedules import SCHEDULES, scheduled_rate
 from .trace import LayerTrace, Trace
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "LOSSES",
     "MLP",
     "OPTIMIZERS",
+    "SCHEDULES",
     "LayerTrace",
     "Trace",
     "check_gradients",
@@ -28,5 +31,6 @@ __all__ = [
     "numeric_gradient_entry",
     "relative_error",
     "saturation_share",
+    "scheduled_rate",
     "unit_health",
 ]

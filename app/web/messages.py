@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from app.errors import ClientError, explain, got
 from app.training.live.config import MAX_LAYERS, MAX_NEURONS
 from app.training.live.surgery import WEIGHT_MAX
+from app.training.teaching.landscape import RESOLUTION_RANGE, SPAN_RANGE
 
 MAX_DEPTH = 32  # lists and objects nest at most this deep (a message needs 3)
 COORD = 1e6  # probed and edited points lie within ±COORD (the data are standardized)
@@ -168,6 +169,15 @@ class Hidden(_Msg):
     layer: int | None = Field(None, ge=1, le=MAX_LAYERS)
 
 
+class Landscape(_Msg):
+    """The training loss over a plane through the weights now (two filter-normalised random
+    directions), with the run's path projected on it: R x R points within ±span."""
+
+    type: Literal["landscape"]
+    resolution: int = Field(21, ge=RESOLUTION_RANGE[0], le=RESOLUTION_RANGE[1])
+    span: float = Field(1.0, ge=SPAN_RANGE[0], le=SPAN_RANGE[1])
+
+
 ClientMessage = Annotated[
     Configure
     | Play
@@ -190,7 +200,8 @@ ClientMessage = Annotated[
     | Pin
     | Unpin
     | View
-    | Hidden,
+    | Hidden
+    | Landscape,
     Field(discriminator="type"),
 ]
 MODELS: dict[str, type[_Msg]] = {
@@ -216,6 +227,7 @@ MODELS: dict[str, type[_Msg]] = {
     "unpin": Unpin,
     "view": View,
     "hidden": Hidden,
+    "landscape": Landscape,
 }
 MESSAGE_TYPES = tuple(MODELS)
 client_message = TypeAdapter(ClientMessage)

@@ -30,6 +30,7 @@ from app.web import messages as m
 from app.web.checkpoints import Checkpointer
 from app.web.errors import error_message
 from app.web.lab import LabHandlers
+from app.web.landscape import LandscapeJob, run_landscape
 from app.web.pools import Gauge
 from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice
 from app.web.status import status_message
@@ -78,6 +79,7 @@ class SessionRunner(TakeHome, LabHandlers):
         self._stuck = StuckWatch()
         self._chance: tuple[int, float] = (-1, 0.0)  # (generation, majority-class share)
         self._gauge = Gauge()  # light or heavy: which thread pool the session's work uses
+        self._landscape: asyncio.Task | None = None  # a `landscape` under way
 
     # -- output ------------------------------------------------------------------------------
 
@@ -174,6 +176,9 @@ class SessionRunner(TakeHome, LabHandlers):
                 if self.session.diverged:
                     self.pending = 0
                     await self._status()
+                elif self.session.stopped:
+                    self.pending = 0
+                    await self.send(await self._locked(self._stopped_msg))
                 elif not self.pending:
                     await self._watch(frame)
                 continue
@@ -190,6 +195,8 @@ class SessionRunner(TakeHome, LabHandlers):
                 await self.send(frame)
                 if self.session.diverged:
                     await self._pause()
+                elif self.session.stopped:
+                    await self._stop_run()
                 else:
                     await self._watch(frame)
             # Frames keep a steady rate: the next one is due one period after the last was
@@ -245,6 +252,22 @@ class SessionRunner(TakeHome, LabHandlers):
         await self.send(await self._locked(lambda: self.session.frame("paused")))
         self._checkpoint()
 
+    def _stopped_msg(self) -> dict[str, Any]:
+        """A status saying why the run stopped by itself (code `stopped`, params: reason,
+        step, epoch, value, limit)."""
+        s = self.session
+        msg = self._status_msg()
+        params = {**s.stopped, "of": s.stopped["reason"]}  # `of`: the page's string variant
+        return {**msg, "code": "stopped", "params": params, "message": s.stops.message()}
+
+    async def _stop_run(self) -> None:
+        """A stop condition fired while playing: pause, say why, send the paused frame."""
+        self.playing = False
+        self.pending = 0
+        self._interrupt()
+        await self.send(await self._locked(self._stopped_msg))
+        await self.send(await self._locked(lambda: self.session.frame("paused")))
+
     def close(self) -> None:
         """Stop all work: the running chunk ends after its current step."""
         if not self.closed:  # the last checkpoint keeps whether it was playing
@@ -253,6 +276,8 @@ class SessionRunner(TakeHome, LabHandlers):
         self.playing = False
         self._stop.set()
         self._wake.set()
+        if self._landscape is not None:
+            self._landscape.cancel()
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -292,6 +317,7 @@ class SessionRunner(TakeHome, LabHandlers):
         self.pending = 0
         self._ticket += 1
         self._stop.clear()
+        await self._locked(self.session.resume)
         await self._status()
         self._checkpoint()
         self._wake.set()
@@ -308,6 +334,7 @@ class SessionRunner(TakeHome, LabHandlers):
             await self._status()
             return
         self._stop.clear()
+        await self._locked(self.session.resume)
         self.pending += msg.n
         self._wake.set()
 
@@ -402,6 +429,15 @@ class SessionRunner(TakeHome, LabHandlers):
         await self.send(
             await self._locked(lambda: gradient_check(self.session, msg.param, msg.index))
         )
+
+    async def on_landscape(self, msg: m.Landscape) -> None:
+        """Start a landscape around the weights now; a newer request replaces one under way.
+        It is computed in slices on a copy of the network, beside training, and answered when
+        done (with `landscape_progress` meanwhile)."""
+        if self._landscape is not None:
+            self._landscape.cancel()
+        job = await self._locked(lambda: LandscapeJob(self.session, msg.resolution, msg.span))
+        self._landscape = asyncio.create_task(run_landscape(self, job))
 
     async def on_pin(self, _: m.Pin) -> None:
         def add() -> Change:

@@ -33,7 +33,7 @@ def step_slice(session, n: int, show: bool, stop: threading.Event) -> tuple[int,
     the n steps are done, a progress frame (without the costly plane) when `show`, else
     None. Call holding the session's lock."""
     done = advance_for(session, n, stop)
-    if done >= n or session.diverged:
+    if done >= n or session.diverged or session.stopped:
         return done, session.frame("paused")
     if show:
         return done, session.frame("stepping", plane=False)

@@ -84,7 +84,28 @@ function drawPins() {
 }
 
 /** Forget all curves (new model, reset, reconnect). */
+// Where the run stopped by itself (status code "stopped": stop_at, early stopping): a dashed
+// line at the step, named by its reason. A new run's curves start without them.
+let stops = [];
+
+function markStops() {
+  if (!created) return;
+  Plotly.relayout("curves", {
+    shapes: stops.map((s) => ({ type: "line", xref: "x", yref: "paper", x0: s.step, x1: s.step,
+      y0: 0, y1: 1, line: { color: "#c0392b", width: 1.5, dash: "dash" } })),
+    annotations: stops.map((s) => ({ xref: "x", yref: "paper", x: s.step, y: 1, yanchor: "bottom",
+      text: t(`plot.stop.${s.reason}`), showarrow: false, font: { size: 10, color: "#c0392b" } })),
+  });
+}
+
+on("status", (s) => {
+  if (s.code !== "stopped" || !s.params) return;
+  stops.push({ step: s.params.step, reason: s.params.reason });
+  markStops();
+});
+
 export function clearCurves(n = nLayers) {
+  stops = [];
   nLayers = n;
   pending = emptyPending(Math.max(n, 0));
   lastStep = -1;
@@ -218,5 +239,5 @@ export function setLogLoss(on) {
 }
 
 export function curvesState() {
-  return { lastStep, nLayers, frame: state.frame?.step };
+  return { lastStep, nLayers, frame: state.frame?.step, stops: stops.map((s) => s.step) };
 }

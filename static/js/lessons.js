@@ -8,17 +8,21 @@ import { applyHash, page, writeHash } from "./url.js";
 import { clearCurves } from "./curves.js";
 import { holdFocus } from "./dialogs.js";
 import { placeCard } from "./lesson_place.js";
+import { ask, initPredict, mark, predictionFor, summary } from "./predict.js";
+import { openLandscape } from "./landscape.js";
 
 const $ = (id) => document.getElementById(id);
 const WATCH = { boundary: "#boundary", gradnorms: "#gradnorms", curves: "#curves",
-  saturation: "#saturation", network: "#network-wrap", hunt: "#hunt-panel" };
+  saturation: "#saturation", network: "#network-wrap", hunt: "#hunt-panel",
+  landscape: "#landscape-panel" };
 let all = [];
 let variant = false;
 let releaseMenu = null; // holdFocus's release while the menu is open
 let settleUntil = 0;    // until then (ms), new data or frames re-place the card: layout settles
 
 function encode(v) {
-  return Array.isArray(v) ? v.join(",") : String(v);
+  if (Array.isArray(v)) return v.join(",");
+  return v !== null && typeof v === "object" ? JSON.stringify(v) : String(v); // object fields
 }
 
 /** The link of a lesson: its config (with its `try` on top for the variant). */
@@ -87,21 +91,59 @@ function card(lesson) {
   box.innerHTML = `
     <button class="lc-close" data-testid="lesson-close" title="${t("lessons.close")}" aria-label="${t("lessons.close")}">×</button>
     <h3 data-testid="lesson-title">${k("title")}</h3>
-    <p>${k("text")}</p>
-    <p><b>${t("lessons.watch")}:</b> ${k("watch")}</p>
-    <p class="lc-question"><b>${t("lessons.question")}:</b> ${k("question")}</p>
+    <div class="lc-predict" data-testid="lesson-predict" hidden></div>
+    <div class="lc-body">
+      <p>${k("text")}</p>
+      <p><b>${t("lessons.watch")}:</b> ${k("watch")}</p>
+      <p class="lc-question"><b>${t("lessons.question")}:</b> ${k("question")}</p>
+    </div>
     <div class="lc-actions">${tryBtn}${stepBtn}</div>`;
   box.hidden = false;
   box.dataset.lesson = lesson.id;
   box.querySelector(".lc-close").addEventListener("click", closeLesson);
   box.querySelector("[data-testid=lesson-try]")?.addEventListener("click", () => start(lesson, !variant));
   box.querySelector("[data-testid=lesson-stepper]")?.addEventListener("click", () => emit("stepper:open"));
+  const p = predictionFor(lesson, variant);
+  if (p) {
+    // The lesson's text tells what happens: it waits for the learner's prediction.
+    box.querySelector(".lc-body").hidden = true;
+    ask(box.querySelector(".lc-predict"), lesson, p, {
+      restart: () => hold(lesson, variant),
+      then: (result) => afterPrediction(lesson, result),
+    });
+  }
+}
+
+/** The lesson's setting at step 0, paused: a prediction is asked before anything plays. */
+function hold(lesson, withTry) {
+  send({ type: "pause" });
+  history.replaceState(null, "", `${location.pathname}${location.search}#${lessonHash(lesson, withTry)}`);
+  applyHash();
+  send({ type: "reset" });
+  clearCurves();
+}
+
+/** After a prediction's reveal: play on (the step-through is open already), draw the
+ * landscape for its lesson, and count the answer on the menu. */
+function afterPrediction(lesson, result) {
+  $("lesson-card").querySelector(".lc-body").hidden = false;
+  menu();
+  if (lesson.watch === "landscape") openLandscape();
+  if (lesson.stepper) return;
+  const b = document.createElement("button");
+  b.className = "primary";
+  b.dataset.testid = "predict-play";
+  b.textContent = t("predict.play_on");
+  b.addEventListener("click", () => { b.remove(); send({ type: "play" }); });
+  result.append(b);
 }
 
 /** Apply a lesson (or its variant) from scratch: config, fresh weights, then run or trace. */
 function start(lesson, withTry = false) {
   variant = withTry;
   page.lesson = lesson.id;
+  const asks = predictionFor(lesson, withTry);
+  if (asks) send({ type: "pause" }); // the card asks first; the answer plays
   history.replaceState(null, "", `${location.pathname}${location.search}#${lessonHash(lesson, withTry)}`);
   // A lesson that asks for a prediction opens paused at step 0: the learner presses Play.
   const predictFirst = lesson.paused && !withTry;
@@ -110,7 +152,8 @@ function start(lesson, withTry = false) {
   send({ type: "bughunt", bug: lesson.bughunt ?? null }); // a bug-hunt lesson plants its bug
   send({ type: "reset" });
   clearCurves();
-  if (lesson.stepper) {
+  if (asks) { /* held: the prediction's answer plays it */ }
+  else if (lesson.stepper) {
     send({ type: "pause" });
     emit("stepper:open");
   } else if (!predictFirst) send({ type: "play" });
@@ -131,13 +174,14 @@ function menu() {
   box.replaceChildren();
   const head = document.createElement("h3");
   head.textContent = t("lessons.menu_head");
-  box.append(head);
+  box.append(head, summary(all));
   all.forEach((lesson, i) => {
     const b = document.createElement("button");
     b.className = "lesson-entry";
     b.dataset.testid = "lesson";
     b.dataset.lesson = lesson.id;
-    b.innerHTML = `<b>${i + 1}.</b> ${t(`lesson.${lesson.id}.title`)}`;
+    const done = mark(lesson);
+    b.innerHTML = `<b>${i + 1}.</b> ${t(`lesson.${lesson.id}.title`)}${done ? ` <span class="predict-mark">${done}</span>` : ""}`;
     b.addEventListener("click", () => { showMenu(false, false); start(lesson); });
     box.append(b);
   });
@@ -166,6 +210,7 @@ export async function initLessons() {
     btn.hidden = true;
     return;
   }
+  initPredict();
   menu();
   btn.setAttribute("aria-haspopup", "true");
   btn.setAttribute("aria-expanded", "false");

@@ -17,6 +17,8 @@ import { initLangSwitch, t } from "./i18n.js";
 import { curveThumb, curveView, drawCurvePlot, neuronCurveImages } from "./curve.js";
 import { initHidden } from "./hidden.js";
 import { pagePlane } from "./forward.js";
+import { initLandscape } from "./landscape.js";
+import "./schedule.js";
 
 const $ = (id) => document.getElementById(id);
 const bp = window.__bp;
@@ -355,4 +357,5 @@ initLangSwitch();
 initLessons();
 initDraw();
 initHidden();
+initLandscape();
 connect();

@@ -23,8 +23,11 @@ export function baseConfig(dataset) {
 }
 
 function encode(v) {
-  if (!Array.isArray(v)) return String(v);
-  return v.map((x) => (x !== null && typeof x === "object" ? encodeLayer(x) : x)).join(",");
+  if (Array.isArray(v)) {
+    return v.map((x) => (x !== null && typeof x === "object" ? encodeLayer(x) : x)).join(",");
+  }
+  // An object field (lr_schedule, stop_at, early_stopping): its JSON.
+  return v !== null && typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
 function same(a, b) {
@@ -45,6 +48,9 @@ export function readHash() {
     else if (f.kind === "features") out[k] = raw === "" ? [] : raw.split(",");
     else if (f.kind === "int" || f.kind === "float") out[k] = Number(raw);
     else if (f.kind === "bool") out[k] = raw === "true" || raw === "1";
+    else if (f.kind === "object") {
+      try { out[k] = JSON.parse(raw); } catch { out[k] = raw; } // the server names a bad one
+    }
     else out[k] = raw;
   }
   return out;

@@ -26,6 +26,8 @@ SERVER_TYPES = {
     "trace",
     "gradcheck",
     "export",
+    "landscape",
+    "landscape_progress",
 }
 FIELDS = [
     "n",
@@ -41,6 +43,8 @@ FIELDS = [
     "config",
     "id",
     "format",
+    "resolution",
+    "span",
 ]
 CONFIG_KEYS = [
     "learning_rate",
@@ -53,6 +57,8 @@ CONFIG_KEYS = [
     "features",
     "l2",
     "dtype",
+    "lr_schedule",
+    "stop_at",
     "colour",
 ]
 

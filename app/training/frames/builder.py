@@ -94,7 +94,7 @@ class FrameBuilder:
                 "epoch": round(s.epoch, 3),
                 "examples": s.examples,
                 "state": "diverged" if s.diverged else state,
-                "learning_rate": s.config.learning_rate,
+                "learning_rate": s.learning_rate_now(),  # the schedule's, in force
                 "batch_size": min(s.config.batch_size, s.n_train),
                 "train": train,
                 "test": test,

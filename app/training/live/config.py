@@ -33,6 +33,7 @@ from app.nn import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS
 from app.nn.blocks import MAX_DROPOUT
 from app.nn.bugs import BUGS
 from app.training.live.layers import LAYER_KEYS, MAX_NEURONS, NORMS, parse_layers
+from app.training.live.stopping import PARTS, EarlyStopping, LRSchedule, StopAt, part_catalogue
 
 ConfigError = ClientError  # a refused config change: the one client-error type
 
@@ -182,6 +183,22 @@ class TrainingConfig(BaseModel):
         ge=0.03,
         le=1000,
     )
+    # Objects of their own (app/training/live/stopping.py); a change replaces the whole object.
+    lr_schedule: LRSchedule = Field(
+        default_factory=LRSchedule,
+        description="How the learning rate changes with the epoch",
+        json_schema_extra={"label": "LR schedule", "live": True, "log": False},
+    )
+    stop_at: StopAt = Field(
+        default_factory=StopAt,
+        description="Stop when any of these is reached",
+        json_schema_extra={"label": "Stop at", "live": True, "log": False},
+    )
+    early_stopping: EarlyStopping = Field(
+        default_factory=EarlyStopping,
+        description="Stop when the test loss stops improving; the best weights come back",
+        json_schema_extra={"label": "Early stopping", "live": True, "log": False},
+    )
     dtype: Literal["float32", "float64"] = _f("float32", "Precision", "Floating-point type")
 
     @field_validator("dataset", "activation", "loss", "init", "optimizer")
@@ -237,7 +254,14 @@ def _one_of(field: str, value: str, allowed: Any) -> str:
 
 
 def explain(error: ValidationError) -> ConfigError:
-    """Turn pydantic's first complaint about a config into one ClientError."""
+    """Turn pydantic's first complaint about a config into one ClientError; inside an object
+    field (lr_schedule, stop_at, early_stopping) it names the part: "lr_schedule.gamma"."""
+    first = error.errors(include_url=False)[0]
+    loc = first.get("loc", ())
+    if len(loc) > 1 and loc[0] in PARTS and isinstance(loc[1], str):
+        inner = explain_error([{**first, "loc": loc[1:]}], PARTS[loc[0]], what=str(loc[0]))
+        text = inner.message if inner.code == "unknown_field" else f"{loc[0]}.{inner.message}"
+        return ConfigError(f"{loc[0]}.{inner.field}", text, inner.code, inner.params)
     return explain_error(error, TrainingConfig, what="config")
 
 
@@ -283,9 +307,15 @@ def _catalogue_fields() -> dict[str, dict[str, Any]]:
             "label": extra["label"],
             "help": info.description,
             "live": extra["live"],
-            "default": info.get_default(),
+            "default": info.get_default(call_default_factory=True),
         }
-        if name in options:
+        if name in PARTS:  # an object: its sub-fields with their own bounds
+            entry.update(
+                kind="object",
+                default=entry["default"].model_dump(),
+                fields=part_catalogue(PARTS[name]),
+            )
+        elif name in options:
             labels = {o: OPTION_LABELS[o] for o in options[name] if o in OPTION_LABELS}
             entry.update(kind="choice", options=options[name], labels=labels)
         elif name == "features":

@@ -28,7 +28,9 @@ from app.training.live.config import (
 )
 from app.training.live.history import History
 from app.training.live.layers import layer_settings, layer_widths
+from app.training.live.path import WeightPath
 from app.training.live.probe import probe
+from app.training.live.stopping import StopWatch, extras, rate_now
 
 MNIST_SAMPLES = 12
 MNIST_EVAL_TRAIN = 1000  # frames estimate the MNIST train loss on a fixed subset
@@ -130,6 +132,9 @@ class TrainingSession:
         self.diverged_at: int | None = None
         self.last_loss: float | None = None
         self.last_trace: dict[str, Any] | None = None
+        self.stops = StopWatch()  # stop_at and early stopping (app/training/live/stopping.py)
+        self._extras: tuple = (None, False, False)  # (config, scheduled, stop conditions set)
+        self.restart_path()
         self._grids: dict[int, np.ndarray] = {}
         self._line = None
         self.history = History(
@@ -137,6 +142,10 @@ class TrainingSession:
         )
         self._cast_data()
         self.frames.reset(self)
+
+    def restart_path(self) -> None:
+        """The landscape's path starts here (a new run, opened or edited weights)."""
+        self.path = WeightPath(self.net.params.flat, self.step)
 
     def _make_optimizer(self, cfg: TrainingConfig):
         return make_optimizer(
@@ -176,6 +185,19 @@ class TrainingSession:
     def diverged(self) -> bool:
         return self.diverged_at is not None
 
+    @property
+    def stopped(self) -> dict[str, Any] | None:
+        """Why the run stopped by itself (stop_at, early stopping), until `resume`."""
+        return self.stops.reason
+
+    def resume(self) -> None:
+        """Go on after a stop (play, step): the condition that fired does not fire again."""
+        self.stops.resume()
+
+    def learning_rate_now(self, batch: int | None = None) -> float:
+        """The learning rate in force for the next step (of `batch` examples)."""
+        return rate_now(self.config, self.epoch, self.n_train, batch)
+
     # -- changing ----------------------------------------------------------------------------
 
     def configure(self, changes: dict[str, Any]) -> Change:
@@ -209,6 +231,8 @@ class TrainingSession:
             )
         self.config = new
         self._apply_live(old, new)
+        if new.stop_at != old.stop_at or new.early_stopping != old.early_stopping:
+            self.stops.arm()
         return Change(changed, False, f"Changed {', '.join(changed)}" if changed else "")
 
     def _apply_live(self, old: TrainingConfig, new: TrainingConfig) -> None:
@@ -271,7 +295,7 @@ class TrainingSession:
     def _advance(self, n: int, stop: threading.Event | None) -> int:
         done = 0
         for _ in range(n):
-            if self.diverged or (stop is not None and stop.is_set()):
+            if self.diverged or self.stopped or (stop is not None and stop.is_set()):
                 break
             idx = self.next_batch()
             self.train_on(self.X_train[idx], self.y_train[idx])
@@ -283,11 +307,20 @@ class TrainingSession:
         X: (N, F), y: (N,), counted like every other step (step, examples, divergence, last
         loss); returns the loss before the step. Callers that may diverge wrap it in
         np.errstate, as `advance` does."""
+        if self._extras[0] is not self.config:  # cached by config: one identity test a step
+            self._extras = (self.config, *extras(self.config))
+        _, scheduled, watched = self._extras
+        if scheduled:
+            self.opt.learning_rate = self.learning_rate_now(len(y))
+        epoch_before = self.epoch
         loss = self.net.train_step(X, y, self.opt, check=False)  # checked in _cast_data
         self.step += 1
         self.examples += len(y)
+        self.path.record(self.step, self.net.params.flat)
         if not np.isfinite(loss):
             self.diverged_at = self.step
+        elif watched:
+            self.stops.check(self, epoch_before)
         self.last_loss = loss
         return loss
 
@@ -378,6 +411,7 @@ class TrainingSession:
         self.config = self.config.model_copy(update={"dataset": "custom"})
         self._build_model(self.config, net)
         self.step, self.examples, self.history = step, examples, history
+        self.restart_path()
         return Change(
             ["dataset"], True, "Added a point" if label is not None else "Removed a point"
         )

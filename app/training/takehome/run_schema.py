@@ -148,6 +148,7 @@ class Run(_Strict):
     params: dict[Annotated[str, Field(max_length=16)], Packed] = Field(max_length=4 * 9)
     layers: LayersState | None = None  # per-layer settings: batch norm stats, dropout rng
     surgery: Surgery | None = None  # frozen and killed units
+    stopping: dict[str, Any] | None = None  # schedules and stopping (checked as it is loaded)
     optimizer: Optimizer
     batches: Batches
     data: Data | None = None

@@ -78,6 +78,8 @@ def save_run(session: TrainingSession, level: int = 6) -> dict[str, Any]:
         "data": _data_dict(session.data) if session.config.dataset == "custom" else None,
         "history": session.history.to_columns(),
         "pins": session.pins,
+        # stop_at / early stopping: what fired, and the best weights so far
+        "stopping": session.stops.to_dict(packed),
     }
 
 
@@ -158,6 +160,17 @@ def _restore(s: TrainingSession, run: Run) -> None:
         raise bad_run(None, f"the run does not fit together ({type(e).__name__}: {e})") from None
     s.history = _history("history", run.history, len(s.net.sizes) - 1)
     s.pins = _pins(run.pins or [])
+    s.restart_path()  # the landscape's path starts at the saved step
+    if run.stopping is not None:  # runs saved before schedules and stopping lack it
+        try:
+            s.stops.load(run.stopping, lambda v: unpacked(v, MAX_ARRAY_BYTES))
+        except (ValueError, TypeError, KeyError) as e:
+            raise bad_run("stopping", f"stopping does not fit this run: {e}") from None
+        best = s.stops.best_params
+        if best is not None and {k: v.shape for k, v in best.items()} != {
+            k: v.shape for k, v in s.net.params.items()
+        }:
+            raise bad_run("stopping", "stopping.best_params do not fit this network")
 
 
 def _layers_state(net) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ import numpy as np
 
 from app.data import dataset as data_module
 from app.data import generators
+from app.nn import scheduled_rate
 from app.training.frames.encode import packed
 from app.training.live.layers import describe_layers
 from app.training.takehome import script_parts as parts
@@ -47,6 +48,7 @@ def export_script(session) -> str:
     """The run as a Python file (text). Call holding the session's lock."""
     cfg, net, opt = session.config, session.net, session.opt
     dtype = np.dtype(cfg.dtype).name
+    scheduled = cfg.lr_schedule.kind != "constant" or cfg.lr_schedule.warmup > 0
     sizes = "-".join(str(n) for n in net.sizes)
     fields = {
         "title": f"{cfg.dataset}: a {sizes} network, {cfg.activation}, {cfg.optimizer}",
@@ -54,7 +56,7 @@ def export_script(session) -> str:
         "step": session.step,
         "summary": textwrap.fill(_summary(session), 92, subsequent_indent="    "),
         "dtype": dtype,
-        "imports": "import math\n" if cfg.optimizer == "adam" else "",
+        "imports": "import math\n" if cfg.optimizer == "adam" or scheduled else "",
         "data": _data_code(session),
         "eval_subset": _eval_code(session),
         "sizes": sizes,
@@ -83,6 +85,8 @@ def export_script(session) -> str:
         "cursor": session.cursor,
         "batch_size": min(cfg.batch_size, session.n_train),
         "surgery": surgery_code(net),  # frozen and killed units, when there are any
+        "schedule_code": _schedule_code(session) if scheduled else "",
+        "schedule_step": "    set_rate(len(idx))\n" if scheduled else "",
     }
     return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(fields)
 
@@ -167,6 +171,30 @@ def _dict_code(name: str, arrays: dict[str, np.ndarray], dtype: str) -> str:
 
 def _rng_state_code(rng: np.random.Generator) -> str:
     return repr(rng.bit_generator.state)
+
+
+def _schedule_code(session) -> str:
+    """The learning-rate schedule: the engine's own function, and the examples seen."""
+    cfg = session.config
+    return f'''
+
+# The learning-rate schedule ({cfg.lr_schedule.kind}): each step's rate comes from the base
+# rate and the epoch (examples seen / training-set size), as on the page.
+BASE_RATE = {float(cfg.learning_rate)!r}
+SCHEDULE = {cfg.lr_schedule.model_dump()!r}
+EXAMPLES = {session.examples}  # examples seen so far
+
+
+{inspect.getsource(scheduled_rate).strip()}
+
+
+def set_rate(n):
+    """Set LEARNING_RATE for the next step, of n examples."""
+    global LEARNING_RATE, EXAMPLES
+    epoch = EXAMPLES / len(y_train)
+    LEARNING_RATE = scheduled_rate(BASE_RATE, epoch, n / len(y_train), **SCHEDULE)
+    EXAMPLES += n
+'''
 
 
 def _optimizer_code(cfg, opt, net, dtype: str) -> str:

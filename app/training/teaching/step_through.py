@@ -61,7 +61,7 @@ def run_trace(session, example: int | None = None, split: str = "train") -> dict
         "loss_name": cfg.loss,
         "activation": cfg.activation,
         "optimizer": cfg.optimizer,
-        "learning_rate": cfg.learning_rate,
+        "learning_rate": float(s.opt.learning_rate),  # the one the update used (schedules)
         "momentum": cfg.momentum,
         "beta1": cfg.beta1,
         "beta2": cfg.beta2,

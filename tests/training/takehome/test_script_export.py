@@ -214,3 +214,19 @@ def test_the_script_inlines_the_reference_functions_themselves():
         assert inspect.getsource(f) in text
     assert "def layernorm_forward" not in text  # only what the run uses
     assert not hasattr(script_parts, "ACTIVATIONS") and not hasattr(script_parts, "LOSSES")
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        {"kind": "step", "every": 1, "gamma": 0.5},
+        {"kind": "exponential", "gamma": 0.8, "warmup": 2.5},
+        {"kind": "cosine", "epochs": 3},
+    ],
+)
+def test_a_learning_rate_schedule_continues_in_the_script(schedule, tmp_path):
+    # Exported mid-warm-up or mid-decay, the script takes each step at the page's rate.
+    s = TrainingSession(TrainingConfig(dtype="float64", lr_schedule=schedule, learning_rate=0.3))
+    s.advance(37)
+    text = assert_continues(s, tmp_path, k=60)
+    assert "def scheduled_rate(" in text

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from app.training.live.session import TrainingSession
+from app.training.teaching.landscape import LandscapeJob
 from app.training.teaching.lessons import lesson, lesson_config, lessons
 from app.training.teaching.step_through import gradient_check, run_trace
 
@@ -156,6 +157,28 @@ def test_claim_momentum_adam_spiral():
     )
     s.advance(3000)
     assert s.frame("paused", plane=False)["test"]["accuracy"] >= 0.9  # so has momentum
+
+
+def test_claim_loss_landscape():
+    # Before training the weights sit on a slope: lower ground is in the picture. After 1,000
+    # steps of Adam they sit at the bottom of a valley: the lowest point, far below the rim.
+    s = TrainingSession(lesson_config(lesson("loss-landscape")))
+    start = landscape(s)
+    assert start.loss.min() < 0.8 * start.center_loss
+    s.advance(1000)
+    trained = landscape(s)
+    rim = np.concatenate(
+        [trained.loss[0], trained.loss[-1], trained.loss[:, 0], trained.loss[:, -1]]
+    )
+    assert trained.loss.min() == pytest.approx(trained.center_loss, rel=1e-6)
+    assert trained.center_loss <= 0.2 * rim.min()
+
+
+def landscape(s: TrainingSession, resolution: int = 11) -> LandscapeJob:
+    job = LandscapeJob(s, resolution, 1.0)
+    while not job.run_for(1.0):
+        pass
+    return job
 
 
 def test_claim_overfitting_l2():
