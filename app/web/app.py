@@ -9,6 +9,8 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.web import errors
+from app.web.class_routes import router as class_router
+from app.web.class_socket import make_classes
 from app.web.hosts import HostGuard, allowed_hosts
 from app.web.paths import PLOTLY_JS, STATIC_DIR
 from app.web.routes import router as http_router
@@ -41,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = {}
     app.state.registry = registry
+    app.state.classes = make_classes(app)  # teacher mode: app/web/classroom.py
     if registry is not None:
         limit = settings.max_upload_bytes + FORM_SLACK
         app.add_middleware(
@@ -50,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     s = app.state.settings
     app.add_middleware(HostGuard, allowed=allowed_hosts(s.host, s.allowed_hosts))
     app.include_router(http_router)
+    app.include_router(class_router)  # teacher mode
     app.include_router(ws_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from app.errors import ClientError, explain, got
 from app.training.live.config import MAX_LAYERS
+from app.web.class_messages import CLASS_MODELS
 
 MAX_DEPTH = 32  # lists and objects nest at most this deep (a message needs 3)
 COORD = 1e6  # probed and edited points lie within ±COORD (the data are standardized)
@@ -162,6 +163,7 @@ MODELS: dict[str, type[_Msg]] = {
     "unpin": Unpin,
     "view": View,
     "hidden": Hidden,
+    **CLASS_MODELS,  # teacher mode: app/web/class_messages.py
 }
 MESSAGE_TYPES = tuple(MODELS)
 client_message = TypeAdapter(ClientMessage)

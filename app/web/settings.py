@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     workers_dir: str | None = Field(
         None, description="Set by the CLI for worker processes: their shared directory"
     )
+    class_size: int = Field(
+        60, ge=1, le=1024, description="Students a teacher's class takes at most"
+    )
     frame_rate: float = Field(30.0, gt=0, le=120, description="Frames per second at most")
     max_message_bytes: int = Field(64 * 1024, ge=1024, description="Largest client message")
     max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest CSV upload")

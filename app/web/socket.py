@@ -13,7 +13,9 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from app import __version__
 from app.errors import ClientError
 from app.training.live.config import catalogue
-from app.web import messages
+from app.web import class_routing, messages
+from app.web.class_socket import leave, student_message, teacher_socket, watch_socket
+from app.web.classroom import normalize
 from app.web.errors import error_message
 from app.web.runner import SessionRunner
 
@@ -39,9 +41,22 @@ async def ws_session(ws: WebSocket) -> None:
     if not _origin_ok(ws, settings.allowed_origins):
         await ws.close(code=CLOSE_POLICY, reason="foreign origin")
         return
-    await ws.accept()
-    sid = secrets.token_hex(8)
+    params = ws.query_params
     registry = ws.app.state.registry  # worker processes: the limit holds across them
+    code = normalize(params.get("class", ""))
+    if registry and code:  # a class lives in one worker: go there (app/web/class_routing.py)
+        owner = class_routing.owner(registry, code)
+        if owner not in (None, registry.socket_path):
+            await class_routing.forward(ws, owner, settings.transport_bytes)
+            return
+    await ws.accept()
+    if "teach" in params:  # the teacher page: a class, no training session of its own
+        await teacher_socket(ws, _hello(settings))
+        return
+    if "watch" in params:  # the spotlight: a student's session, read-only
+        await watch_socket(ws, code, params["watch"], _hello(settings))
+        return
+    sid = secrets.token_hex(8)
     full = not registry.claim(sid) if registry else len(sessions) >= settings.max_sessions
     if full:
         msg = f"Server is full: {settings.max_sessions} sessions at most; try again later"
@@ -53,15 +68,7 @@ async def ws_session(ws: WebSocket) -> None:
     sessions[sid] = runner
     trainer = None
     try:
-        await runner.start(
-            {
-                "type": "hello",
-                "session": sid,
-                "version": __version__,
-                "worker": os.getpid(),  # the server process the session lives in
-                "catalogue": _catalogue(settings),
-            }
-        )
+        await runner.start({**_hello(settings), "session": sid})
         trainer = asyncio.create_task(runner.train_loop())
         while True:
             event = await ws.receive()
@@ -75,10 +82,17 @@ async def ws_session(ws: WebSocket) -> None:
             except ClientError as e:
                 await runner.error(e)
                 continue
+            if msg.type.startswith("class_"):  # teacher mode: app/web/class_socket.py
+                try:
+                    await student_message(ws.app, runner, msg)
+                except ClientError as e:
+                    await runner.error(e)
+                continue
             await runner.handle(msg)
     except WebSocketDisconnect:
         pass
     finally:
+        leave(ws.app, sid)
         runner.close()
         sessions.pop(sid, None)
         if registry:
@@ -87,6 +101,15 @@ async def ws_session(ws: WebSocket) -> None:
             trainer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await trainer
+
+
+def _hello(settings) -> dict:
+    return {
+        "type": "hello",
+        "version": __version__,
+        "worker": os.getpid(),  # the server process the session lives in
+        "catalogue": _catalogue(settings),
+    }
 
 
 _CATALOGUE: dict | None = None
