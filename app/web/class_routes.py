@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app import __version__
 from app.web import qr
+from app.web.classroom import ALPHABET
 from app.web.routes import templates
 
 router = APIRouter()
@@ -16,7 +17,9 @@ QR_TEXT = 200  # characters of a link at most (a QR of level M, version 10, hold
 @router.get("/teach", response_class=HTMLResponse, include_in_schema=False)
 def get_teach(request: Request) -> HTMLResponse:
     """The teacher page: open a class, show its code, see and lead every student's run."""
-    return templates.TemplateResponse(request, "teach.html", {"version": __version__})
+    return templates.TemplateResponse(
+        request, "teach.html", {"version": __version__, "alphabet": ALPHABET}
+    )
 
 
 @router.get("/api/qr", responses={200: {"content": {"image/svg+xml": {}}}})

@@ -7,7 +7,20 @@ let timer = null;
 
 function url() {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${proto}//${location.host}/ws`;
+  // Teacher mode (classroom.js): a class's code routes the socket to the server process of
+  // the class; a spotlight's token makes it a read-only view of a student's session.
+  const page = new URLSearchParams(location.search);
+  const q = new URLSearchParams();
+  for (const k of ["class", "watch"]) if (page.get(k)) q.set(k, page.get(k));
+  const qs = q.toString();
+  return `${proto}//${location.host}/ws${qs ? `?${qs}` : ""}`;
+}
+
+/** Open the socket again now (say, routed by a class code just typed): a new session. */
+export function reconnect() {
+  attempt = 0;
+  if (ws) ws.close();
+  else connect();
 }
 
 export function connect() {
