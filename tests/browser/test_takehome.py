@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.training.test_script_export import run_script
+from tests.training.takehome.test_script_export import run_script
 
 from .conftest import frame_value, wait_drawn
 from .test_page import pause

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.training.test_script_export import run_script
+from tests.training.takehome.test_script_export import run_script
 from tests.web.conftest import opened, until
 
 
