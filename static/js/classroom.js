@@ -129,7 +129,14 @@ on("hello", () => {
   else if (cls.code) openDialog();
   later();
 });
+// Behind nginx (deploy/nginx.conf) a class lives in one replica: this cookie sends the
+// tab's uploads there too.
+const cookie = (code) => {
+  document.cookie = `bp_class=${code}; path=/; SameSite=Strict${code ? "" : "; max-age=0"}`;
+};
+
 on("class_joined", (m) => {
+  cookie(m.code);
   cls.joined = m;
   cls.code = m.code;
   cls.locked = m.locked;
@@ -140,6 +147,7 @@ on("class_joined", (m) => {
 });
 on("class_locked", (m) => { cls.locked = m.fields; applyLocks(); });
 on("class_closed", () => {
+  cookie("");
   cls.joined = null;
   cls.locked = [];
   applyLocks();

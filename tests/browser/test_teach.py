@@ -73,7 +73,8 @@ def test_teacher_page_with_three_students(open_page, base_url, watch, artifacts)
     teacher.get_by_test_id("sort").select_option("test_loss")
     shown = teacher.evaluate(
         """() => {  // the cards' order and the roster drawn, read at one moment
-            const loss = Object.fromEntries(window.__teach.students.map((s) => [s.name, s.test.loss]));
+            const loss = Object.fromEntries(
+                window.__teach.students.map((s) => [s.name, s.test.loss]));
             return [...document.querySelectorAll("[data-testid=student-card] .name")]
                 .map((e) => loss[e.textContent]);
         }"""

@@ -1,0 +1,103 @@
+"""A class with worker processes: the join code routes every socket of the class to the
+process where the class lives (app/web/class_routing.py), whichever one the kernel picked."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+import websockets
+
+from tests.web.test_live import run_in_thread
+
+N_STUDENTS = 10  # all landing in the class's own process by chance: 1 run in 1,024
+
+
+@pytest.fixture(scope="module")
+def two_workers():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "--port", str(port), "--workers", "2"],
+        env={**os.environ, "BP_MAX_SESSIONS": "16"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while True:  # until both workers serve
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5).json()["workers"] == 2:
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
+        time.sleep(0.2)
+    yield port
+    proc.terminate()
+    _, err = proc.communicate(timeout=20)
+    assert "Traceback" not in err, err[-3000:]
+
+
+async def _until(ws, kind: str) -> dict:
+    while True:
+        raw = await asyncio.wait_for(ws.recv(), 30)
+        if raw.startswith('{"type":"frame"'):
+            continue
+        msg = json.loads(raw)
+        if msg["type"] in (kind, "error"):
+            assert msg["type"] == kind, msg
+            return msg
+
+
+def test_every_socket_of_a_class_reaches_its_process(two_workers):
+    url = f"ws://127.0.0.1:{two_workers}/ws"
+
+    async def scenario():
+        # Without a class behind the code, the kernel spreads the sockets over both...
+        spread = set()
+        for _ in range(N_STUDENTS):
+            async with websockets.connect(f"{url}?class=QQQQ") as ws:
+                spread.add((await _until(ws, "hello"))["worker"])
+        assert len(spread) == 2
+        # ...with one, every socket of the class reaches the class's process.
+        async with websockets.connect(f"{url}?teach=1&class=K7Q2") as teacher:
+            owner = (await _until(teacher, "hello"))["worker"]
+            await teacher.send(json.dumps({"type": "class_open", "code": "K7Q2"}))
+            opened = await _until(teacher, "class")
+            code, key = opened["code"], opened["key"]
+            students = [
+                await websockets.connect(f"{url}?class={code}", max_size=None)
+                for _ in range(N_STUDENTS)
+            ]
+            try:
+                workers = []
+                for i, ws in enumerate(students):
+                    workers.append((await _until(ws, "hello"))["worker"])
+                    await ws.send(json.dumps({"type": "class_join", "code": code, "name": f"S{i}"}))
+                    await _until(ws, "class_joined")
+                assert workers == [owner] * N_STUDENTS
+                await teacher.send(
+                    json.dumps({"type": "class_push", "key": key, "config": {"l2": 0.001}})
+                )
+                assert (await _until(teacher, "class_pushed"))["students"] == N_STUDENTS
+                for ws in students:
+                    while (await _until(ws, "status"))["config"]["l2"] != 0.001:
+                        pass
+                while True:
+                    roster = await _until(teacher, "roster")
+                    if len(roster["students"]) == N_STUDENTS:
+                        break
+            finally:
+                for ws in students:
+                    await ws.close()
+
+    run_in_thread(scenario)
