@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import socket
 
 from fastapi import WebSocket
 from websockets.asyncio.client import unix_connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from app.web.workers import Registry
 
@@ -30,7 +31,19 @@ def owner(registry: Registry, code: str) -> str | None:
         sock = _record(registry, code).read_text()
     except (FileNotFoundError, ValueError):
         return None
-    return sock if os.path.exists(sock) else None  # a dead worker's socket is removed
+    return sock if _alive(sock) else None
+
+
+def _alive(sock: str) -> bool:
+    """A worker that died leaves its socket file until the supervisor removes it: only one
+    that accepts a connection counts."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        try:
+            probe.connect(sock)
+        except OSError:
+            return False
+    return True
 
 
 def claim(registry: Registry, code: str) -> bool:
@@ -50,42 +63,45 @@ def release(registry: Registry, code: str) -> None:
             _record(registry, code).unlink()
 
 
-async def forward(ws: WebSocket, sock: str, max_size: int) -> None:
+async def forward(ws: WebSocket, sock: str, max_size: int) -> bool:
     """Serve WebSocket `ws` from the worker listening on Unix socket `sock`: every message
-    both ways, until either side closes."""
-    await ws.accept()
+    both ways, until either side closes. False (and `ws` untouched) when that worker is gone,
+    so this one serves it."""
     query = ws.url.query
     uri = f"ws://{ws.headers.get('host', 'worker')}{ws.url.path}" + (f"?{query}" if query else "")
     try:
-        async with unix_connect(sock, uri, max_size=max_size, compression=None) as up:
+        up = await unix_connect(sock, uri, max_size=max_size, compression=None)
+    except (OSError, ConnectionClosed, InvalidHandshake):
+        return False  # died a moment ago: its class comes back here (class_records.py)
+    await ws.accept()
 
-            async def downward() -> None:
-                async for data in up:
-                    if isinstance(data, str):
-                        await ws.send_text(data)
-                    else:
-                        await ws.send_bytes(data)
+    async def downward() -> None:
+        async for data in up:
+            if isinstance(data, str):
+                await ws.send_text(data)
+            else:
+                await ws.send_bytes(data)
 
-            async def upward() -> None:
-                while True:
-                    event = await ws.receive()
-                    if event["type"] == "websocket.disconnect":
-                        return
-                    if event.get("text") is not None:
-                        await up.send(event["text"])
-                    elif event.get("bytes") is not None:
-                        await up.send(event["bytes"])
+    async def upward() -> None:
+        while True:
+            event = await ws.receive()
+            if event["type"] == "websocket.disconnect":
+                return
+            if event.get("text") is not None:
+                await up.send(event["text"])
+            elif event.get("bytes") is not None:
+                await up.send(event["bytes"])
 
-            tasks = [asyncio.create_task(downward()), asyncio.create_task(upward())]
-            try:
-                await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for t in tasks:
-                    t.cancel()
-                for t in tasks:
-                    with contextlib.suppress(asyncio.CancelledError, ConnectionClosed, Exception):
-                        await t
-    except (OSError, ConnectionClosed):
-        pass  # the owner went away: the page reconnects, as after any lost connection
-    with contextlib.suppress(Exception):
-        await ws.close()
+    tasks = [asyncio.create_task(downward()), asyncio.create_task(upward())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for t in tasks:
+            t.cancel()
+        for t in tasks:
+            with contextlib.suppress(asyncio.CancelledError, ConnectionClosed, Exception):
+                await t
+        await up.close()
+        with contextlib.suppress(Exception):
+            await ws.close()  # the owner went away: the page reconnects, as after any loss
+    return True

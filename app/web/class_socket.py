@@ -23,6 +23,7 @@ from app.training.live.config import TrainingConfig, explain
 from app.training.teaching.lessons import lessons
 from app.web import class_messages as cm
 from app.web import class_routing, messages
+from app.web.class_records import ClassRecords
 from app.web.classroom import Classes, Classroom
 from app.web.errors import error_message
 from app.web.roster import roster
@@ -31,6 +32,7 @@ ROSTER_S = 1.0  # a roster a second
 ORPHAN_S = 1800.0  # a class without its teacher page this long is closed
 MAX_CLASSES = 64  # classes open in one process
 WATCHED = frozenset({"dataset", "frame", "status", "pins", "trace", "stuck"})
+PUSH_WAIT_S = 0.5  # the teacher's answer to a push waits this long for the students at most
 WATCH_BACKLOG = 4  # frames queued for a slow spotlight page before newer ones are dropped
 
 
@@ -45,6 +47,7 @@ def make_classes(app) -> Classes:
         taken=lambda c: class_routing.owner(registry, c) is not None,
         claim=lambda c: class_routing.claim(registry, c),
         release=lambda c: class_routing.release(registry, c),
+        records=ClassRecords(registry.root),
     )
 
 
@@ -137,9 +140,14 @@ class Teacher:
         except ValidationError as e:
             raise explain(e) from None
         cls.pushed.update(msg.config)
+        self.classes.saved(cls)
         students = list(cls.students.values())
-        done = await asyncio.gather(*(_push(s.runner, msg.config) for s in students))
-        failed = [s.runner.id for s, ok in zip(students, done, strict=True) if not ok]
+        tasks = [_spawn(_push(s.runner, msg.config)) for s in students]
+        if tasks:  # a tab on a slow link must not hold the answer (nor the others) up
+            await asyncio.wait(tasks, timeout=PUSH_WAIT_S)
+        failed = [
+            s.runner.id for s, t in zip(students, tasks, strict=True) if t.done() and not t.result()
+        ]
         await self.send(
             {
                 "type": "class_pushed",
@@ -152,6 +160,7 @@ class Teacher:
     async def on_class_lock(self, msg: cm.ClassLock) -> None:
         cls = self._class(msg.key, "class_lock")
         cls.locked.update(_config_keys(msg.fields))
+        self.classes.saved(cls)
         await self._locks(cls)
 
     async def on_class_unlock(self, msg: cm.ClassUnlock) -> None:
@@ -160,6 +169,7 @@ class Teacher:
             cls.locked.clear()
         else:
             cls.locked.difference_update(_config_keys(msg.fields))
+        self.classes.saved(cls)
         await self._locks(cls)
 
     async def _locks(self, cls: Classroom) -> None:
@@ -178,6 +188,7 @@ class Teacher:
                 {"allowed": ids, "got": got(msg.lesson)},
             )
         cls.lesson = msg.lesson
+        self.classes.saved(cls)
         note = {"type": "class_lesson", "lesson": msg.lesson}
         await _tell_students(cls, note)
         await self.send(note)
@@ -242,7 +253,19 @@ async def _push(runner: Any, config: dict[str, Any]) -> bool:
 
 
 async def _tell_students(cls: Classroom, msg: dict[str, Any]) -> None:
-    await asyncio.gather(*(s.runner.send(msg) for s in list(cls.students.values())))
+    """Send to every student, without waiting for tabs on slow links."""
+    for s in list(cls.students.values()):
+        _spawn(s.runner.send(msg))
+
+
+_TASKS: set[asyncio.Task] = set()  # sends under way (asyncio keeps only weak references)
+
+
+def _spawn(coro) -> asyncio.Task:
+    task = asyncio.get_running_loop().create_task(coro)
+    _TASKS.add(task)
+    task.add_done_callback(_TASKS.discard)
+    return task
 
 
 async def teacher_socket(ws: WebSocket, hello: dict[str, Any]) -> None:
@@ -324,12 +347,6 @@ async def watch_socket(ws: WebSocket, code: str, token: str, hello: dict[str, An
         s = runner.session
         return [s.dataset_message(), runner._status_msg(), runner.last_frame or s.frame("paused")]
 
-    hello = {**hello, "role": "watch", "session": runner.id, "student": student.name}
-    await ws.send_text(_dumps({**hello, "config": runner.session.config.model_dump()}))
-    for msg in await runner._locked(first):
-        await ws.send_text(_dumps(msg))
-    runner.watchers.add(watch)
-
     async def pump() -> None:
         while cls.watch_token == token and not runner.closed:
             try:
@@ -346,9 +363,18 @@ async def watch_socket(ws: WebSocket, code: str, token: str, hello: dict[str, An
             err = ClientError(None, "a spotlight is read-only", "forbidden")
             await ws.send_text(_dumps(error_message(err)))
 
-    tasks = [asyncio.create_task(pump()), asyncio.create_task(refuse())]
+    # Watch first, then the snapshot: nothing the student's tab gets in between is missed.
+    runner.watchers.add(watch)
+    tasks: list[asyncio.Task] = []
     try:
+        hello = {**hello, "role": "watch", "session": runner.id, "student": student.name}
+        await ws.send_text(_dumps({**hello, "config": runner.session.config.model_dump()}))
+        for msg in await runner._locked(first):
+            await ws.send_text(_dumps(msg))
+        tasks = [asyncio.create_task(pump()), asyncio.create_task(refuse())]
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    except Exception:
+        pass  # the teacher's page went away: nothing to clean up beyond the watch
     finally:
         runner.watchers.discard(watch)
         for t in tasks:

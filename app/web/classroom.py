@@ -9,6 +9,7 @@ teacher's socket, the roster loop) is in app/web/class_socket.py.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -47,6 +48,10 @@ def new_code(taken: Callable[[str], bool]) -> str:
     raise RuntimeError("no free class code")  # 387 million 6-sign codes: never in practice
 
 
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 def refuse_locked(locked: Iterable[str], changes: dict[str, Any], config: TrainingConfig) -> None:
     """A student's `configure` of keys the teacher locked is refused (code `locked`); the
     same value again is not a change and passes (a page re-sending its whole state)."""
@@ -74,7 +79,10 @@ class Classroom:
     def __init__(self, code: str, title: str, size: int = MAX_STUDENTS):
         self.code = code
         self.title = title
-        self.key = secrets.token_hex(16)
+        # The teacher's secret; a class restored after its process died keeps only the hash
+        # until its teacher page comes back with the key (app/web/class_records.py).
+        self.key: str | None = secrets.token_hex(16)
+        self.key_sha256 = key_hash(self.key)
         self.size = size
         self.students: dict[str, Student] = {}  # by session id
         self.locked: set[str] = set()
@@ -109,9 +117,8 @@ class Classroom:
             "lesson": self.lesson,
         }
 
-    def check_key(self, key: str, what: str) -> None:
-        if not secrets.compare_digest(key.encode(), self.key.encode()):
-            raise forbidden(what)
+    def has_key(self, key: str) -> bool:
+        return secrets.compare_digest(key_hash(key), self.key_sha256)
 
     def add(self, runner: Any, name: str) -> Student:
         """Seat a student (their session gets the class's locks); raises `class_full`."""
@@ -159,11 +166,14 @@ class Classes:
         taken: Callable[[str], bool] = lambda code: False,
         claim: Callable[[str], bool] = lambda code: True,
         release: Callable[[str], None] = lambda code: None,
+        records: Any = None,
     ):
-        """taken, claim, release: codes across worker processes (app/web/class_routing.py)."""
+        """taken, claim, release: codes across worker processes (app/web/class_routing.py);
+        records: where classes are kept to outlive their process (app/web/class_records.py)."""
         self.size = size
         self.by_code: dict[str, Classroom] = {}
         self._elsewhere, self._claim, self._release = taken, claim, release
+        self.records = records
 
     def open(self, title: str, proposed: str | None = None) -> Classroom:
         """A new class, under the code the page proposed when it is a free, valid code."""
@@ -172,13 +182,37 @@ class Classes:
             code = new_code(self._taken)
         cls = Classroom(code, " ".join(title.split()), self.size)
         self.by_code[code] = cls
+        self.saved(cls)
         return cls
 
+    def saved(self, cls: Classroom) -> None:
+        """Keep what the teacher set (after every change), when classes are durable."""
+        if self.records is not None and not cls.closed:
+            self.records.save(cls)
+
     def _taken(self, code: str) -> bool:
-        return code in self.by_code or self._elsewhere(code)
+        return code in self.by_code or self._elsewhere(code) or self._recorded(code)
+
+    def _recorded(self, code: str) -> bool:
+        return self.records is not None and self.records.load(code) is not None
+
+    def _restore(self, record: dict[str, Any] | None) -> Classroom | None:
+        """A class whose process died, back in this one (when no live process holds it)."""
+        if record is None or not self._claim(record["code"]):
+            return None
+        cls = Classroom(record["code"], record.get("title", ""), record.get("size", self.size))
+        cls.key, cls.key_sha256 = None, record["key_sha256"]
+        cls.locked.update(record.get("locked", []))
+        cls.pushed.update(record.get("pushed", {}))
+        cls.lesson = record.get("lesson")
+        self.by_code[cls.code] = cls
+        return cls
 
     def find(self, code: str) -> Classroom:
-        cls = self.by_code.get(normalize(code))
+        code_ = normalize(code)
+        cls = self.by_code.get(code_)
+        if cls is None and self.records is not None and is_code(code_):
+            cls = self._restore(self.records.load(code_))
         if cls is None:
             raise ClientError(
                 "code",
@@ -189,10 +223,13 @@ class Classes:
         return cls
 
     def by_key(self, key: str, what: str) -> Classroom:
-        for cls in self.by_code.values():
-            if secrets.compare_digest(key.encode(), cls.key.encode()):
-                return cls
-        raise forbidden(what)
+        cls = next((c for c in self.by_code.values() if c.has_key(key)), None)
+        if cls is None and self.records is not None:
+            cls = self._restore(self.records.find_key(key))
+        if cls is None:
+            raise forbidden(what)
+        cls.key = key  # a restored class learns its key back from its teacher
+        return cls
 
     def of_student(self, sid: str) -> Classroom | None:
         return next((c for c in self.by_code.values() if sid in c.students), None)
@@ -202,5 +239,7 @@ class Classes:
         if self.by_code.get(cls.code) is cls:
             del self.by_code[cls.code]
             self._release(cls.code)
+            if self.records is not None:
+                self.records.delete(cls.code)
         for sid in list(cls.students):
             cls.remove(sid)

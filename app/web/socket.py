@@ -46,8 +46,9 @@ async def ws_session(ws: WebSocket) -> None:
     code = normalize(params.get("class", ""))
     if registry and code:  # a class lives in one worker: go there (app/web/class_routing.py)
         owner = class_routing.owner(registry, code)
-        if owner not in (None, registry.socket_path):
-            await class_routing.forward(ws, owner, settings.transport_bytes)
+        if owner not in (None, registry.socket_path) and await class_routing.forward(
+            ws, owner, settings.transport_bytes
+        ):
             return
     await ws.accept()
     if "teach" in params:  # the teacher page: a class, no training session of its own
