@@ -26,7 +26,7 @@ from app.web import class_routing, messages
 from app.web.class_records import ClassRecords
 from app.web.classroom import Classes, Classroom
 from app.web.errors import error_message
-from app.web.roster import roster
+from app.web.roster import entries, roster
 
 ROSTER_S = 1.0  # a roster a second
 ORPHAN_S = 1800.0  # a class without its teacher page this long is closed
@@ -84,7 +84,8 @@ class Teacher:
 
     async def _roster_loop(self) -> None:
         while self.cls is not None and not self.cls.closed and self.cls.teacher == self.send:
-            await self.send(await asyncio.to_thread(roster, self.cls))
+            msg = roster(self.cls)  # who is in the class now, taken on the event loop
+            await self.send(await asyncio.to_thread(entries, msg, self.cls.baseline()))
             await asyncio.sleep(ROSTER_S)
 
     def detach(self) -> None:

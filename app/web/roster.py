@@ -22,13 +22,15 @@ LOCK_WAIT_S = 0.02  # a session busy for longer keeps its last thumbnail this se
 
 
 def roster(cls: Classroom) -> dict[str, Any]:
-    """The `roster` message for the class now (call in a worker thread: it runs the nets)."""
-    base = cls.baseline()
-    return {
-        "type": "roster",
-        "code": cls.code,
-        "students": [entry(sid, st, base) for sid, st in list(cls.students.items())],
-    }
+    """The `roster` message for the class now. Call from the event loop; it runs the nets
+    for the thumbnails in a worker thread (see `entries`)."""
+    return {"type": "roster", "code": cls.code, "students": list(cls.students.items())}
+
+
+def entries(msg: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """Fill a `roster` message's (id, Student) pairs in (in a worker thread)."""
+    msg["students"] = [entry(sid, st, base) for sid, st in msg["students"]]
+    return msg
 
 
 def entry(sid: str, st: Student, base: dict[str, Any]) -> dict[str, Any]:
@@ -40,11 +42,7 @@ def entry(sid: str, st: Student, base: dict[str, Any]) -> dict[str, Any]:
     if loss is not None:
         st.spark.append(loss)
     config = session.config.model_dump()
-    state = "diverged" if session.diverged else f.get("state") or runner._state()
-    if state != "diverged" and runner.playing:
-        state = "running"
-    elif state == "running" and not runner.playing:
-        state = "paused"
+    state = "diverged" if session.diverged else runner._state()
     st.thumb = thumbnail(session) or st.thumb
     return {
         "id": sid,

@@ -258,6 +258,27 @@ def test_lesson_spotlight_and_close(server):
         for ws in (a, b):
             assert (await ws.next("class_lesson"))[1]["lesson"] == lessons[0]["id"]
 
+        # A stuck run is flagged in the roster with the stuck detector's code.
+        await b.send(
+            {
+                "type": "configure",
+                "config": {"activation": "relu", "learning_rate": 3, "init": "he_normal"},
+            }
+        )
+        flagged = await _next(
+            teacher,
+            "roster",
+            lambda r: any(s["stuck"] == "dead_layer" for s in r["students"]),
+            timeout=40,
+        )
+        stuck = [s for s in flagged["students"] if s["stuck"]]
+        assert [s["name"] for s in stuck] == ["Joon"]
+        assert stuck[0]["config_diff"] == {
+            "activation": "relu",
+            "learning_rate": 3,
+            "init": "he_normal",
+        }
+
         # The spotlight: the student's own frames on a read-only socket.
         await send({"type": "class_spotlight", "student": sid_a})
         spot = await _next(teacher, "spotlight")
