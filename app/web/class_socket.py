@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from app.errors import ClientError, got
 from app.training.frames.encode import json_safe
 from app.training.live.config import TrainingConfig, explain
-from app.training.teaching.lessons import lessons
+from app.training.teaching.lessons import lesson, lesson_config, lessons
 from app.web import class_messages as cm
 from app.web import class_routing, messages
 from app.web.class_records import ClassRecords
@@ -191,7 +191,11 @@ class Teacher:
         cls.lesson = msg.lesson
         self.classes.saved(cls)
         note = {"type": "class_lesson", "lesson": msg.lesson}
-        await _tell_students(cls, note)
+        # The lesson's settings go in first, past the locks, as a push: the page that then
+        # starts the lesson sends values its session already has, which no lock refuses.
+        config = lesson_config(lesson(msg.lesson)).model_dump() if msg.lesson else None
+        for st in list(cls.students.values()):
+            _spawn(_then_tell(st.runner, config, note))
         await self.send(note)
 
     async def on_class_spotlight(self, msg: cm.ClassSpotlight) -> None:
@@ -251,6 +255,12 @@ async def _push(runner: Any, config: dict[str, Any]) -> bool:
     except ClientError as e:
         await runner.error(e)
         return False
+
+
+async def _then_tell(runner: Any, config: dict[str, Any] | None, note: dict[str, Any]) -> None:
+    if config is not None:
+        await _push(runner, config)
+    await runner.send(note)
 
 
 async def _tell_students(cls: Classroom, msg: dict[str, Any]) -> None:

@@ -61,6 +61,14 @@ def test_teacher_page_with_three_students(open_page, base_url, watch, artifacts)
     for pg in students:
         pg.wait_for_function("() => window.__bp.state.config.learning_rate === 0.3")
 
+    # A lesson starts in every tab, its settings with it.
+    teacher.get_by_test_id("lesson-pick").select_option(index=1)
+    lesson = teacher.get_by_test_id("lesson-pick").input_value()
+    teacher.get_by_test_id("lesson-start").click()
+    for pg in students:
+        pg.locator(f"[data-testid=lesson-card][data-lesson='{lesson}']").wait_for()
+    teacher.get_by_test_id("push").click()  # the learning rate again, 0.3
+
     # Lock it: the control greys and says why; the others stay free.
     teacher.get_by_test_id("lock-learning_rate").check()
     for pg in students:

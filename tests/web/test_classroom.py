@@ -9,6 +9,7 @@ import time
 import pytest
 import websockets
 
+from app.training.teaching.lessons import lesson_config
 from app.training.teaching.lessons import lessons as all_lessons
 from app.web.classroom import ALPHABET, Classes, is_code, normalize
 from app.web.settings import Settings
@@ -253,11 +254,6 @@ def test_lesson_spotlight_and_close(server):
         send = lambda m: teacher.send(json.dumps({**m, "key": key}))  # noqa: E731
         await send({"type": "class_lesson", "lesson": "no-such-lesson"})
         assert (await _next(teacher, "error"))["field"] == "lesson"
-        lessons = all_lessons()
-        await send({"type": "class_lesson", "lesson": lessons[0]["id"]})
-        for ws in (a, b):
-            assert (await ws.next("class_lesson"))[1]["lesson"] == lessons[0]["id"]
-
         # A stuck run is flagged in the roster with the stuck detector's code.
         await b.send(
             {
@@ -278,6 +274,14 @@ def test_lesson_spotlight_and_close(server):
             "learning_rate": 3,
             "init": "he_normal",
         }
+
+        # A lesson: its settings reach each session (past locks) before the page is told.
+        lessons = all_lessons()
+        want = lesson_config(lessons[0]).model_dump()
+        await send({"type": "class_lesson", "lesson": lessons[0]["id"]})
+        for ws in (a, b):
+            await ws.next("status", lambda m: m["config"] == want)
+            assert (await ws.next("class_lesson"))[1]["lesson"] == lessons[0]["id"]
 
         # The spotlight: the student's own frames on a read-only socket.
         await send({"type": "class_spotlight", "student": sid_a})

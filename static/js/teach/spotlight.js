@@ -11,6 +11,7 @@ export function openSpotlight(code, token, name) {
   $("spotlight-title").textContent = t("teach.spotlight_title", { name });
   $("spotlight-frame").src = `/?class=${encodeURIComponent(code)}&watch=${encodeURIComponent(token)}#lang=${i18n.lang}`;
   box.hidden = false;
+  document.querySelector("main").inert = true; // a modal: the class behind it waits
   $("btn-spotlight-close").focus();
 }
 
@@ -18,6 +19,7 @@ export function closeSpotlight() {
   const box = $("spotlight");
   if (box.hidden) return;
   box.hidden = true;
+  document.querySelector("main").inert = false;
   $("spotlight-frame").src = "about:blank";
   opener?.focus?.();
 }
