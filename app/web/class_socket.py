@@ -188,12 +188,14 @@ class Teacher:
                 "invalid_choice",
                 {"allowed": ids, "got": got(msg.lesson)},
             )
-        cls.lesson = msg.lesson
-        self.classes.saved(cls)
         note = {"type": "class_lesson", "lesson": msg.lesson}
         # The lesson's settings go in first, past the locks, as a push: the page that then
         # starts the lesson sends values its session already has, which no lock refuses.
+        # They become the class's settings (latecomers get them; config_diff is from them).
         config = lesson_config(lesson(msg.lesson)).model_dump() if msg.lesson else None
+        cls.lesson = msg.lesson
+        cls.pushed.update(config or {})
+        self.classes.saved(cls)
         for st in list(cls.students.values()):
             _spawn(_then_tell(st.runner, config, note))
         await self.send(note)

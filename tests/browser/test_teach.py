@@ -98,10 +98,17 @@ def test_teacher_page_with_three_students(open_page, base_url, watch, artifacts)
     cards.filter(has_text="Joon").click()
     teacher.get_by_test_id("spotlight").wait_for()
     assert "Joon" in teacher.get_by_test_id("spotlight-title").inner_text()
-    frame = teacher.frame_locator("[data-testid=spotlight-frame]")
-    frame.get_by_test_id("banner-watching").wait_for()
+    teacher.wait_for_function(
+        "() => document.getElementById('spotlight-frame').src.includes('watch=')"
+    )
     inner = next(f for f in teacher.frames if "watch=" in f.url)
-    inner.wait_for_function("() => window.__bp.draws > 2 && window.__bp.state.readOnly")
+    try:
+        inner.wait_for_function(
+            "() => window.__bp?.draws > 2 && window.__bp.state.readOnly", timeout=60_000
+        )
+    finally:
+        teacher.screenshot(path=str(artifacts / "teach-spotlight.png"))
+    assert inner.get_by_test_id("banner-watching").is_visible()
     joon_session = joon.evaluate("() => window.__bp.state.session")
     assert inner.evaluate("() => window.__bp.state.session") == joon_session
     step = inner.evaluate("() => window.__bp.state.frame.step")
