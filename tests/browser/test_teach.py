@@ -89,6 +89,9 @@ def test_teacher_page_with_three_students(open_page, base_url, watch, artifacts)
     )
     assert len(shown) == 3 and shown == sorted(shown)
     teacher.screenshot(path=str(artifacts / "teach-roster.png"), full_page=True)
+    teacher.get_by_test_id("join-compact").click()  # the roster gets the screen
+    assert teacher.get_by_test_id("join-compact").get_attribute("aria-pressed") == "true"
+    assert teacher.get_by_test_id("join-code").bounding_box()["height"] < 60
 
     results = Axe().run(teacher)
     bad = [v for v in results.response["violations"] if v["impact"] in ("critical", "serious")]

@@ -169,6 +169,13 @@ $("sort").onchange = () => drawRoster($("roster"), teach.students, $("sort").val
 $("btn-close").onclick = () => {
   if (confirm(t("teach.close_confirm"))) withKey({ type: "class_close" });
 };
+// Once everyone is in, the join card can shrink so the roster gets the screen.
+$("btn-compact").onclick = () => {
+  const small = $("class-box").querySelector(".join-card").classList.toggle("compact");
+  $("btn-compact").setAttribute("aria-pressed", String(small));
+  $("btn-compact").dataset.i18n = small ? "teach.bigger" : "teach.smaller";
+  $("btn-compact").textContent = t($("btn-compact").dataset.i18n);
+};
 $("btn-spotlight-close").onclick = () => withKey({ type: "class_spotlight", student: null });
 
 function words() {
