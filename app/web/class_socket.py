@@ -83,10 +83,13 @@ class Teacher:
             self._roster = asyncio.create_task(self._roster_loop())
 
     async def _roster_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        due = loop.time()
         while self.cls is not None and not self.cls.closed and self.cls.teacher == self.send:
             msg = roster(self.cls)  # who is in the class now, taken on the event loop
             await self.send(await asyncio.to_thread(entries, msg, self.cls.baseline()))
-            await asyncio.sleep(ROSTER_S)
+            due = max(due + ROSTER_S, loop.time())  # a steady second, whatever it took
+            await asyncio.sleep(due - loop.time())
 
     def detach(self) -> None:
         if self._roster is not None:
