@@ -140,3 +140,19 @@ def test_a_join_link_fits_and_the_svg_has_its_dark_modules():
         assert [m[r0][c0 + i] for i in range(7)] == [1] * 7
     svg = qr.svg("http://192.168.1.20:8000/?class=K7Q2")
     assert svg.startswith("<svg") and svg.count("h1v1h-1z") == sum(map(sum, m))
+
+
+def test_the_teacher_page_and_the_qr_route():
+    from fastapi.testclient import TestClient
+
+    from app.web.app import create_app
+    from app.web.classroom import ALPHABET
+
+    with TestClient(create_app()) as client:
+        page = client.get("/teach")
+        assert page.status_code == 200 and f'data-alphabet="{ALPHABET}"' in page.text
+        r = client.get("/api/qr", params={"text": "http://192.168.1.20:8000/?class=K7Q2"})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+        assert r.text == qr.svg("http://192.168.1.20:8000/?class=K7Q2")
+        too_long = client.get("/api/qr", params={"text": "x" * 201})
+        assert too_long.status_code == 400 and too_long.json()["error"]["field"] == "text"
