@@ -104,7 +104,13 @@ def test_teacher_page_with_three_students(open_page, base_url, watch, artifacts)
     teacher.wait_for_function(
         "() => document.getElementById('spotlight-frame').src.includes('watch=')"
     )
-    inner = next(f for f in teacher.frames if "watch=" in f.url)
+    inner = None
+    for _ in range(300):  # the frame's navigation starts a moment after its src is set
+        inner = next((f for f in teacher.frames if "watch=" in f.url), None)
+        if inner is not None:
+            break
+        teacher.wait_for_timeout(100)
+    assert inner is not None, "the spotlight's frame never loaded the student's page"
     try:
         inner.wait_for_function(
             "() => window.__bp?.draws > 2 && window.__bp.state.readOnly", timeout=60_000
