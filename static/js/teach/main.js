@@ -1,7 +1,7 @@
 // The teacher page (/teach): open a class, show its join code and QR code big, see every
 // student's run (roster.js), lead them (lead.js) and spotlight one (spotlight.js).
 // The class's code and teacher key live in sessionStorage: a reload takes the class back.
-import { applyI18n, i18n, initLangSwitch, t } from "../i18n.js";
+import { applyI18n, initLangSwitch, t } from "../i18n.js";
 import { on as onPage } from "../state.js";
 import { connect, on, send } from "./socket.js";
 import { clearRoster, drawRoster } from "./roster.js";
