@@ -39,6 +39,10 @@ CODES = frozenset(
         "not_found",
         "no_trace",
         "server_full",
+        "no_class",  # got: a join code no class has
+        "class_full",  # max (students a class)
+        "forbidden",  # a teacher message without its class's key
+        "locked",  # fields: the teacher locked these config keys
         "host_not_allowed",  # got
         "origin_not_allowed",  # got
         "internal_error",

@@ -12,6 +12,8 @@ from fastapi.responses import Response
 from app.errors import ClientError
 from app.web import assets, errors
 from app.web.checkpoints import CheckpointStore, sweep_every
+from app.web.class_routes import router as class_router
+from app.web.class_socket import make_classes
 from app.web.hosts import HostGuard, OriginGuard, allowed_hosts
 from app.web.paths import PLOTLY_JS
 from app.web.routes import router as http_router
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = {}
     app.state.registry = registry
     app.state.checkpoints = store
+    app.state.classes = make_classes(app)  # teacher mode: app/web/classroom.py
     if registry is not None:
         limit = settings.max_upload_bytes + FORM_SLACK
         app.add_middleware(
@@ -65,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(OriginGuard, allowed=s.allowed_origins)  # posts from other sites
     app.add_middleware(HostGuard, allowed=allowed_hosts(s.host, s.allowed_hosts))
     app.include_router(http_router)
+    app.include_router(class_router)  # teacher mode
     app.include_router(ws_router)
 
     @app.api_route("/static/{rel:path}", methods=["GET", "HEAD"], include_in_schema=False)

@@ -15,6 +15,7 @@ from app.errors import ClientError, explain, got
 from app.training.live.config import MAX_LAYERS, MAX_NEURONS
 from app.training.live.surgery import WEIGHT_MAX
 from app.training.teaching.landscape import RESOLUTION_RANGE, SPAN_RANGE
+from app.web.class_messages import CLASS_MODELS
 
 MAX_DEPTH = 32  # lists and objects nest at most this deep (a message needs 3)
 COORD = 1e6  # probed and edited points lie within ±COORD (the data are standardized)
@@ -228,6 +229,7 @@ MODELS: dict[str, type[_Msg]] = {
     "view": View,
     "hidden": Hidden,
     "landscape": Landscape,
+    **CLASS_MODELS,  # teacher mode: app/web/class_messages.py
 }
 MESSAGE_TYPES = tuple(MODELS)
 client_message = TypeAdapter(ClientMessage)

@@ -28,6 +28,7 @@ from app.training.teaching.step_through import gradient_check, run_trace
 from app.training.teaching.stuck import StuckWatch, chance_accuracy
 from app.web import messages as m
 from app.web.checkpoints import Checkpointer
+from app.web.classroom import refuse_locked
 from app.web.errors import error_message
 from app.web.lab import LabHandlers
 from app.web.landscape import LandscapeJob, run_landscape
@@ -77,6 +78,11 @@ class SessionRunner(TakeHome, LabHandlers):
         self._credit = 0.0  # steps owed by a speed below 1 (slow motion)
         self._frame_s = FRAME_SHARE / frame_rate  # what a running frame costs (average)
         self._stuck = StuckWatch()
+        # Teacher mode (app/web/classroom.py): config keys the class locked, the latest frame
+        # (for the roster) and the spotlight's read-only sockets, which get what this one gets.
+        self.locks: set[str] = set()
+        self.last_frame: dict[str, Any] | None = None
+        self.watchers: set[Callable[[str, str], None]] = set()
         self._chance: tuple[int, float] = (-1, 0.0)  # (generation, majority-class share)
         self._gauge = Gauge()  # light or heavy: which thread pool the session's work uses
         self._landscape: asyncio.Task | None = None  # a `landscape` under way
@@ -88,6 +94,10 @@ class SessionRunner(TakeHome, LabHandlers):
             text = json.dumps(msg, allow_nan=False, separators=(",", ":"))
         except ValueError:  # a diverged run: JSON has no NaN, the page gets null
             text = json.dumps(json_safe(msg), separators=(",", ":"))
+        if msg.get("type") == "frame":
+            self.last_frame = msg
+        for watch in list(self.watchers):
+            watch(text, msg.get("type", ""))
         async with self._send_lock:
             if self.closed:
                 return
@@ -346,19 +356,24 @@ class SessionRunner(TakeHome, LabHandlers):
         await self._change(reset, "reset")
 
     async def on_configure(self, msg: m.Configure) -> None:
+        refuse_locked(self.locks, msg.config, self.session.config)
+        await self.configure(msg.config)
+
+    async def configure(self, config: dict[str, Any]) -> None:
+        """Apply a partial config (a student's own, or the teacher's push past the locks)."""
         busy = self.playing or self.pending
-        live = not set(msg.config) & STRUCTURAL_KEYS
+        live = not set(config) & STRUCTURAL_KEYS
         if busy and live and self._config_lock.acquire(blocking=False):
             # A slider moved while training: live keys are a few attribute writes that the
             # next step reads, so they need not wait for the slice (or frame) under way.
             try:
-                change = self.session.configure(msg.config)
+                change = self.session.configure(config)
             finally:
                 self._config_lock.release()
             await self.send(self._status_msg(change))
             self._checkpoint()
             return
-        await self._change(lambda: self.session.configure(msg.config))
+        await self._change(lambda: self.session.configure(config))
 
     async def _change(
         self, apply: Callable[[], Change], code: str = "", pinning: bool = False

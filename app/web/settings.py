@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     supervisor_fd: int | None = Field(
         None, description="Set by the CLI for worker processes: a pipe that ends with it"
     )
+    class_size: int = Field(
+        60, ge=1, le=1024, description="Students a teacher's class takes at most"
+    )
     frame_rate: float = Field(30.0, gt=0, le=120, description="Frames per second at most")
     max_message_bytes: int = Field(64 * 1024, ge=1024, description="Largest client message")
     max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest CSV upload")

@@ -11,8 +11,10 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from app import __version__
 from app.errors import ClientError
 from app.training.live.config import catalogue
-from app.web import memory, messages
+from app.web import class_routing, memory, messages
 from app.web.checkpoints import SESSION_ID, Checkpointer, CheckpointStore, restore, snapshot
+from app.web.class_socket import leave, student_message, teacher_socket, watch_socket
+from app.web.classroom import normalize
 from app.web.errors import error_message
 from app.web.hosts import origin_allowed
 from app.web.runner import SessionRunner
@@ -40,8 +42,22 @@ async def ws_session(ws: WebSocket) -> None:
     if not _origin_ok(ws, settings.allowed_origins):
         await ws.close(code=CLOSE_POLICY, reason="foreign origin")
         return
-    await ws.accept()
+    params = ws.query_params
     registry = ws.app.state.registry  # worker processes: the limit holds across them
+    code = normalize(params.get("class", ""))
+    if registry and code:  # a class lives in one worker: go there (app/web/class_routing.py)
+        owner = class_routing.owner(registry, code)
+        if owner not in (None, registry.socket_path) and await class_routing.forward(
+            ws, owner, settings.transport_bytes
+        ):
+            return
+    await ws.accept()
+    if "teach" in params:  # the teacher page: a class, no training session of its own
+        await teacher_socket(ws, _hello(settings))
+        return
+    if "watch" in params:  # the spotlight: a student's session, read-only
+        await watch_socket(ws, code, params["watch"], _hello(settings))
+        return
     store: CheckpointStore | None = ws.app.state.checkpoints
     sid = await _resumable(ws, store) or secrets.token_hex(8)
     try:
@@ -91,12 +107,9 @@ async def ws_session(ws: WebSocket) -> None:
     try:
         await runner.start(
             {
-                "type": "hello",
+                **_hello(settings),
                 "session": sid,
-                "version": __version__,
-                "worker": WORKER,  # the server process the session lives in
                 "resumed": {"step": session.step} if session is not None else None,
-                "catalogue": _catalogue(settings),
             },
             play=state == "running",
         )
@@ -112,10 +125,17 @@ async def ws_session(ws: WebSocket) -> None:
             except ClientError as e:
                 await runner.error(e)
                 continue
+            if msg.type.startswith("class_"):  # teacher mode: app/web/class_socket.py
+                try:
+                    await student_message(ws.app, runner, msg)
+                except ClientError as e:
+                    await runner.error(e)
+                continue
             await runner.handle(msg)
     except WebSocketDisconnect:
         pass
     finally:
+        leave(ws.app, sid)
         end()
         for task in (reader, trainer):
             if task is not None:
@@ -162,6 +182,15 @@ async def _read(ws: WebSocket, inbox: asyncio.Queue, end) -> None:
         end()
         with contextlib.suppress(asyncio.QueueFull):  # full: the loop sees runner.closed
             inbox.put_nowait(None)
+
+
+def _hello(settings) -> dict:
+    return {
+        "type": "hello",
+        "version": __version__,
+        "worker": WORKER,  # the server process the session lives in (a tag, not its PID)
+        "catalogue": _catalogue(settings),
+    }
 
 
 _CATALOGUE: dict | None = None

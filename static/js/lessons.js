@@ -248,6 +248,13 @@ export async function initLessons() {
   window.addEventListener("resize", () => { if (window.innerWidth !== width) { width = window.innerWidth; place(); } });
 }
 
+// Teacher mode: the teacher starts a lesson in every tab of the class; null ends it.
+on("class_lesson", ({ lesson }) => {
+  const chosen = all.find((x) => x.id === lesson);
+  if (chosen) start(chosen);
+  else if (lesson === null && page.lesson) closeLesson();
+});
+
 // For tests and the console: the lessons and the one shown.
 window.__bp = Object.assign(window.__bp ?? {}, {
   lessons: { get all() { return all; }, get current() { return page.lesson; }, get variant() { return variant; } },

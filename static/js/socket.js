@@ -11,9 +11,24 @@ const SESSION_KEY = "bp-session";
 
 function url() {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  // Teacher mode (classroom.js): a class's code routes the socket to the server process of
+  // the class; a spotlight's token makes it a read-only view of a student's session. A tab
+  // also asks for its own session back (kept in sessionStorage: runs survive restarts).
+  const page = new URLSearchParams(location.search);
+  const q = new URLSearchParams();
+  for (const k of ["class", "watch"]) if (page.get(k)) q.set(k, page.get(k));
   let sid = null;
   try { sid = sessionStorage.getItem(SESSION_KEY); } catch { /* storage off: a new session */ }
-  return `${proto}//${location.host}/ws${sid ? `?session=${encodeURIComponent(sid)}` : ""}`;
+  if (sid && !q.has("watch")) q.set("session", sid);
+  const qs = q.toString();
+  return `${proto}//${location.host}/ws${qs ? `?${qs}` : ""}`;
+}
+
+/** Open the socket again now (say, routed by a class code just typed): a new session. */
+export function reconnect() {
+  attempt = 0;
+  if (ws) ws.close();
+  else connect();
 }
 
 on("hello", (h) => {

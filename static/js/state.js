@@ -22,6 +22,7 @@ export const state = {
   status: null,       // the latest `status`
   running: false,
   connected: false,
+  readOnly: false,    // a teacher's spotlight of this session (classroom.js): nothing is sent
 };
 
 let transport = null;
@@ -33,7 +34,7 @@ export function setTransport(fn) {
 
 /** Send a message to the server; returns false when not connected. */
 export function send(msg) {
-  if (!transport) return false;
+  if (!transport || state.readOnly) return false;
   return transport(msg);
 }
 
@@ -84,6 +85,7 @@ export const isRegression = () => state.dataset?.task === "regression";
 
 /** Change config keys locally and tell the server. */
 export function configure(partial) {
+  if (state.readOnly) return;
   const previous = {};
   for (const k of Object.keys(partial)) previous[k] = state.config[k];
   Object.assign(state.config, partial);

@@ -119,3 +119,56 @@ def test_tabs_spread_over_replicas_and_uploads_reach_their_session(balanced):
     run_in_thread(classroom)  # the browser tests keep an event loop on the main thread
     assert len({worker for worker, _ in results}) == 2, "every tab went to one replica"
     assert all(n == results[0][1] for _, n in results)
+
+
+def test_a_class_lives_in_one_replica_whatever_the_students_addresses(balanced):
+    """The join code routes: the teacher and students from 12 addresses meet in one replica,
+    and a student's upload (with the page's bp_class cookie) reaches their session."""
+    base = f"ws://{balanced}/ws"
+    origin = f"http://{balanced}"
+
+    async def until(ws, kind: str) -> dict:
+        while True:
+            msg = json.loads(await ws.recv())
+            if msg["type"] in (kind, "error"):
+                assert msg["type"] == kind, msg
+                return msg
+
+    async def scenario():
+        async with websockets.connect(
+            f"{base}?teach=1&class=K7Q2", origin=origin, local_addr=("127.0.0.2", 0)
+        ) as teacher:
+            worker = (await until(teacher, "hello"))["worker"]
+            await teacher.send(json.dumps({"type": "class_open", "code": "K7Q2"}))
+            code = (await until(teacher, "class"))["code"]
+            assert code == "K7Q2"
+
+            async def student(i: int) -> tuple[int, str]:
+                source = f"127.0.0.{i}"
+                async with websockets.connect(
+                    f"{base}?class={code}", origin=origin, local_addr=(source, 0)
+                ) as ws:
+                    hello = await until(ws, "hello")
+                    await ws.send(json.dumps({"type": "class_join", "code": code, "name": f"S{i}"}))
+                    await until(ws, "class_joined")
+                    transport = httpx.AsyncHTTPTransport(local_address=source)
+                    async with httpx.AsyncClient(
+                        transport=transport, timeout=60, cookies={"bp_class": code}
+                    ) as client:
+                        r = await client.post(
+                            f"http://{balanced}/api/sessions/{hello['session']}/upload",
+                            files={"file": ("t.csv", CSV, "text/csv")},
+                        )
+                    return hello["worker"], r.status_code
+
+            return worker, await asyncio.gather(*(student(i) for i in range(3, 15)))
+
+    out = []
+    run_in_thread(lambda: _collect(scenario, out))
+    worker, students = out[0]
+    assert all(w == worker for w, _ in students), "a student reached another replica"
+    assert all(status == 200 for _, status in students)
+
+
+async def _collect(scenario, out: list) -> None:
+    out.append(await scenario())

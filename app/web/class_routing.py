@@ -1,0 +1,107 @@
+"""A class lives in one worker process: its join code routes every socket of the class there.
+
+With `--workers N` the kernel hands a new connection to any worker. The worker where a class
+was opened writes `c-<code>` in the workers' shared directory (app/web/workers.py), naming
+its Unix socket; a socket that carries `?class=<code>` and reaches another worker is passed
+on to the owner over that socket, both ways, for its whole life (like an upload is routed
+by session id). Behind nginx, replicas are chosen by the same code (deploy/nginx.conf).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+
+from fastapi import WebSocket
+from websockets.asyncio.client import unix_connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
+
+from app.web.workers import Registry
+
+
+def _record(registry: Registry, code: str):
+    return registry.root / f"c-{code}"
+
+
+def owner(registry: Registry, code: str) -> str | None:
+    """The Unix socket of the worker holding class `code`, if that worker is alive."""
+    try:
+        sock = _record(registry, code).read_text()
+    except (FileNotFoundError, ValueError):
+        return None
+    return sock if _alive(sock) else None
+
+
+def _alive(sock: str) -> bool:
+    """A worker that died leaves its socket file until the supervisor removes it: only one
+    that accepts a connection counts."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        try:
+            probe.connect(sock)
+        except OSError:
+            return False
+    return True
+
+
+def claim(registry: Registry, code: str) -> bool:
+    """Record class `code` as this worker's; False when a live worker holds it already."""
+    path = _record(registry, code)
+    if owner(registry, code) not in (None, registry.socket_path):
+        return False
+    tmp = path.with_suffix(f".{os.getpid()}")
+    tmp.write_text(registry.socket_path)
+    os.replace(tmp, path)
+    return owner(registry, code) == registry.socket_path
+
+
+def release(registry: Registry, code: str) -> None:
+    if owner(registry, code) == registry.socket_path:
+        with contextlib.suppress(FileNotFoundError):
+            _record(registry, code).unlink()
+
+
+async def forward(ws: WebSocket, sock: str, max_size: int) -> bool:
+    """Serve WebSocket `ws` from the worker listening on Unix socket `sock`: every message
+    both ways, until either side closes. False (and `ws` untouched) when that worker is gone,
+    so this one serves it."""
+    query = ws.url.query
+    uri = f"ws://{ws.headers.get('host', 'worker')}{ws.url.path}" + (f"?{query}" if query else "")
+    try:
+        up = await unix_connect(sock, uri, max_size=max_size, compression=None)
+    except (OSError, ConnectionClosed, InvalidHandshake):
+        return False  # died a moment ago: its class comes back here (class_records.py)
+    await ws.accept()
+
+    async def downward() -> None:
+        async for data in up:
+            if isinstance(data, str):
+                await ws.send_text(data)
+            else:
+                await ws.send_bytes(data)
+
+    async def upward() -> None:
+        while True:
+            event = await ws.receive()
+            if event["type"] == "websocket.disconnect":
+                return
+            if event.get("text") is not None:
+                await up.send(event["text"])
+            elif event.get("bytes") is not None:
+                await up.send(event["bytes"])
+
+    tasks = [asyncio.create_task(downward()), asyncio.create_task(upward())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for t in tasks:
+            t.cancel()
+        for t in tasks:
+            with contextlib.suppress(asyncio.CancelledError, ConnectionClosed, Exception):
+                await t
+        await up.close()
+        with contextlib.suppress(Exception):
+            await ws.close()  # the owner went away: the page reconnects, as after any loss
+    return True
