@@ -28,7 +28,12 @@ const FEATURES = {
 const LAYER_KEYS = new Set([
   "name", "fan_in", "fan_out", "activation", "W", "b", "dW", "db", "grad_norm", "weight_norm",
   "update_ratio", "saturated", "dead", "hist",
+  // per-layer settings and surgery: drawn here only when they change nothing (a plain layer)
+  "norm", "dropout", "residual", "distinct", "frozen", "killed",
 ]);
+
+/** A layer the plain forward pass computes: no norm, dropout, skip or killed unit. */
+const plain = (l) => !l.norm && !l.dropout && !l.residual && !(l.killed?.length);
 
 /** Can the page draw this frame's plane? (2-D data, every weight sent, known layer kinds.) */
 export function canDraw(frame, dataset) {
@@ -37,7 +42,7 @@ export function canDraw(frame, dataset) {
   if (!inputs.features.every((f) => f in FEATURES)) return false;
   const last = frame.layers.length - 1;
   return frame.layers.every((l, i) =>
-    Object.keys(l).every((k) => LAYER_KEYS.has(k)) &&
+    Object.keys(l).every((k) => LAYER_KEYS.has(k)) && plain(l) &&
     Array.isArray(l.W) && l.W.length === l.fan_in && l.W[0]?.length === l.fan_out &&
     Array.isArray(l.b) && l.b.length === l.fan_out &&
     (i === last ? OUTPUTS.has(l.activation) : l.activation in ACT));

@@ -24,7 +24,8 @@ def drawable(net, data) -> bool:
     every weight is in the frame (every layer within the diagram's DIAGRAM_NODES)."""
     return (
         data.kind == "2d"
-        and type(net) is MLP
+        and type(net) is MLP  # not the lab's (a planted bug, a killed unit)
+        and getattr(net, "blocks", None) is None  # no per-layer norm, dropout or skip
         and net.activation in ACTIVATIONS
         and net.loss_fn.output_activation in OUTPUTS
         and max(net.sizes) <= DIAGRAM_NODES
