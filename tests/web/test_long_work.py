@@ -132,4 +132,4 @@ def test_a_dead_network_gets_a_status_saying_what_to_try(client):
         ws.send_json({"type": "step", "n": 600})
         status = until(ws, "status", lambda s: s.get("code") == "dead_layer")
         assert status["params"]["layer"] == 2
-        assert "leaky_relu" in status["message"] and "Reset" in status["message"]
+        assert "Leaky ReLU" in status["message"] and "Reset" in status["message"]

@@ -15,6 +15,9 @@ def test_a_stop_pauses_with_its_reason_and_play_goes_on(live_server_obj):
             await _next(ws, "hello")
             await ws.send(json.dumps({"type": "pause"}))
             await _next(ws, "frame", lambda f: f["state"] == "paused")
+            # At the default speed the run may be past epoch 2 already: start it again.
+            await ws.send(json.dumps({"type": "reset"}))
+            await _next(ws, "frame", lambda f: f["step"] == 0 and f["state"] == "paused")
             config = {
                 "learning_rate": 0.1,
                 "lr_schedule": {"kind": "step", "every": 1, "gamma": 0.5},
