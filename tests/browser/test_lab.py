@@ -43,7 +43,7 @@ def test_bug_hunt_from_plant_to_reveal(page, artifacts):
     reveal = page.get_by_test_id("hunt-reveal")
     reveal.wait_for(state="visible")
     assert "@ W" in page.get_by_test_id("reveal-wrong").inner_text()
-    assert "W_T" in page.get_by_test_id("reveal-right").inner_text()
+    assert "W.T" in page.get_by_test_id("reveal-right").inner_text()  # reference.py's line
     assert "Right" in state.inner_text()
     assert page.get_by_test_id("guess-update_sign").is_disabled()
     assert serious(page, "#hunt-panel") == []
