@@ -96,13 +96,18 @@ async def ws_session(ws: WebSocket) -> None:
         )
     trainer = reader = None
 
-    def end() -> None:
-        """The tab is gone: stop its work and free its slot (at once, even while one of its
-        messages is still being handled)."""
-        runner.close()
+    def free() -> None:
         sessions.pop(sid, None)
         if registry:
             registry.release(sid)
+
+    def end() -> None:
+        """The tab is gone: stop its work and free its slot (at once, even while one of its
+        messages is still being handled; after its last checkpoint when it has them, so a
+        reconnect finds its newest state)."""
+        runner.close()
+        if runner.checkpoints is None:
+            free()
 
     try:
         await runner.start(
@@ -146,6 +151,7 @@ async def ws_session(ws: WebSocket) -> None:
             runner.playing = runner.played
             with contextlib.suppress(Exception):
                 await runner.checkpoints.flush()
+        free()
         memory.soon()  # a closed heavy session's memory goes back to the system
 
 
