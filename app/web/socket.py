@@ -116,7 +116,10 @@ async def ws_session(ws: WebSocket) -> None:
                 "session": sid,
                 "resumed": {"step": session.step} if session is not None else None,
             },
-            play=state == "running",
+            # A new session opened by a link (`?start=paused`) waits for the link's config
+            # and its `play`, so its first step is the linked run's, not the default's.
+            play=state == "running"
+            and (session is not None or ws.query_params.get("start") != "paused"),
         )
         trainer = asyncio.create_task(runner.train_loop())
         inbox: asyncio.Queue = asyncio.Queue(INBOX)

@@ -63,6 +63,9 @@ on("hello", (h) => {
   state.config = structuredClone(h.config ?? {});
   buildControls();
   applyHash();
+  // A link's session waited for its settings (socket.js): now it plays them from step 0.
+  if (state.heldForLink && !h.resumed) { send({ type: "play" }); setRunning(true); }
+  state.heldForLink = false;
   renderLayerButtons(net);
   $("btn-play").disabled = false;
 });
@@ -269,6 +272,7 @@ function render() {
     if (state.dataset?.kind === "image") drawMnist();
     lap("heavy");
   }
+  bp.panelDraws = (bp.panelDraws ?? 0) + 1; // drawn with its Plotly panels (tests wait on it)
   emit("drawn", f);
 }
 

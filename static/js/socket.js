@@ -9,6 +9,15 @@ let timer = null;
 // server restarted or its worker died asks for it back and gets its run (hello.resumed).
 const SESSION_KEY = "bp-session";
 
+// Keys of the page, not of the training config (url.js never sends them to the server).
+export const PAGE_KEYS = ["lang", "lesson"];
+
+/** Does the page's hash carry training settings (keys besides the page's own)? */
+export function linkHasConfig() {
+  const keys = [...new URLSearchParams(location.hash.replace(/^#/, "")).keys()];
+  return keys.some((k) => !PAGE_KEYS.includes(k));
+}
+
 function url() {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   // Teacher mode (classroom.js): a class's code routes the socket to the server process of
@@ -20,6 +29,10 @@ function url() {
   let sid = null;
   try { sid = sessionStorage.getItem(SESSION_KEY); } catch { /* storage off: a new session */ }
   if (sid && !q.has("watch")) q.set("session", sid);
+  // A link with settings (#dataset=spiral&...): the new session waits for them and for
+  // the page's play (main.js), so the run starts from step 0 of the linked config.
+  else if (!q.has("watch") && linkHasConfig()) q.set("start", "paused");
+  state.heldForLink = q.get("start") === "paused";
   const qs = q.toString();
   return `${proto}//${location.host}/ws${qs ? `?${qs}` : ""}`;
 }

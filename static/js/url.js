@@ -5,9 +5,9 @@
 import { configure, datasetInfo, presetKey, state } from "./state.js";
 import { i18n } from "./i18n.js";
 import { decodeLayer, encodeLayer } from "./layer_settings.js";
+import { PAGE_KEYS } from "./socket.js";
 
-// Keys of the page, not of the training config: never sent to the server.
-export const PAGE_KEYS = ["lang", "lesson"];
+export { PAGE_KEYS }; // keys of the page, not of the training config: never sent
 // The lesson shown (lessons.js); read now, so the first writeHash keeps a linked lesson.
 export const page = { lesson: new URLSearchParams(location.hash.replace(/^#/, "")).get("lesson") };
 

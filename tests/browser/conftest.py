@@ -121,10 +121,7 @@ def page(open_page, base_url) -> Iterator:
 def wait_drawn(pg, timeout: float = 15_000) -> None:
     """Wait until the app has drawn at least one frame with its Plotly panels (Plotly.js
     runs after the first trained picture)."""
-    pg.wait_for_function(
-        "() => window.__bp && window.Plotly && window.__bp.draws > 0", timeout=timeout
-    )
-    pg.wait_for_function("(n) => window.__bp.draws > n", arg=pg.evaluate("window.__bp.draws"))
+    pg.wait_for_function("() => window.__bp && window.__bp.panelDraws > 0", timeout=timeout)
 
 
 def frame_value(pg, expr: str):

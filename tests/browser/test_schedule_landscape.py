@@ -84,11 +84,6 @@ def test_the_panels_speak_korean(open_page, base_url, watch):
     assert watch.errors == []
 
 
-@pytest.mark.xfail(
-    reason="since the default speed became 50 steps a frame, the stopped status of a linked "
-    "run is not seen by the page as its last status; open work",
-    strict=False,
-)
 def test_a_link_carries_the_schedule_and_the_stop(open_page, base_url, watch):
     sched, stop = quote('{"kind":"cosine","epochs":5}'), quote('{"epochs":2}')
     pg = open_page(base_url + f"/#lr_schedule={sched}&stop_at={stop}")

@@ -23,6 +23,7 @@ from app.web.settings import Settings
 from app.web.workers import Registry
 from tests.live_server import LiveServer
 from tests.web.conftest import until
+from tests.web.test_live import run_in_thread
 
 CSV = "a,b,c,label\n" + "".join(f"{i % 7},{i % 5},{i % 3},{i % 2}\n" for i in range(80))
 
@@ -195,18 +196,21 @@ def test_a_failed_write_turns_checkpoints_off_once(tmp_path):
     (tmp_path / "f").write_text("")
     store = CheckpointStore(tmp_path / "f" / "state", 60)
 
+    made = []
+
     async def scenario():
         async def on_fail(reason):
             told.append(reason)
 
         c = Checkpointer(store, "cd" * 8, lambda: "{}", 0.0, on_fail)
+        made.append(c)
         for _ in range(5):
             c.now()
             await asyncio.sleep(0.05)
         await c.flush()
-        return c
 
-    c = asyncio.run(scenario())
+    run_in_thread(scenario)  # the browser tests keep an event loop on the main thread
+    (c,) = made
     assert c.off and len(told) == 1 and c.writes == 0
 
 

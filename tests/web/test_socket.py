@@ -26,6 +26,19 @@ def test_default_session_trains_at_once(client):
         assert later["boundary"] is not None
 
 
+def test_a_linked_session_waits_for_its_settings_and_play(client):
+    """`?start=paused` (a page opened by a link with settings): the run the link describes
+    starts at step 0, not after the default config has trained for a while."""
+    with client.websocket_connect("/ws?start=paused") as ws:
+        opened(ws)
+        ws.send_json({"type": "configure", "config": {"stop_at": {"epochs": 2}}})
+        status = until(ws, "status", lambda s: "changed" in s)
+        assert status["state"] == "paused" and status["step"] == 0
+        ws.send_json({"type": "play"})
+        stopped = until(ws, "status", lambda s: s.get("code") == "stopped")
+        assert stopped["params"]["epoch"] == 2.0
+
+
 def test_step_advances_exactly_n_steps(client):
     with client.websocket_connect("/ws") as ws:
         opened(ws)
