@@ -52,12 +52,30 @@ def test_train_continue_and_export_are_one_run(tmp_path):
         (["--activation", "swish"], "activation must be one of sigmoid, tanh"),
         (["--hidden-layers", "8,999"], "between 1 and 256 neurons"),
         (["--config", "missing.json"], "cannot read missing.json"),
+        (["--hidden-layers", "8:relu:foo"], "hidden_layers[0]: 'foo' in '8:relu:foo' is not"),
+        (["--hidden-layers", "8,8:bn:d0.95"], "hidden_layers[1].dropout must be between 0 and"),
+        (["--hidden-layers", "8,4:res"], "hidden_layers[1]: a residual layer needs as many"),
+        (["--hidden-layers", '[{"units": 8, "nrm": 1}]'], "hidden_layers[0]: unknown key 'nrm'"),
+        (["--hidden-layers", "[8,"], "hidden_layers: not valid JSON"),
     ],
 )
 def test_bad_settings_get_the_pages_errors(args, words):
     result = app("train", *args, "--steps", "5", check=False)
     assert result.returncode == 2 and words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_layers_as_codes_or_json_train_the_same_net(tmp_path):
+    """--hidden-layers takes the page's link codes (any order of parts) or JSON."""
+    codes = app("train", "--hidden-layers", "8:relu:bn:d0.2,8:res:ln", "--steps", "50",
+                "--quiet", "--out", str(tmp_path / "run.json"))  # fmt: skip
+    layers = json.loads((tmp_path / "run.json").read_text())["config"]["hidden_layers"]
+    assert layers == [
+        {"units": 8, "activation": "relu", "norm": "batch", "dropout": 0.2, "residual": False},
+        {"units": 8, "activation": None, "norm": "layer", "dropout": 0.0, "residual": True},
+    ]
+    as_json = app("train", "--hidden-layers", json.dumps(layers), "--steps", "50", "--quiet")
+    assert figures(as_json.stdout) == figures(codes.stdout)
 
 
 def test_mnist_gets_the_image_preset(tmp_path):
