@@ -6,18 +6,20 @@ are not alike: a ufunc on two (N, H) arrays costs ~0.25 us, the same ufunc broad
 (H,) row over (N, H) ~1-1.5 us, a reduction along an axis ~1.5 us, and np.dot ~0.5 us. So
 batch norm here is written in products with constant or diagonal matrices:
 
-    xc = C @ z                   C = I - 1/N (N, N): z minus its column means (for N up to
-                                 CENTER_MAX; larger batches subtract the means)
-    [mu; var; var + eps] = M @ [z; xc^2; 1]     one product for the batch statistics
+    xc = C @ z                   C = I - 1/N (N, N): z minus its column means
+    [mu; var; var + eps; running'] = M @ [z; xc^2; 1; running]   the batch statistics and
+                                 the next running ones, 0.9 running + 0.1 [mu; var]
     x_hat = xc @ diag(1 / std)
-    y = [x_hat, 1] @ [diag(gamma); beta]         gamma x_hat + beta
+    y = x_hat @ diag(gamma) + beta               beta tiled to (N, H) by one copy
     [dgamma; dbeta] = S @ [dy * x_hat; dy]       S: two rows of ones, (2, 2N)
-    dz = [C, x_hat] @ [dy; -diag(dgamma) / N] @ diag(gamma / std)
+    dz = (C @ dy - x_hat @ diag(dgamma) / N) @ diag(gamma / std)
 
-each the formula of reference.batchnorm_forward / _backward, tests/nn/test_blocks.py holds
-them equal. Dropout draws the masks of every layer of a step at once (one generator call,
-in layer order: the same numbers as one draw per layer), and each layer's input carries a
-column of ones, so z = [x, 1] @ [W; b] and [dW; db] = [x, 1]^T @ dz as in layers.py.
+each the formula of reference.batchnorm_forward / _backward; tests/nn/test_blocks.py holds
+them equal. Past PRODUCTS_MAX (a larger batch or layer) the products would cost more than
+they save, and the same formulas run as broadcasting ufuncs. Dropout draws the masks of
+every layer of a step at once (one generator call, in layer order: the same numbers as one
+draw per layer), and each layer's input carries a column of ones, so z = [x, 1] @ [W; b]
+and [dW; db] = [x, 1]^T @ dz as in layers.py.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ import numpy as np
 from .activations import const
 from .blocks import EPS, MOMENTUM
 
-CENTER_MAX = 128  # larger batches centre by subtracting the mean (C would be N x N)
+# Products with C (N, N) and diagonals (H, H) cost N H max(N, H) multiply-adds: past this
+# many, broadcasting ufuncs are cheaper (measured: at N = 64, H = 8 the two are even).
+PRODUCTS_MAX = 16384
 
 
 class BlockWorkspace:
@@ -97,11 +101,11 @@ class BlockParts:
         self.running_out = self.stats[3:]
         self.std = new(1, H)
         self.std_row = self.std[0]
-        self.one, self.minus_inv_n = const(1.0, dtype), const(-1.0 / n, dtype)
+        self.one, self.inv_n = const(1.0, dtype), const(1.0 / n, dtype)
+        self.minus_inv_n = const(-1.0 / n, dtype)
         self.mean_row = np.full((1, n), 1.0 / n, dtype)
-        self.center = None  # C = I - 1/N, (N, N): for batches up to CENTER_MAX
-        if n <= CENTER_MAX:
-            self.center = np.eye(n, dtype=dtype) - dtype(1.0 / n)
+        self.products = n * H * max(n, H) <= PRODUCTS_MAX
+        self.center = np.eye(n, dtype=dtype) - dtype(1.0 / n) if self.products else None  # C
         self.xc, self.x_hat, self.beta_rows = new(n, H), new(n, H), new(n, H)
         # [dy * x_hat; dy] (2n, H), and S: two rows of ones that sum its halves
         self.dyx_dy = new(2 * n, H)

@@ -152,12 +152,17 @@ class HiddenBlock:
         np.multiply(P.xc, P.xc, out=P.sq)
         np.dot(P.means, P.v, out=P.stats)  # mu, var, var + eps, the next running statistics
         np.sqrt(P.var_eps, out=P.std)
-        np.divide(P.one, P.std_row, out=P.inv_std_diag)
-        np.dot(P.xc, P.inv_std, out=P.x_hat)  # xc / std
-        P.gamma_diag[...] = self.gamma
-        P.beta_rows[...] = self.beta
-        y = np.dot(P.x_hat, P.gamma, out=P.y)
-        y += P.beta_rows
+        if P.products:
+            np.divide(P.one, P.std_row, out=P.inv_std_diag)
+            np.dot(P.xc, P.inv_std, out=P.x_hat)  # xc / std
+            P.gamma_diag[...] = self.gamma
+            P.beta_rows[...] = self.beta
+            y = np.dot(P.x_hat, P.gamma, out=P.y)
+            y += P.beta_rows
+        else:
+            np.divide(P.xc, P.std, out=P.x_hat)
+            y = np.multiply(P.x_hat, self.gamma, out=P.y)
+            y += self.beta
         if update_stats:
             self.running[...] = P.running_out
         return y
@@ -174,11 +179,15 @@ class HiddenBlock:
             # terms, whose sums over the batch are dbeta and dgamma themselves
             np.multiply(dy, P.x_hat, out=P.dy_x_hat)
             np.dot(P.sums, P.dyx_dy, out=self.dgamma_beta)
-            np.multiply(self.dgamma, P.minus_inv_n, out=P.k_diag)
             r = _center(P, dy, P.r)  # dy - mean(dy)
-            r += np.dot(P.x_hat, P.k, out=P.t)  # - x_hat dgamma / N
-            np.divide(self.gamma, P.std_row, out=P.scale_diag)
-            dz = np.dot(r, P.scale, out=P.dz)
+            if P.products:
+                np.multiply(self.dgamma, P.minus_inv_n, out=P.k_diag)
+                r += np.dot(P.x_hat, P.k, out=P.t)  # - x_hat dgamma / N
+                np.divide(self.gamma, P.std_row, out=P.scale_diag)
+                dz = np.dot(r, P.scale, out=P.dz)
+            else:
+                r -= np.multiply(P.x_hat, self.dgamma * P.inv_n, out=P.t)
+                dz = np.multiply(r, self.gamma / P.std_row, out=P.dz)
         elif spec.norm == "layer":
             dz = P.dz
             dz[...] = _layernorm_backward(last[7], dy, self.gamma, self.dgamma, self.dbeta)
@@ -196,7 +205,7 @@ class HiddenBlock:
 
 
 def _center(P, a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """a (N, H) minus its column means, into out: C @ a, or a - mean(a) for large N."""
+    """a (N, H) minus its column means, into out: C @ a, or a - mean(a) past PRODUCTS_MAX."""
     if P.center is not None:
         return np.dot(P.center, a, out=out)
     return np.subtract(a, np.dot(P.mean_row, a), out=out)

@@ -164,8 +164,9 @@ def test_plain_layers_keep_the_fast_path():
 
 @pytest.mark.parametrize("n", [1, 2, 200])
 def test_batch_norm_equals_the_reference_at_any_batch_size(n):
-    """Batches up to CENTER_MAX centre with a product by C = I - 1/N, larger ones subtract
-    the mean; a batch of one normalises to beta. Both equal the reference."""
+    """Small batches run batch norm as products with C = I - 1/N and diagonal matrices,
+    large ones (past block_workspace.PRODUCTS_MAX) as broadcasting ufuncs; a batch of one
+    normalises to beta. Both equal the reference."""
     layers = [{"norm": "batch", "dropout": 0.3, "residual": True}, {"norm": "batch"}]
     net = MLP([4, 4, 3, 3], "tanh", dtype="float64", layers=layers, seed=n)
     rng = np.random.default_rng(n)
