@@ -16,8 +16,12 @@ run, repeated; figures are medians, the spread is the min..max of the repeats.
   (d) one MNIST epoch (4,000 train / 1,000 test from app/data/mnist_5k.npz), Adam, batch 64,
       beside scikit-learn's MLPClassifier with the same architecture (time, test accuracy)
 
+  (e) batch norm + dropout 0.2 on every hidden layer against the plain net, us per step and
+      their ratio, at 2-8-8-1 tanh BCE batch 10 and 784-128-64-10 relu batch 64, the two
+      sides alternated with the order flipped every repeat (`--layers-only` runs just this)
+
 Targets: (a) >= 0.9x TensorFlow Playground (aim 1.0x); (c) >= 1.5x PyTorch on the notebook
-path; (d) time <= 1.0x scikit-learn at equal or better accuracy.
+path; (d) time <= 1.0x scikit-learn at equal or better accuracy; (e) <= 1.6x.
 
 --tfp FILE.js runs TensorFlow Playground's engine live under `node`, in alternation with
 ours (0.5 s each, 15 rounds, the ratio taken round by round). FILE.js is TFP's src/nn.ts
