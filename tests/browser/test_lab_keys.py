@@ -107,6 +107,8 @@ def test_tab_goes_from_the_edges_to_the_neurons_and_arrows_move_among_them(page)
     page.keyboard.press("Escape")
     page.get_by_test_id("unit-menu").wait_for(state="detached")
     assert (focused(page, "dataset.layer"), focused(page, "dataset.index")) == ("2", "1")
+    assert serious(page) == []  # a neuron focused, an edge left: names without stale values
+    assert ": " not in page.get_by_test_id("edge-0-0-0").get_attribute("aria-label")
 
 
 def test_edges_are_named_in_korean(open_page, base_url):

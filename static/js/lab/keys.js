@@ -47,6 +47,13 @@ function valueOf(e) {
 /** Does a frame's 3-digit weight w show the value v? */
 const shows = (w, v) => Number.isFinite(w) && Math.abs(w - v) <= 0.0051 * Math.abs(v) + 1e-12;
 
+/** Name of edge `e` without its value: every edge but the focused one (set when drawn). */
+function name(e) {
+  const text = t("surgery.edge_name", { from: unitName(e.l, e.i), to: unitName(e.l + 1, e.j), value: "" });
+  e.hit.setAttribute("aria-label", text.replace(/:\s*$/, ""));
+  e.hit.removeAttribute("aria-valuenow");
+}
+
 /** Name and value of edge `e` (only the focused one is kept fresh: cheap per frame). */
 function label(e) {
   if (!e) return;
@@ -97,14 +104,13 @@ export function attachKeys(handle, hitList, { openEdge, openUnit }) {
     e.hit.setAttribute("aria-valuemax", String(WEIGHT_MAX));
     e.hit.setAttribute("tabindex", n === edgeAt ? "0" : "-1");
     e.hit.setAttribute("aria-describedby", "surgery-keys");
-    e.hit.setAttribute("aria-label", t("surgery.edge_name", {
-      from: unitName(e.l, e.i), to: unitName(e.l + 1, e.j), value: "",
-    }).replace(/:\s*$/, ""));
+    name(e);
     e.hit.addEventListener("focus", () => {
       if (edges[edgeAt] !== e) { edges[edgeAt]?.hit.setAttribute("tabindex", "-1"); edgeAt = n; }
       e.hit.setAttribute("tabindex", "0");
       label(e);
     });
+    e.hit.addEventListener("blur", () => name(e)); // no value that would go stale
     e.hit.addEventListener("keydown", (ev) => {
       const step = ev.shiftKey ? NUDGE_BIG : NUDGE;
       const act = {
@@ -119,7 +125,6 @@ export function attachKeys(handle, hitList, { openEdge, openUnit }) {
       act();
     });
   });
-  label(edges[edgeAt]);
   attachUnits(openUnit);
 }
 
@@ -179,6 +184,7 @@ on("drawn", (f) => {
 on("lang:changed", () => {
   if (!net) return;
   edges[0]?.hit.parentNode?.setAttribute("aria-label", t("surgery.edges"));
+  edges.forEach(name);
   for (const col of units) {
     for (const u of col) u.g.setAttribute("aria-label", t("surgery.unit", { unit: u.k + 1, layer: u.l }));
   }
