@@ -49,6 +49,7 @@ def assert_stops_alike(s: TrainingSession, tmp_path, steps: int = 3000) -> list[
         (dict(stop_at={"epochs": 2.5}), "stop_at.epochs"),
         (dict(stop_at={"loss": 0.3}, dtype="float64"), "stop_at.loss"),
         (dict(stop_at={"accuracy": 0.9}), "stop_at.accuracy"),
+        (dict(dataset="sine", loss="mse", stop_at={"accuracy": 0.8}), "training r2"),
         (
             dict(dataset="spiral", early_stopping={"patience": 2}, dtype="float64"),
             "the best weights (step 25,",
