@@ -94,8 +94,9 @@ class CheckpointStore:
         return removed
 
 
-async def sweep_every(store: CheckpointStore, period_s: float) -> None:
-    """Sweep expired checkpoints now and every `period_s` seconds (the app's lifetime)."""
+async def sweep_every(store: Any, period_s: float) -> None:
+    """Sweep expired files of `store` (checkpoints, class records: anything with a
+    `sweep()`) now and every `period_s` seconds (the app's lifetime)."""
     while True:
         await asyncio.to_thread(store.sweep)
         await asyncio.sleep(max(1.0, period_s))
