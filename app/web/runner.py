@@ -147,7 +147,8 @@ class SessionRunner(TakeHome, LabHandlers):
             self.checkpoints.maybe() if due_only else self.checkpoints.now()
 
     async def checkpoints_off(self, reason: str) -> None:
-        """Said once: the state folder refused a checkpoint; the session goes on."""
+        """Said once: the state folder refused a checkpoint; the session goes on (and the
+        Checkpointer tries again later)."""
         msg = f"Your run is no longer saved on the server ({reason}); it goes on"
         await self.send(
             {
@@ -156,6 +157,13 @@ class SessionRunner(TakeHome, LabHandlers):
                 "message": msg,
                 "params": {"reason": reason},
             }
+        )
+
+    async def checkpoints_on(self) -> None:
+        """Said once: after checkpoints_off, a checkpoint was written again."""
+        msg = "Your run is saved on the server again"
+        await self.send(
+            {**self._status_msg(), "code": "checkpoints_on", "message": msg, "params": {}}
         )
 
     # -- the training loop -----------------------------------------------------------------

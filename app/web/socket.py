@@ -93,7 +93,12 @@ async def ws_session(ws: WebSocket) -> None:
             return snapshot(runner.session, "running" if runner.playing else "paused")
 
         runner.checkpoints = Checkpointer(
-            store, sid, take, settings.checkpoint_every_s, runner.checkpoints_off
+            store,
+            sid,
+            take,
+            settings.checkpoint_every_s,
+            runner.checkpoints_off,
+            runner.checkpoints_on,
         )
     trainer = reader = None
 
@@ -154,7 +159,7 @@ async def ws_session(ws: WebSocket) -> None:
         if runner.checkpoints is not None:  # the last state, for a reload or a reconnect
             runner.playing = runner.played
             with contextlib.suppress(Exception):
-                await runner.checkpoints.flush()
+                await runner.checkpoints.close()
         free()
         memory.soon()  # a closed heavy session's memory goes back to the system
 
