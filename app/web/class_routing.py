@@ -23,6 +23,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from app.errors import ClientError
 from app.web.class_records import ClassRecords
+from app.web.class_socket import orphaned
 from app.web.classroom import Classes, is_code
 from app.web.workers import Registry
 
@@ -124,13 +125,14 @@ def make_classes(app) -> Classes:
     else:
         records = ClassRecords(registry.root) if registry is not None else None
     if registry is None:
-        return Classes(settings.class_size, records=records)
+        return Classes(settings.class_size, records=records, restored=orphaned)
     return Classes(
         settings.class_size,
         taken=lambda c: owner(registry, c) is not None,
         claim=lambda c: claim(registry, c),
         release=lambda c: release(registry, c),
         records=records,
+        restored=orphaned,
     )
 
 

@@ -215,6 +215,12 @@ class Teacher:
         await self.send({"type": "class_closed", "code": cls.code})
 
 
+def orphaned(classes: Classes, cls: Classroom) -> None:
+    """A class brought back from its record (its process died, the server restarted) has no
+    teacher page yet: closed if none comes within ORPHAN_S, as if its page had just gone."""
+    asyncio.get_running_loop().call_later(ORPHAN_S, _expire, classes, cls)
+
+
 def _expire(classes: Classes, cls: Classroom) -> None:
     """ORPHAN_S after its teacher page went, a class still without one is closed."""
     if cls.teacher is None and not cls.closed:

@@ -16,7 +16,8 @@ import pytest
 import websockets
 
 from app.web.class_records import ClassRecords
-from app.web.classroom import Classroom
+from app.web.class_socket import orphaned
+from app.web.classroom import Classes, Classroom
 from tests.web.test_live import run_in_thread, start_app
 
 NAMES = ("Mina", "Joon")
@@ -160,3 +161,21 @@ def test_class_records_expire(tmp_path):
     os.utime(path, (past, past))
     assert records.sweep() == 1 and not path.exists()
     assert records.load("M4X9")["title"] == "young"
+
+
+def test_a_class_brought_back_without_its_teacher_closes_in_time(tmp_path, monkeypatch):
+    """After a restart, students' tabs may bring a class back whose teacher page never
+    returns: it closes ORPHAN_S later (its record too), as if its page had just gone."""
+    monkeypatch.setattr("app.web.class_socket.ORPHAN_S", 0.2)
+    records = ClassRecords(tmp_path, ttl_s=60)
+    before = Classes(records=records)  # the server before its restart
+    code = before.open("P5").code
+
+    async def scenario():
+        after = Classes(records=records, restored=orphaned)  # the new server
+        cls = after.find(code)  # a student's tab rejoins
+        assert after.by_code == {code: cls} and cls.key is None
+        await asyncio.sleep(0.5)
+        assert cls.closed and not after.by_code and records.load(code) is None
+
+    run_in_thread(scenario)
