@@ -61,6 +61,8 @@ def _help(name: str) -> str:
         text += " (comma-separated)"
     if name == "hidden_layers":
         text += LAYERS_HELP
+    if spec["kind"] == "object":
+        text += f"; key=value pairs (or JSON) of {', '.join(spec['default'])}"
     default = spec["default"]
     shown = ",".join(map(str, default)) if isinstance(default, list) else default
     return f"{text} (default {shown})"
@@ -98,6 +100,27 @@ def _number(text: str, kind: str) -> Any:
         return text
 
 
+def _object(name: str, text: str) -> dict[str, Any]:
+    """--stop-at epochs=5,loss=0.1 (or JSON: '{"epochs": 5}') -> {"epochs": 5, "loss": 0.1};
+    "none" clears a key. The config then checks the keys and their bounds."""
+    if text.lstrip().startswith("{"):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ConfigError(name, f"{name} must be a JSON object: {e.msg}") from None
+        if isinstance(value, dict):
+            return value
+    pairs = [p.partition("=") for p in text.split(",") if p.strip()]
+    if not pairs or any(not sep or not k.strip() for k, sep, _ in pairs):
+        raise ConfigError(name, f"{name} must be key=value pairs, e.g. epochs=5; got {text!r}")
+    out: dict[str, Any] = {}
+    for key, _, raw in pairs:
+        raw = raw.strip()
+        kind = "int" if raw.lstrip("-").isdigit() else "float"  # "step" stays text
+        out[key.strip()] = None if raw.lower() == "none" else _number(raw, kind)
+    return out
+
+
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     given: dict[str, Any] = {}
     for name in TrainingConfig.model_fields:
@@ -109,6 +132,8 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
             given[name] = _layers(value)
         elif name in LISTS:
             given[name] = [v.strip() for v in value.split(",") if v.strip()]
+        elif kind == "object":  # stop_at, early_stopping, lr_schedule
+            given[name] = _object(name, value)
         else:
             given[name] = _number(value, kind)
     return given
@@ -184,11 +209,12 @@ def figures(session: TrainingSession) -> str:
 
 
 def train(session: TrainingSession, steps: int, quiet: bool = False) -> None:
-    """Train `steps` steps (fewer if the run diverges) behind a progress bar."""
+    """Train `steps` steps (fewer if the run diverges or a stop condition fires) behind a
+    progress bar."""
     chunk = max(1, steps // UPDATES)
     with tqdm(total=steps, unit="step", disable=quiet, dynamic_ncols=True) as bar:
         done = 0
-        while done < steps and not session.diverged:
+        while done < steps and not session.diverged and not session.stopped:
             n = session.advance(min(chunk, steps - done))
             done += n
             train_fig = session.frame("running", plane=False)["train"]
@@ -232,6 +258,8 @@ def main(argv: list[str]) -> int:
         named = not e.field or e.field in e.message
         return _fail(e.message if named else f"{e.field}: {e.message}")
     train(session, args.steps, args.quiet)
+    if session.stopped:
+        print(f"{session.stops.message()}.")  # as the page's status says it
     print(figures(session))
     if args.out is not None:
         args.out.write_text(json.dumps(json_safe(save_run(session))), encoding="utf-8")

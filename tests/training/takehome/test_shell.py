@@ -107,3 +107,25 @@ def test_help_gives_integer_ranges_as_integers():
     result = app("train", "--help")
     assert "0 to 4294967295" in " ".join(result.stdout.split())
     assert "e+09" not in result.stdout
+
+
+def test_train_stops_at_a_stop_condition_and_the_script_stops_there_too(tmp_path):
+    # --stop-at as key=value pairs; the run (a file) continued with --config stops at once
+    # where the page would, never loops; the exported script of the start stops there too.
+    run = tmp_path / "run.json"
+    start = app("train", "--stop-at", "epochs=2", "--steps", "0", "--out", str(run), "--quiet")
+    assert figures(start.stdout)[0] == 0
+    done = app("train", "--config", str(run), "--steps", "500", "--quiet")
+    assert "Stopped at step 50: epoch 2.0 reached (stop_at.epochs = 2.0)" in done.stdout
+    assert figures(done.stdout)[0] == 50
+    app("export", str(run), "--out", str(tmp_path / "run.py"))
+    assert run_script(tmp_path / "run.py", 500)[0] == 50
+    same = app("train", "--stop-at", '{"epochs": 2}', "--steps", "500", "--quiet")
+    assert figures(same.stdout) == figures(done.stdout)
+
+
+def test_a_bad_stop_at_names_the_field():
+    bad = app("train", "--stop-at", "epochs", "--steps", "1", check=False)
+    assert bad.returncode == 2 and "stop_at must be key=value pairs" in bad.stderr
+    bad = app("train", "--stop-at", "epochs=-1", "--steps", "1", check=False)
+    assert bad.returncode == 2 and "stop_at.epochs" in bad.stderr
