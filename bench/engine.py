@@ -16,12 +16,9 @@ run, repeated; figures are medians, the spread is the min..max of the repeats.
   (d) one MNIST epoch (4,000 train / 1,000 test from app/data/mnist_5k.npz), Adam, batch 64,
       beside scikit-learn's MLPClassifier with the same architecture (time, test accuracy)
 
-  (e) batch norm + dropout 0.2 on every hidden layer against the plain net, us per step and
-      their ratio, at 2-8-8-1 tanh BCE batch 10 and 784-128-64-10 relu batch 64, the two
-      sides alternated with the order flipped every repeat (`--layers-only` runs just this)
-
 Targets: (a) >= 0.9x TensorFlow Playground (aim 1.0x); (c) >= 1.5x PyTorch on the notebook
-path; (d) time <= 1.0x scikit-learn at equal or better accuracy; (e) <= 1.6x.
+path; (d) time <= 1.0x scikit-learn at equal or better accuracy. Section (e), batch norm +
+dropout against the plain net, is bench/layers.py.
 
 --tfp FILE.js runs TensorFlow Playground's engine live under `node`, in alternation with
 ours (0.5 s each, 15 rounds, the ratio taken round by round). FILE.js is TFP's src/nn.ts
@@ -256,71 +253,6 @@ def mnist_net_case(repeats, rng):
     return {k: rate(v, len(X)) for k, v in alternate(runners, repeats).items()}
 
 
-def layers_case(sizes, activation, loss, batch, repeats, rng):
-    """us/step of a plain net and the same net with batch norm + dropout 0.2 on every hidden
-    layer, timed in alternation (the order flipped every repeat); the ratio's target is
-    <= 1.6x, taken repeat by repeat so both sides of a ratio ran within a second."""
-    X = rng.normal(size=(batch * 40, sizes[0])).astype(np.float32)
-    classes = 2 if sizes[-1] == 1 else sizes[-1]
-    y = (
-        (X[:, 0] * X[:, 1] > 0).astype(np.int64)
-        if classes == 2
-        else rng.integers(0, classes, len(X))
-    )
-    bn = [{"norm": "batch", "dropout": 0.2}] * (len(sizes) - 2)
-    runners = {
-        name: numpy_steps(
-            MLP(sizes, activation=activation, loss=loss, seed=0, **kw),
-            make_optimizer("sgd", 0.01),
-            X,
-            y,
-            batch,
-            check=False,
-        )
-        for name, kw in (("plain", {}), ("bn_dropout", {"layers": bn}))
-    }
-    for run in runners.values():  # warm-up: the workspaces
-        run()
-    times: dict[str, list[float]] = {k: [] for k in runners}
-    for k in range(repeats):  # plain first, then batch norm first, ...
-        for name in list(runners)[:: 1 if k % 2 == 0 else -1]:
-            start = time.perf_counter()
-            runners[name]()
-            times[name].append(time.perf_counter() - start)
-    steps = len(X) // batch
-    us = {k: sorted(t / steps * 1e6 for t in v) for k, v in times.items()}
-    ratios = sorted(b / p for p, b in zip(times["plain"], times["bn_dropout"], strict=True))
-    return {
-        "plain_us": statistics.median(us["plain"]),
-        "plain_us_spread": [us["plain"][0], us["plain"][-1]],
-        "bn_dropout_us": statistics.median(us["bn_dropout"]),
-        "bn_dropout_us_spread": [us["bn_dropout"][0], us["bn_dropout"][-1]],
-        "ratio": {"median": statistics.median(ratios), "low": ratios[0], "high": ratios[-1]},
-    }
-
-
-LAYERS_CASES = (
-    ([2, 8, 8, 1], "tanh", "binary_cross_entropy", 10),  # XOR on the page
-    ([784, 128, 64, 10], "relu", "cross_entropy", 64),  # MNIST-sized
-)
-
-
-def layers_report(results: dict, reps: int, rng) -> None:
-    print("\n(e) batch norm + dropout 0.2 on every hidden layer vs the plain net, per step")
-    for sizes, act, loss, batch in LAYERS_CASES:
-        name = "-".join(map(str, sizes))
-        e = layers_case(sizes, act, loss, batch, reps * 2, rng)
-        results[f"e_{name}_bn_dropout_batch{batch}"] = e
-        r = e["ratio"]
-        print(
-            f"  {name} batch {batch}: plain {e['plain_us']:,.1f} us "
-            f"({e['plain_us_spread'][0]:,.1f}-{e['plain_us_spread'][1]:,.1f}), bn+dropout "
-            f"{e['bn_dropout_us']:,.1f} us ({e['bn_dropout_us_spread'][0]:,.1f}-"
-            f"{e['bn_dropout_us_spread'][1]:,.1f}): {r['median']:.2f}x "
-            f"({r['low']:.2f}-{r['high']:.2f}x, target <= 1.6x)"
-        )
-
-
 def mnist_split(seed=0):
     data = np.load(ROOT / "app" / "data" / "mnist_5k.npz")
     images = data["images"].reshape(len(data["images"]), -1).astype(np.float32) / 255.0
@@ -400,9 +332,6 @@ def main() -> None:
     }
     print(f"Engine benchmark ({ENGINE_ROOT}; BLAS threads {threads}, torch {results['torch']})")
     print("examples/s, median (slowest-fastest repeat); both sides timed in alternation\n")
-    if "--layers-only" in sys.argv:
-        layers_report(results, reps, rng)
-        return
 
     a = results["a_2-8-8-1_tanh_bce_batch10"] = tiny_case(
         [2, 8, 8, 1], "binary_cross_entropy", 10, reps * 2, rng
@@ -467,7 +396,6 @@ def main() -> None:
         f"sklearn {sk_t:.3f} s acc {sk_acc:.3f} | time {ours_t / sk_t:.2f}x (target <= 1x, "
         "acc >= sklearn)"
     )
-    layers_report(results, reps, rng)
     if torch is None:
         print("torch not installed: PyTorch columns skipped")
 
