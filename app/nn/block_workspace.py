@@ -10,9 +10,9 @@ batch norm here is written in products with constant or diagonal matrices:
     [mu; var; var + eps; running'] = M @ [z; xc^2; 1; running]   the batch statistics and
                                  the next running ones, 0.9 running + 0.1 [mu; var]
     x_hat = xc @ diag(1 / std)
-    y = x_hat @ diag(gamma) + beta               beta tiled to (N, H) by one copy
+    y = xc @ diag(gamma / std) + beta            beta tiled to (N, H) by one copy
     [dgamma; dbeta] = S @ [dy * x_hat; dy]       S: two rows of ones, (2, 2N)
-    dz = (C @ dy - x_hat @ diag(dgamma) / N) @ diag(gamma / std)
+    dz = (C @ dy - x_hat @ diag(dgamma) / N) @ diag(gamma / std)   the forward's diagonal
 
 each the formula of reference.batchnorm_forward / _backward; tests/nn/test_blocks.py holds
 them equal. Past PRODUCTS_MAX (a larger batch or layer) the products would cost more than
@@ -106,17 +106,19 @@ class BlockParts:
         self.mean_row = np.full((1, n), 1.0 / n, dtype)
         self.products = n * H * max(n, H) <= PRODUCTS_MAX
         self.center = np.eye(n, dtype=dtype) - dtype(1.0 / n) if self.products else None  # C
-        self.xc, self.x_hat, self.beta_rows = new(n, H), new(n, H), new(n, H)
+        self.xc = new(n, H)
         # [dy * x_hat; dy] (2n, H), and S: two rows of ones that sum its halves
         self.dyx_dy = new(2 * n, H)
         self.dy_x_hat, self.dy = self.dyx_dy[:n], self.dyx_dy[n:]
         self.sums = np.zeros((2, 2 * n), dtype)
         self.sums[0, :n] = self.sums[1, n:] = 1.0
         self.r, self.t = new(n, H), new(n, H)
-        # diagonal matrices (H, H) and their diagonals as writable views
-        self.inv_std, self.gamma, self.k, self.scale = (np.zeros((H, H), dtype) for _ in "1234")
-        self.inv_std_diag, self.gamma_diag = _diagonal(self.inv_std), _diagonal(self.gamma)
-        self.k_diag, self.scale_diag = _diagonal(self.k), _diagonal(self.scale)
+        # diagonal matrices (H, H), each its own contiguous array (a strided one costs more
+        # per call than it saves), and their diagonals as writable views
+        self.inv_std, self.k, self.scale = (np.zeros((H, H), dtype) for _ in "123")
+        self.inv_std_diag, self.k_diag = _diagonal(self.inv_std), _diagonal(self.k)
+        self.scale_diag = _diagonal(self.scale)  # gamma / std: forward and backward use it
+        self.x_hat, self.beta_rows = new(n, H), new(n, H)
 
 
 def _diagonal(a: np.ndarray) -> np.ndarray:

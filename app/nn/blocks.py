@@ -96,6 +96,8 @@ class HiddenBlock:
         self.Wb, self.dWb = params.blocks[index - 1], grads.blocks[index - 1]
         self.W, self.b = self.Wb[:-1], self.Wb[-1]
         self.W_T = self.W.T
+        # tanh's derivative times the dropout mask in two calls (not when h = f mask + x)
+        self.tanh_mask = spec.activation == "tanh" and not spec.residual
         self.dW, self.db = self.dWb[:-1], self.dWb[-1]
         if spec.norm != "none":
             name, units = f"norm{index}", spec.units
@@ -152,12 +154,12 @@ class HiddenBlock:
         np.multiply(P.xc, P.xc, out=P.sq)
         np.dot(P.means, P.v, out=P.stats)  # mu, var, var + eps, the next running statistics
         np.sqrt(P.var_eps, out=P.std)
-        if P.products:
+        if P.products:  # x_hat = xc @ diag(1 / std), y = xc @ diag(gamma / std) + beta
             np.divide(P.one, P.std_row, out=P.inv_std_diag)
-            np.dot(P.xc, P.inv_std, out=P.x_hat)  # xc / std
-            P.gamma_diag[...] = self.gamma
+            np.divide(self.gamma, P.std_row, out=P.scale_diag)  # backward reuses it
+            np.dot(P.xc, P.inv_std, out=P.x_hat)
             P.beta_rows[...] = self.beta
-            y = np.dot(P.x_hat, P.gamma, out=P.y)
+            y = np.dot(P.xc, P.scale, out=P.y)
             y += P.beta_rows
         else:
             np.divide(P.xc, P.std, out=P.x_hat)
@@ -172,8 +174,12 @@ class HiddenBlock:
         input with its ones, transposed. Writes dW, db and dgamma, dbeta."""
         last, spec = self.last, self.spec
         P, y, mask = last[0], last[2], last[3]
-        df = np.multiply(dh, mask, out=P.df) if mask is not None else dh
-        dy = np.multiply(df, self.act.grad(y, P.f, P.f_prime), out=P.dy)
+        if self.tanh_mask and mask is not None:  # tanh'(y) mask = mask - f h, as h = f mask
+            fp = np.multiply(P.f, last[4], out=P.df)
+            dy = np.multiply(dh, np.subtract(mask, fp, out=fp), out=P.dy)
+        else:
+            df = np.multiply(dh, mask, out=P.df) if mask is not None else dh
+            dy = np.multiply(df, self.act.grad(y, P.f, P.f_prime), out=P.dy)
         if spec.norm == "batch":
             # dz = gamma / std (dy - mean(dy) - x_hat mean(dy x_hat)): the reference's three
             # terms, whose sums over the batch are dbeta and dgamma themselves
@@ -183,11 +189,11 @@ class HiddenBlock:
             if P.products:
                 np.multiply(self.dgamma, P.minus_inv_n, out=P.k_diag)
                 r += np.dot(P.x_hat, P.k, out=P.t)  # - x_hat dgamma / N
-                np.divide(self.gamma, P.std_row, out=P.scale_diag)
-                dz = np.dot(r, P.scale, out=P.dz)
+                dz = np.dot(r, P.scale, out=P.dz)  # diag(gamma / std), from forward
             else:
                 r -= np.multiply(P.x_hat, self.dgamma * P.inv_n, out=P.t)
-                dz = np.multiply(r, self.gamma / P.std_row, out=P.dz)
+                np.divide(self.gamma, P.std_row, out=P.scale_diag)
+                dz = np.multiply(r, P.scale_diag, out=P.dz)
         elif spec.norm == "layer":
             dz = P.dz
             dz[...] = _layernorm_backward(last[7], dy, self.gamma, self.dgamma, self.dbeta)
@@ -267,7 +273,7 @@ def block_trace(block, grads, dW_data=None):
     spec, i = block.spec, block.index
     parts = None
     if spec.norm == "batch":  # the three terms of dx, which backward took the short way
-        dx_hat = P.dy * P.gamma_diag  # dy * gamma, the step's gamma
+        dx_hat = P.dy * (P.scale_diag * P.std_row)  # dy * gamma, the step's gamma
         n = {
             "x_hat": P.x_hat,
             "y": y,
@@ -304,7 +310,7 @@ def block_trace(block, grads, dW_data=None):
         z=P.z,
         a=h,
         dL_da=dh,
-        f_prime=P.f_prime,
+        f_prime=block.act.grad(y, P.f, P.f_prime),  # backward may have folded it in
         dL_dz=P.dz if spec.norm != "none" else P.dy,
         dW=dW,
         dW_data=dW if dW_data is None else dW_data,
