@@ -32,6 +32,9 @@ NORMS = ("none", "batch", "layer")
 EPS = 1e-5  # added to the variance before the square root
 MOMENTUM = 0.9  # running statistics keep this share of their old value each step
 MAX_DROPOUT = 0.9
+# np.dot without its __array_function__ dispatch, which runs a Python function on every
+# call: ~2,700 of the ~8,700 instructions of a (10, 8) @ (8, 8) product, 0.3 us of 0.9
+dot = getattr(np.dot, "_implementation", np.dot)
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ class HiddenBlock:
         ones; mask: (N, H) dropout mask or None. Writes h (N, H) into next_x1[:, :-1], the
         next layer's input, and returns it (a buffer of P)."""
         spec = self.spec
-        z = np.dot(x1, self.Wb, out=P.z)  # x @ W + b
+        z = dot(x1, self.Wb, out=P.z)  # x @ W + b
         norm = None
         if spec.norm == "batch":
             y = self._batchnorm(P, z, update_stats)
@@ -152,14 +155,14 @@ class HiddenBlock:
             P.running_in[...] = self.running
         _center(P, z, P.xc)  # z - mu
         np.multiply(P.xc, P.xc, out=P.sq)
-        np.dot(P.means, P.v, out=P.stats)  # mu, var, var + eps, the next running statistics
+        dot(P.means, P.v, out=P.stats)  # mu, var, var + eps, the next running statistics
         np.sqrt(P.var_eps, out=P.std)
         if P.products:  # x_hat = xc @ diag(1 / std), y = xc @ diag(gamma / std) + beta
             np.divide(P.one, P.std_row, out=P.inv_std_diag)
             np.divide(self.gamma, P.std_row, out=P.scale_diag)  # backward reuses it
-            np.dot(P.xc, P.inv_std, out=P.x_hat)
+            dot(P.xc, P.inv_std, out=P.x_hat)
             P.beta_rows[...] = self.beta
-            y = np.dot(P.xc, P.scale, out=P.y)
+            y = dot(P.xc, P.scale, out=P.y)
             y += P.beta_rows
         else:
             np.divide(P.xc, P.std, out=P.x_hat)
@@ -184,12 +187,12 @@ class HiddenBlock:
             # dz = gamma / std (dy - mean(dy) - x_hat mean(dy x_hat)): the reference's three
             # terms, whose sums over the batch are dbeta and dgamma themselves
             np.multiply(dy, P.x_hat, out=P.dy_x_hat)
-            np.dot(P.sums, P.dyx_dy, out=self.dgamma_beta)
+            dot(P.sums, P.dyx_dy, out=self.dgamma_beta)
             r = _center(P, dy, P.r)  # dy - mean(dy)
             if P.products:
                 np.multiply(self.dgamma, P.minus_inv_n, out=P.k_diag)
-                r += np.dot(P.x_hat, P.k, out=P.t)  # - x_hat dgamma / N
-                dz = np.dot(r, P.scale, out=P.dz)  # diag(gamma / std), from forward
+                r += dot(P.x_hat, P.k, out=P.t)  # - x_hat dgamma / N
+                dz = dot(r, P.scale, out=P.dz)  # diag(gamma / std), from forward
             else:
                 r -= np.multiply(P.x_hat, self.dgamma * P.inv_n, out=P.t)
                 np.divide(self.gamma, P.std_row, out=P.scale_diag)
@@ -199,11 +202,11 @@ class HiddenBlock:
             dz[...] = _layernorm_backward(last[7], dy, self.gamma, self.dgamma, self.dbeta)
         else:
             dz = dy
-        np.dot(x1_T, dz, out=self.dWb)  # [dW; db] = [x, 1]^T dz
+        dot(x1_T, dz, out=self.dWb)  # [dW; db] = [x, 1]^T dz
         last[5] = dh
         if not need_dx:
             return None
-        dx = np.dot(dz, self.W_T, out=P.dx)
+        dx = dot(dz, self.W_T, out=P.dx)
         last[6] = dx
         if spec.residual:
             dx = np.add(dx, dh, out=P.dx_skip)  # the skip's share
@@ -213,8 +216,8 @@ class HiddenBlock:
 def _center(P, a: np.ndarray, out: np.ndarray) -> np.ndarray:
     """a (N, H) minus its column means, into out: C @ a, or a - mean(a) past PRODUCTS_MAX."""
     if P.center is not None:
-        return np.dot(P.center, a, out=out)
-    return np.subtract(a, np.dot(P.mean_row, a), out=out)
+        return dot(P.center, a, out=out)
+    return np.subtract(a, dot(P.mean_row, a), out=out)
 
 
 def _layernorm(z, gamma, beta) -> dict:

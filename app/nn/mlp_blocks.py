@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .block_workspace import BlockWorkspace
-from .blocks import block_trace
+from .blocks import block_trace, dot
 from .regularization import add_penalty_grad
 from .trace import LayerTrace, Trace
 
@@ -52,7 +52,7 @@ class BlocksMixin:
         x = X
         for i, block in enumerate(self.blocks):
             x = block.forward(ws.parts[i], x, x1[i], x1[i + 1], ws.masks[i], update_stats)
-        return np.dot(x1[-1], self.layers[-1].Wb, out=ws.out_z)  # [h, 1] @ [W; b]
+        return dot(x1[-1], self.layers[-1].Wb, out=ws.out_z)  # [h, 1] @ [W; b]
 
     def _blocks_step(self, X, y, input_grad: bool, masks, update_stats: bool) -> float:
         """_forward_backward for a net with per-layer settings (blocks.py)."""
@@ -60,8 +60,8 @@ class BlocksMixin:
         z = self._blocks_forward(ws, X, masks, update_stats)
         dz, out, blocks = ws.out_dz, self.layers[-1], self.blocks
         data_loss = self.loss_fn.forward(z, y, dz)
-        np.dot(ws.x1_T[-1], dz, out=out.dWb)  # [dW; db] = [h, 1]^T dz
-        dh = np.dot(dz, out.W_T, out=ws.out_dh)
+        dot(ws.x1_T[-1], dz, out=out.dWb)  # [dW; db] = [h, 1]^T dz
+        dh = dot(dz, out.W_T, out=ws.out_dh)
         for i in range(len(blocks) - 1, -1, -1):
             dh = blocks[i].backward(dh, ws.x1_T[i], need_dx=i > 0 or input_grad)
         pen, l1, l2 = 0.0, self.l1, self.l2
