@@ -101,6 +101,7 @@ class HiddenBlock:
         self.W_T = self.W.T
         # tanh's derivative times the dropout mask in two calls (not when h = f mask + x)
         self.tanh_mask = spec.activation == "tanh" and not spec.residual
+        self.norm, self.residual, self.act_fn = spec.norm, spec.residual, self.act.fn
         self.dW, self.db = self.dWb[:-1], self.dWb[-1]
         if spec.norm != "none":
             name, units = f"norm{index}", spec.units
@@ -130,44 +131,53 @@ class HiddenBlock:
         """One training pass. x: (N, D) the input, x1: (N, D+1) the same beside a column of
         ones; mask: (N, H) dropout mask or None. Writes h (N, H) into next_x1[:, :-1], the
         next layer's input, and returns it (a buffer of P)."""
-        spec = self.spec
         z = dot(x1, self.Wb, out=P.z)  # x @ W + b
-        norm = None
-        if spec.norm == "batch":
+        norm, kind = None, self.norm
+        if kind == "batch" and P.products:  # inline: a Python call costs as much as a ufunc
+            if update_stats:
+                P.running_in[...] = self.running
+            xc = dot(P.center, z, out=P.xc)  # z - mu
+            np.multiply(xc, xc, out=P.sq)
+            dot(P.means, P.v, out=P.stats)  # mu, var, var + eps, the next running statistics
+            std = np.sqrt(P.var_eps, out=P.std)[0]
+            # x_hat = xc @ diag(1 / std), y = xc @ diag(gamma / std) + beta
+            np.divide(P.one, std, out=P.inv_std_diag)
+            np.divide(self.gamma, std, out=P.scale_diag)  # backward reuses it
+            dot(xc, P.inv_std, out=P.x_hat)
+            beta_rows = P.beta_rows
+            beta_rows[...] = self.beta
+            y = dot(xc, P.scale, out=P.y)
+            y += beta_rows
+            if update_stats:
+                self.running[...] = P.running_out
+        elif kind == "batch":
             y = self._batchnorm(P, z, update_stats)
-        elif spec.norm == "layer":
+        elif kind == "layer":
             norm = _layernorm(z, self.gamma, self.beta)
             y = norm["y"]
         else:
             y = z
-        h = f = self.act.fn(y, P.f)
+        h = f = self.act_fn(y, P.f)
         if mask is not None:
             h = np.multiply(f, mask, out=P.h)
-        if spec.residual:
+        if self.residual:
             h = np.add(h, x, out=P.h)
         next_x1[:, :-1] = h
         self.last = [P, x, y, mask, h, None, None, norm]
         return h
 
     def _batchnorm(self, P, z, update_stats):
-        """z: (N, H) -> y = gamma x_hat + beta (N, H), in products (block_workspace.py)."""
+        """z: (N, H) -> y = gamma x_hat + beta (N, H), as broadcasting ufuncs (a batch or a
+        layer past block_workspace.PRODUCTS_MAX)."""
         if update_stats:
             P.running_in[...] = self.running
-        _center(P, z, P.xc)  # z - mu
+        np.subtract(z, dot(P.mean_row, z), out=P.xc)  # z - mu
         np.multiply(P.xc, P.xc, out=P.sq)
         dot(P.means, P.v, out=P.stats)  # mu, var, var + eps, the next running statistics
         np.sqrt(P.var_eps, out=P.std)
-        if P.products:  # x_hat = xc @ diag(1 / std), y = xc @ diag(gamma / std) + beta
-            np.divide(P.one, P.std_row, out=P.inv_std_diag)
-            np.divide(self.gamma, P.std_row, out=P.scale_diag)  # backward reuses it
-            dot(P.xc, P.inv_std, out=P.x_hat)
-            P.beta_rows[...] = self.beta
-            y = dot(P.xc, P.scale, out=P.y)
-            y += P.beta_rows
-        else:
-            np.divide(P.xc, P.std, out=P.x_hat)
-            y = np.multiply(P.x_hat, self.gamma, out=P.y)
-            y += self.beta
+        np.divide(P.xc, P.std, out=P.x_hat)
+        y = np.multiply(P.x_hat, self.gamma, out=P.y)
+        y += self.beta
         if update_stats:
             self.running[...] = P.running_out
         return y
@@ -175,7 +185,7 @@ class HiddenBlock:
     def backward(self, dh, x1_T, need_dx: bool = True):
         """dh: (N, H) = dL/dh -> dL/dx (N, D), or None when not needed. x1_T: (D+1, N) the
         input with its ones, transposed. Writes dW, db and dgamma, dbeta."""
-        last, spec = self.last, self.spec
+        last = self.last
         P, y, mask = last[0], last[2], last[3]
         if self.tanh_mask and mask is not None:  # tanh'(y) mask = mask - f h, as h = f mask
             fp = np.multiply(P.f, last[4], out=P.df)
@@ -183,21 +193,22 @@ class HiddenBlock:
         else:
             df = np.multiply(dh, mask, out=P.df) if mask is not None else dh
             dy = np.multiply(df, self.act.grad(y, P.f, P.f_prime), out=P.dy)
-        if spec.norm == "batch":
+        if self.norm == "batch":
             # dz = gamma / std (dy - mean(dy) - x_hat mean(dy x_hat)): the reference's three
             # terms, whose sums over the batch are dbeta and dgamma themselves
             np.multiply(dy, P.x_hat, out=P.dy_x_hat)
             dot(P.sums, P.dyx_dy, out=self.dgamma_beta)
-            r = _center(P, dy, P.r)  # dy - mean(dy)
             if P.products:
+                r = dot(P.center, dy, out=P.r)  # dy - mean(dy)
                 np.multiply(self.dgamma, P.minus_inv_n, out=P.k_diag)
                 r += dot(P.x_hat, P.k, out=P.t)  # - x_hat dgamma / N
                 dz = dot(r, P.scale, out=P.dz)  # diag(gamma / std), from forward
             else:
+                r = np.subtract(dy, dot(P.mean_row, dy), out=P.r)
                 r -= np.multiply(P.x_hat, self.dgamma * P.inv_n, out=P.t)
                 np.divide(self.gamma, P.std_row, out=P.scale_diag)
                 dz = np.multiply(r, P.scale_diag, out=P.dz)
-        elif spec.norm == "layer":
+        elif self.norm == "layer":
             dz = P.dz
             dz[...] = _layernorm_backward(last[7], dy, self.gamma, self.dgamma, self.dbeta)
         else:
@@ -208,16 +219,9 @@ class HiddenBlock:
             return None
         dx = dot(dz, self.W_T, out=P.dx)
         last[6] = dx
-        if spec.residual:
+        if self.residual:
             dx = np.add(dx, dh, out=P.dx_skip)  # the skip's share
         return dx
-
-
-def _center(P, a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """a (N, H) minus its column means, into out: C @ a, or a - mean(a) past PRODUCTS_MAX."""
-    if P.center is not None:
-        return dot(P.center, a, out=out)
-    return np.subtract(a, dot(P.mean_row, a), out=out)
 
 
 def _layernorm(z, gamma, beta) -> dict:
