@@ -7,12 +7,14 @@ are not alike: a ufunc on two (N, H) arrays costs ~0.25 us, the same ufunc broad
 batch norm here is written in products with constant or diagonal matrices:
 
     xc = C @ z                   C = I - 1/N (N, N): z minus its column means
-    [mu; var; var + eps; running'] = M @ [z; xc^2; 1; running]   the batch statistics and
-                                 the next running ones, 0.9 running + 0.1 [mu; var]
-    x_hat = xc @ diag(1 / std)
+    [mu; var; var + eps; running'; -N (var + eps)] = M @ [z; xc^2; 1; running]   the batch
+                                 statistics and the next running ones, 0.9 running + 0.1 [mu; var]
     y = xc @ diag(gamma / std) + beta            beta tiled to (N, H) by one copy
-    [dgamma; dbeta] = S @ [dy * x_hat; dy]       S: two rows of ones, (2, 2N)
-    dz = (C @ dy - x_hat @ diag(dgamma) / N) @ diag(gamma / std)   the forward's diagonal
+    [dgamma std; dbeta] = S @ [dy * xc; dy]      S: two rows of ones, (2, 2N)
+    dz = (C @ dy + xc @ diag(-dgamma / (N std))) @ diag(gamma / std)   the forward's diagonal
+
+with xc in place of x_hat = xc / std, which the products never form (x_hat diag(dgamma) =
+xc diag(dgamma / std)).
 
 each the formula of reference.batchnorm_forward / _backward; tests/nn/test_blocks.py holds
 them equal. Past PRODUCTS_MAX (a larger batch or layer) the products would cost more than
@@ -91,14 +93,15 @@ class BlockParts:
         # and the next running statistics, MOMENTUM running + (1 - MOMENTUM) batch
         self.v = np.ones((2 * n + 3, H), dtype)
         self.z, self.sq, self.running_in = self.v[:n], self.v[n : 2 * n], self.v[2 * n + 1 :]
-        m = self.means = np.zeros((5, 2 * n + 3), dtype)
+        m = self.means = np.zeros((6, 2 * n + 3), dtype)
         m[0, :n] = m[1, n : 2 * n] = m[2, n : 2 * n] = 1.0 / n
         m[2, 2 * n] = EPS
         m[3, :n] = m[4, n : 2 * n] = (1.0 - MOMENTUM) / n
         m[3, 2 * n + 1] = m[4, 2 * n + 2] = MOMENTUM
-        self.stats = new(5, H)
+        m[5, n : 2 * n], m[5, 2 * n] = -1.0, -n * EPS  # -N (var + eps), for backward
+        self.stats = new(6, H)
         self.mu, self.var, self.var_eps = self.stats[0:1], self.stats[1:2], self.stats[2:3]
-        self.running_out = self.stats[3:]
+        self.running_out, self.minus_n_var_eps = self.stats[3:5], self.stats[5]
         self.std = new(1, H)
         self.std_row = self.std[0]
         self.one, self.inv_n = const(1.0, dtype), const(1.0 / n, dtype)
@@ -107,7 +110,8 @@ class BlockParts:
         self.products = n * H * max(n, H) <= PRODUCTS_MAX
         self.center = np.eye(n, dtype=dtype) - dtype(1.0 / n) if self.products else None  # C
         self.xc = new(n, H)
-        # [dy * x_hat; dy] (2n, H), and S: two rows of ones that sum its halves
+        # [dy * xc; dy] (2n, H) (dy * x_hat past PRODUCTS_MAX), and S: two rows of ones that
+        # sum its halves
         self.dyx_dy = new(2 * n, H)
         self.dy_x_hat, self.dy = self.dyx_dy[:n], self.dyx_dy[n:]
         self.sums = np.zeros((2, 2 * n), dtype)
@@ -115,10 +119,12 @@ class BlockParts:
         self.r, self.t = new(n, H), new(n, H)
         # diagonal matrices (H, H), each its own contiguous array (a strided one costs more
         # per call than it saves), and their diagonals as writable views
-        self.inv_std, self.k, self.scale = (np.zeros((H, H), dtype) for _ in "123")
-        self.inv_std_diag, self.k_diag = _diagonal(self.inv_std), _diagonal(self.k)
-        self.scale_diag = _diagonal(self.scale)  # gamma / std: forward and backward use it
-        self.x_hat, self.beta_rows = new(n, H), new(n, H)
+        self.k, self.scale = np.zeros((H, H), dtype), np.zeros((H, H), dtype)
+        self.k_diag, self.scale_diag = _diagonal(self.k), _diagonal(self.scale)
+        self.beta_rows = new(n, H)
+        # x_hat = xc / std: past PRODUCTS_MAX a buffer; the products never form it (the
+        # trace does)
+        self.x_hat = None if self.products else new(n, H)
 
 
 def _diagonal(a: np.ndarray) -> np.ndarray:

@@ -140,10 +140,7 @@ class HiddenBlock:
             np.multiply(xc, xc, out=P.sq)
             dot(P.means, P.v, out=P.stats)  # mu, var, var + eps, the next running statistics
             std = np.sqrt(P.var_eps, out=P.std)[0]
-            # x_hat = xc @ diag(1 / std), y = xc @ diag(gamma / std) + beta
-            np.divide(P.one, std, out=P.inv_std_diag)
             np.divide(self.gamma, std, out=P.scale_diag)  # backward reuses it
-            dot(xc, P.inv_std, out=P.x_hat)
             beta_rows = P.beta_rows
             beta_rows[...] = self.beta
             y = dot(xc, P.scale, out=P.y)
@@ -196,14 +193,18 @@ class HiddenBlock:
         if self.norm == "batch":
             # dz = gamma / std (dy - mean(dy) - x_hat mean(dy x_hat)): the reference's three
             # terms, whose sums over the batch are dbeta and dgamma themselves
-            np.multiply(dy, P.x_hat, out=P.dy_x_hat)
-            dot(P.sums, P.dyx_dy, out=self.dgamma_beta)
-            if P.products:
+            if P.products:  # with xc for x_hat (block_workspace.py)
+                np.multiply(dy, P.xc, out=P.dy_x_hat)
+                dgamma = self.dgamma
+                dot(P.sums, P.dyx_dy, out=self.dgamma_beta)  # [dgamma std; dbeta]
+                np.divide(dgamma, P.minus_n_var_eps, out=P.k_diag)  # -dgamma / (N std)
+                np.divide(dgamma, P.std_row, out=dgamma)
                 r = dot(P.center, dy, out=P.r)  # dy - mean(dy)
-                np.multiply(self.dgamma, P.minus_inv_n, out=P.k_diag)
-                r += dot(P.x_hat, P.k, out=P.t)  # - x_hat dgamma / N
+                r += dot(P.xc, P.k, out=P.t)  # - x_hat dgamma / N
                 dz = dot(r, P.scale, out=P.dz)  # diag(gamma / std), from forward
             else:
+                np.multiply(dy, P.x_hat, out=P.dy_x_hat)
+                dot(P.sums, P.dyx_dy, out=self.dgamma_beta)
                 r = np.subtract(dy, dot(P.mean_row, dy), out=P.r)
                 r -= np.multiply(P.x_hat, self.dgamma * P.inv_n, out=P.t)
                 np.divide(self.gamma, P.std_row, out=P.scale_diag)
@@ -281,15 +282,16 @@ def block_trace(block, grads, dW_data=None):
     parts = None
     if spec.norm == "batch":  # the three terms of dx, which backward took the short way
         dx_hat = P.dy * (P.scale_diag * P.std_row)  # dy * gamma, the step's gamma
+        x_hat = P.xc / P.std if P.x_hat is None else P.x_hat
         n = {
-            "x_hat": P.x_hat,
+            "x_hat": x_hat,
             "y": y,
             "mu": P.mu,
             "var": P.var,
             "std": P.std,
             "dx_hat": dx_hat,
             "mean_dx_hat": dx_hat.mean(axis=0, keepdims=True),
-            "mean_dx_hat_x_hat": (dx_hat * P.x_hat).mean(axis=0, keepdims=True),
+            "mean_dx_hat_x_hat": (dx_hat * x_hat).mean(axis=0, keepdims=True),
         }
     if n is not None:
         parts = {
