@@ -58,16 +58,30 @@ class BlockWorkspace:
         self.scale = np.empty(total, dtype)  # each layer's 1 / (1 - p)
         self.kept = np.empty(total, bool)
         self.mask_flat = np.empty(total, dtype)
+        # tanh'(y) mask = mask - f h (h = f mask) of every dropout layer in two calls a step,
+        # when all of them are tanh without a residual: their f, h and this laid out as masks
+        self.fold = bool(total) and all(b.tanh_mask for b in dropped)
+        self.f_flat, self.h_flat, self.fold_flat = (np.empty(total, dtype) for _ in "fhd")
         self.masks, at = [], 0
-        for b in blocks:
+        for b, P in zip(blocks, self.parts, strict=True):
             if not b.spec.dropout:
                 self.masks.append(None)
                 continue
-            size = n * b.spec.units
+            size, shape = n * b.spec.units, (n, b.spec.units)
             self.threshold[at : at + size] = b.spec.dropout
             self.scale[at : at + size] = dtype(1.0) / dtype(1.0 - b.spec.dropout)
-            self.masks.append(self.mask_flat[at : at + size].reshape(n, b.spec.units))
+            self.masks.append(self.mask_flat[at : at + size].reshape(shape))
+            if self.fold:
+                flats = (self.f_flat, self.h_flat, self.fold_flat)
+                P.f, P.h, P.df = (a[at : at + size].reshape(shape) for a in flats)
+                P.folded = True
             at += size
+
+    def fold_masks(self) -> None:
+        """mask - f h of every dropout layer, once the forward pass made f and h."""
+        if self.fold:
+            np.multiply(self.f_flat, self.h_flat, out=self.fold_flat)
+            np.subtract(self.mask_flat, self.fold_flat, out=self.fold_flat)
 
     def draw_masks(self, rng) -> None:
         """Every dropout mask of the step: kept where u >= p, scaled by 1 / (1 - p)."""
@@ -87,6 +101,7 @@ class BlockParts:
         self.f, self.f_prime, self.h, self.df = new(n, H), new(n, H), new(n, H), new(n, H)
         self.dz, self.dx, self.dx_skip = new(n, H), new(n, D), new(n, D)
         self.z, self.y, self.dy = new(n, H), new(n, H), new(n, H)
+        self.folded = False  # df holds tanh'(y) mask, made by BlockWorkspace.fold_masks
         if block.spec.norm != "batch":
             return
         # [z; xc^2; 1; running_mean; running_var] (2n+3, H) and M's rows: mu, var, var + eps

@@ -185,8 +185,10 @@ class HiddenBlock:
         last = self.last
         P, y, mask = last[0], last[2], last[3]
         if self.tanh_mask and mask is not None:  # tanh'(y) mask = mask - f h, as h = f mask
-            fp = np.multiply(P.f, last[4], out=P.df)
-            dy = np.multiply(dh, np.subtract(mask, fp, out=fp), out=P.dy)
+            fp = P.df
+            if not P.folded:  # else the workspace made it for every layer at once
+                np.subtract(mask, np.multiply(P.f, last[4], out=fp), out=fp)
+            dy = np.multiply(dh, fp, out=P.dy)
         else:
             df = np.multiply(dh, mask, out=P.df) if mask is not None else dh
             dy = np.multiply(df, self.act.grad(y, P.f, P.f_prime), out=P.dy)

@@ -62,6 +62,7 @@ class BlocksMixin:
         data_loss = self.loss_fn.forward(z, y, dz)
         dot(ws.x1_T[-1], dz, out=out.dWb)  # [dW; db] = [h, 1]^T dz
         dh = dot(dz, out.W_T, out=ws.out_dh)
+        ws.fold_masks()
         for i in range(len(blocks) - 1, -1, -1):
             dh = blocks[i].backward(dh, ws.x1_T[i], need_dx=i > 0 or input_grad)
         pen, l1, l2 = 0.0, self.l1, self.l2
