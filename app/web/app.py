@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from app.errors import ClientError
-from app.web import assets, errors
+from app.web import assets, errors, warmup
 from app.web.checkpoints import CheckpointStore, sweep_every
 from app.web.class_routes import router as class_router
 from app.web.class_socket import make_classes
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        threading.Thread(target=assets.warm, daemon=True).start()  # gzip before the 1st visit
+        threading.Thread(target=warmup.warm, daemon=True).start()  # before the 1st visit
         sweeper = asyncio.create_task(sweep_every(store, min(3600.0, ttl / 4))) if store else None
         try:
             if registry is None:
