@@ -55,7 +55,21 @@ TARGETS = {"cold_mb": 1.6, "warm_kb": 60, "first_x_tfp": 1.5, "pace_x_tfp": 0.8,
 
 # Counts boundary-sized paints and, on TFP's page, presses play as soon as it exists.
 INIT = """
-window.__bench = { puts: 0, firstIterAt: null };
+window.__bench = { puts: 0, firstIterAt: null, socketAt: null, trainedIn: null };
+// Ours: when the socket was opened and its first trained frame came in (drawn is later).
+const Native = window.WebSocket;
+window.WebSocket = function (...args) {
+  const ws = new Native(...args);
+  window.__bench.socketAt ??= performance.now();
+  ws.addEventListener("message", (e) => {
+    if (window.__bench.trainedIn === null && /"type":"frame"/.test(e.data.slice(0, 40))) {
+      if (JSON.parse(e.data).step > 0) window.__bench.trainedIn = performance.now();
+    }
+  });
+  return ws;
+};
+window.WebSocket.prototype = Native.prototype;
+Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
 const put = CanvasRenderingContext2D.prototype.putImageData;
 CanvasRenderingContext2D.prototype.putImageData = function (img, ...rest) {
   // Ours: the plot's plane (its canvas is named; a 100 x 100 output thumbnail is not a
@@ -110,9 +124,10 @@ def visit(browser, proxy: Proxy, url: str, probe: dict) -> dict:
     page.wait_for_function(probe["first"], timeout=30_000, polling="raf")
     first_ms = page.evaluate(probe["first"])
     # where it went: DOMContentLoaded, and (ours) the page's modules all in (socket taken)
-    dcl_ms, modules_ms = page.evaluate(
+    dcl_ms, modules_ms, socket_ms, trained_in_ms = page.evaluate(
         "() => [performance.getEntriesByType('navigation')[0].domContentLoadedEventStart,"
-        " performance.getEntriesByName('bp:connect')[0]?.startTime ?? null]"
+        " performance.getEntriesByName('bp:connect')[0]?.startTime ?? null,"
+        " __bench.socketAt, __bench.trainedIn]"
     )
     page.wait_for_load_state("load")
     if "settled" in probe:
@@ -139,6 +154,8 @@ def visit(browser, proxy: Proxy, url: str, probe: dict) -> dict:
         "first_ms": round(first_ms, 1),
         "dcl_ms": round(dcl_ms, 1),
         "modules_in_ms": None if modules_ms is None else round(modules_ms, 1),
+        "socket_ms": None if socket_ms is None else round(socket_ms, 1),
+        "trained_frame_in_ms": None if trained_in_ms is None else round(trained_in_ms, 1),
         "epochs_per_s": round((e1 - e0) / dt, 1),
         "redraws_per_s": round((p1 - p0) / dt, 1),
         "ws_bytes_per_s": round((w1 - w0) / dt),
@@ -279,8 +296,13 @@ def main() -> int:
         )
         print(f"{label:<30} {ours_cell:>28} {tfp_cell:>28}")
     o, t = table["ours"], table["tfp"]
+    by_round = [
+        a["first_ms"] / b["first_ms"] for a, b in zip(runs["ours"], runs["tfp"], strict=True)
+    ]
+    results["first_x_tfp_by_round"] = [round(x, 2) for x in by_round]
     print(
-        f"ratios: first frame {o['first_ms']['median'] / t['first_ms']['median']:.2f}x TFP's "
+        f"ratios: first frame {o['first_ms']['median'] / t['first_ms']['median']:.2f}x TFP's, "
+        f"by round {statistics.median(by_round):.2f}x ({min(by_round):.2f}-{max(by_round):.2f}) "
         f"(target <= {TARGETS['first_x_tfp']}), pace "
         f"{o['epochs_per_s']['median'] / max(t['epochs_per_s']['median'], 1e-9):.2f}x "
         f"(target >= {TARGETS['pace_x_tfp']})"
