@@ -32,7 +32,7 @@ from app.web.classroom import refuse_locked
 from app.web.errors import error_message
 from app.web.lab import LabHandlers
 from app.web.landscape import LandscapeJob, run_landscape
-from app.web.pace import frame_period, steps_owed
+from app.web.pace import frame_period, light, steps_owed, work_share
 from app.web.pools import Gauge
 from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice
 from app.web.status import status_message
@@ -236,11 +236,13 @@ class SessionRunner(TakeHome, LabHandlers):
         if n == 0:
             return None  # slow motion: no step in this frame, so no frame to send
         self._credit -= n
-        self._advance(n, max(TRAIN_MIN_S, WORK_SHARE * share - self._frame_s))
+        done = self._advance(
+            n, max(TRAIN_MIN_S, work_share(crowd, WORK_SHARE) * share - self._frame_s)
+        )
         t0 = time.monotonic()
         frame = self.session.frame("running", budget_ms=1000 * FRAME_SHARE * share)
         self._frame_s = 0.8 * self._frame_s + 0.2 * (time.monotonic() - t0)
-        self._period = frame_period(self._base_rate, frame.get("plane_by") == "page", crowd)
+        self._period = frame_period(self._base_rate, light(frame), crowd, behind=done < n)
         return frame
 
     async def _watch(self, frame: dict[str, Any]) -> None:

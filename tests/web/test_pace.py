@@ -65,11 +65,24 @@ def test_a_small_plane_the_page_draws_gets_twice_the_frames_with_half_the_steps(
 
 
 def test_frame_period_doubles_the_rate_only_for_page_planes_in_a_quiet_process():
-    from app.web.pace import CROWD_MAX, frame_period, steps_owed
+    from app.web.pace import CROWD_MAX, frame_period, light, steps_owed
+
+    def frame(widths, grads=False):
+        sizes = [2, *widths, 2]
+        layers = [
+            {"fan_in": a, "fan_out": b, "dW": [[0.0] * b] * a if grads else None}
+            for a, b in zip(sizes, sizes[1:], strict=False)
+        ]
+        return {"plane_by": "page", "layers": layers}
+
+    assert light(frame([4, 4])) and light(frame([8, 8], grads=False))
+    assert not light(frame([8] * 6))  # spiral 6 x 8: its frames would pass 64 KB/s at 60/s
+    assert not light({**frame([4, 4]), "plane_by": "server"})
 
     assert frame_period(30, True, 1) == 1 / 60
     assert frame_period(30, False, 1) == 1 / 30  # the server draws the plane
     assert frame_period(30, True, CROWD_MAX + 1) == 1 / 30  # a crowded process
     assert frame_period(60, True, 1) == 1 / 60  # never past a display's refresh
+    assert frame_period(30, True, 1, behind=True) == 1 / 30  # top speed: time for training
     assert steps_owed(50, 30, 1 / 60) == 25
     assert abs(steps_owed(0.03, 30, 1 / 30) - 0.03) < 1e-12
