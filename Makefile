@@ -32,6 +32,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## speed figures against PyTorch, scikit-learn and the targets
 	$(PY) bench/engine.py
+	$(PY) bench/layers.py
 	$(PY) bench/stream.py
 	$(PY) bench/classroom.py
 	$(PY) bench/page.py

@@ -17,7 +17,8 @@ run, repeated; figures are medians, the spread is the min..max of the repeats.
       beside scikit-learn's MLPClassifier with the same architecture (time, test accuracy)
 
 Targets: (a) >= 0.9x TensorFlow Playground (aim 1.0x); (c) >= 1.5x PyTorch on the notebook
-path; (d) time <= 1.0x scikit-learn at equal or better accuracy.
+path; (d) time <= 1.0x scikit-learn at equal or better accuracy. Section (e), batch norm +
+dropout against the plain net, is bench/layers.py.
 
 --tfp FILE.js runs TensorFlow Playground's engine live under `node`, in alternation with
 ours (0.5 s each, 15 rounds, the ratio taken round by round). FILE.js is TFP's src/nn.ts
@@ -252,47 +253,6 @@ def mnist_net_case(repeats, rng):
     return {k: rate(v, len(X)) for k, v in alternate(runners, repeats).items()}
 
 
-def layers_case(sizes, activation, batch, repeats, rng):
-    """us/step of a plain net and the same net with batch norm + dropout 0.2 on every hidden
-    layer, timed in alternation; the ratio's target is <= 1.6x."""
-    X = rng.normal(size=(batch * 40, sizes[0])).astype(np.float32)
-    y = rng.integers(0, sizes[-1], len(X))
-    bn = [{"norm": "batch", "dropout": 0.2}] * (len(sizes) - 2)
-    runners = {
-        name: numpy_steps(
-            MLP(sizes, activation=activation, seed=0, **kw),
-            make_optimizer("sgd", 0.01),
-            X,
-            y,
-            batch,
-            check=False,
-        )
-        for name, kw in (("plain", {}), ("bn_dropout", {"layers": bn}))
-    }
-    times = alternate(runners, repeats)
-    steps = len(X) // batch
-    us = {k: sorted(t / steps * 1e6 for t in v) for k, v in times.items()}
-    ratios = sorted(b / p for p, b in zip(times["plain"], times["bn_dropout"], strict=True))
-    return {
-        "plain_us": statistics.median(us["plain"]),
-        "bn_dropout_us": statistics.median(us["bn_dropout"]),
-        "ratio": {"median": statistics.median(ratios), "low": ratios[0], "high": ratios[-1]},
-    }
-
-
-def layers_report(results: dict, reps: int, rng) -> None:
-    print("\n(e) batch norm + dropout 0.2 on every hidden layer vs the plain net, per step")
-    for sizes, act, batch in (([2, 8, 8, 2], "tanh", 10), ([784, 128, 64, 10], "relu", 64)):
-        name = "-".join(map(str, sizes))
-        e = results[f"e_{name}_bn_dropout_batch{batch}"] = layers_case(sizes, act, batch, reps, rng)
-        r = e["ratio"]
-        print(
-            f"  {name} batch {batch}: plain {e['plain_us']:,.1f} us, bn+dropout "
-            f"{e['bn_dropout_us']:,.1f} us: {r['median']:.2f}x ({r['low']:.2f}-{r['high']:.2f}x, "
-            "target <= 1.6x)"
-        )
-
-
 def mnist_split(seed=0):
     data = np.load(ROOT / "app" / "data" / "mnist_5k.npz")
     images = data["images"].reshape(len(data["images"]), -1).astype(np.float32) / 255.0
@@ -372,9 +332,6 @@ def main() -> None:
     }
     print(f"Engine benchmark ({ENGINE_ROOT}; BLAS threads {threads}, torch {results['torch']})")
     print("examples/s, median (slowest-fastest repeat); both sides timed in alternation\n")
-    if "--layers-only" in sys.argv:
-        layers_report(results, reps, rng)
-        return
 
     a = results["a_2-8-8-1_tanh_bce_batch10"] = tiny_case(
         [2, 8, 8, 1], "binary_cross_entropy", 10, reps * 2, rng
@@ -439,7 +396,6 @@ def main() -> None:
         f"sklearn {sk_t:.3f} s acc {sk_acc:.3f} | time {ours_t / sk_t:.2f}x (target <= 1x, "
         "acc >= sklearn)"
     )
-    layers_report(results, reps, rng)
     if torch is None:
         print("torch not installed: PyTorch columns skipped")
 

@@ -11,7 +11,8 @@ One hidden layer l, input x: (N, D), output h: (N, H):
 
 Backward runs it in reverse; the residual's gradient splits: dL/dx = dL/dz @ W^T (through the
 layer) + dL/dh (the skip). The math is app/nn/reference.py's, written here into the network's
-own gradient buffers; tests/nn/test_blocks.py holds the two equal. A network whose hidden
+own gradient buffers and a workspace's (block_workspace.py: why batch norm is written in
+matrix products there); tests/nn/test_blocks.py holds the two equal. A network whose hidden
 layers are all plain (one activation, no norm, dropout or residual) never comes here: mlp.py
 runs its fused fast path.
 
@@ -84,104 +85,160 @@ def layer_specs(sizes: list[int], activation: str, layers=None) -> list[LayerSpe
 class HiddenBlock:
     """Hidden layer `index` (1-based) of a network; its parameters are views owned by the
     network: Wb = [W; b] (D+1, H) and, with a norm, gamma, beta (H,), with their grads.
-    Batch norm's running_mean, running_var (H,) live here (not trained: no gradient)."""
+    Batch norm's running_mean, running_var (H,) live here (not trained: no gradient).
+
+    Training runs on a block_workspace.BlockParts (its buffers at the batch size); `last`
+    keeps what the last training pass used, for backward and the trace."""
 
     def __init__(self, index: int, spec: LayerSpec, params, grads, dtype):
         self.index, self.spec = index, spec
         self.act = get_activation(spec.activation)
-        self.W, self.b = params[f"W{index}"], params[f"b{index}"]
-        self.dW, self.db = grads[f"W{index}"], grads[f"b{index}"]
+        self.Wb, self.dWb = params.blocks[index - 1], grads.blocks[index - 1]
+        self.W, self.b = self.Wb[:-1], self.Wb[-1]
+        self.W_T = self.W.T
+        self.dW, self.db = self.dWb[:-1], self.dWb[-1]
         if spec.norm != "none":
-            name = f"norm{index}"
+            name, units = f"norm{index}", spec.units
             self.gamma, self.beta = params[f"{name}.gamma"], params[f"{name}.beta"]
             self.dgamma, self.dbeta = grads[f"{name}.gamma"], grads[f"{name}.beta"]
+            at = grads.offsets[f"{name}.gamma"]  # beta follows gamma: one (2, H) block
+            self.dgamma_beta = grads.flat[at : at + 2 * units].reshape(2, units)
         if spec.norm == "batch":
-            self.running_mean = np.zeros(spec.units, dtype)
-            self.running_var = np.ones(spec.units, dtype)
-        self.keep = dtype(1.0 - spec.dropout)
-        self.cache: dict | None = None  # what the last training pass saw, for backward
+            self.running = np.zeros((2, spec.units), dtype)  # [running_mean; running_var]
+            self.running[1] = 1.0
+            self.running_mean, self.running_var = self.running[0], self.running[1]
+        self.last = None  # (parts, x, mask, h, dh, dx_through, layer norm's parts)
 
-    def forward(self, x, train: bool, rng=None, mask=None, update_stats: bool = True):
-        """x: (N, D) -> h: (N, H). train: batch statistics and dropout (mask given, or drawn
-        from rng as reference.dropout_forward draws it), and a cache for backward."""
+    def evaluate(self, x):
+        """x: (N, D) -> h: (N, H), as at evaluation: running statistics, no dropout."""
         spec = self.spec
-        z = np.dot(x, self.W)
-        z += self.b
-        y, norm = z, None
-        if spec.norm == "batch" and not train:
-            y = (z - self.running_mean) / np.sqrt(self.running_var + EPS) * self.gamma + self.beta
-        elif spec.norm != "none":
-            axis = 0 if spec.norm == "batch" else 1
-            mu = _mean(z, axis)
-            xc = np.subtract(z, mu)
-            var = _mean(np.multiply(xc, xc), axis)
-            std = np.add(var, const(EPS, z.dtype))
-            np.sqrt(std, out=std)
-            x_hat = np.divide(xc, std, out=xc)
-            y = np.multiply(x_hat, self.gamma)
-            y += self.beta
-            norm = {"x_hat": x_hat, "std": std, "mu": mu, "var": var, "y": y}
-            if spec.norm == "batch" and update_stats:
-                _follow(self.running_mean, mu[0])
-                _follow(self.running_var, var[0])
-        f = self.act.fn(y)
-        d = f
-        if train and spec.dropout:
-            if mask is None:  # as reference.dropout_forward: kept / (1 - p)
-                mask = np.divide(np.greater_equal(rng.random(f.shape), spec.dropout), self.keep)
-            d = np.multiply(f, mask)
+        y = np.dot(x, self.W)
+        y += self.b
+        if spec.norm == "batch":
+            y = (y - self.running_mean) / np.sqrt(self.running_var + EPS) * self.gamma + self.beta
+        elif spec.norm == "layer":
+            y = _layernorm(y, self.gamma, self.beta)["y"]
+        h = self.act.fn(y)
+        return h + x if spec.residual else h
+
+    def forward(self, P, x, x1, next_x1, mask, update_stats: bool):
+        """One training pass. x: (N, D) the input, x1: (N, D+1) the same beside a column of
+        ones; mask: (N, H) dropout mask or None. Writes h (N, H) into next_x1[:, :-1], the
+        next layer's input, and returns it (a buffer of P)."""
+        spec = self.spec
+        z = np.dot(x1, self.Wb, out=P.z)  # x @ W + b
+        norm = None
+        if spec.norm == "batch":
+            y = self._batchnorm(P, z, update_stats)
+        elif spec.norm == "layer":
+            norm = _layernorm(z, self.gamma, self.beta)
+            y = norm["y"]
         else:
-            mask = None
-        h = d + x if spec.residual else d
-        if train:
-            self.cache = {"x": x, "z": z, "norm": norm, "y": y, "f": f, "mask": mask, "h": h}
+            y = z
+        h = f = self.act.fn(y, P.f)
+        if mask is not None:
+            h = np.multiply(f, mask, out=P.h)
+        if spec.residual:
+            h = np.add(h, x, out=P.h)
+        next_x1[:, :-1] = h
+        self.last = [P, x, y, mask, h, None, None, norm]
         return h
 
-    def backward(self, dh, need_dx: bool = True):
-        """dh: (N, H) = dL/dh -> dL/dx (N, D), or None when not needed. Writes dW, db and
-        dgamma, dbeta; keeps f'(y), dL/dy, dL/dz in the cache for the trace."""
-        c, spec = self.cache, self.spec
-        df = np.multiply(dh, c["mask"]) if c["mask"] is not None else dh
-        f_prime = self.act.grad(c["y"], c["f"])
-        dy = np.multiply(df, f_prime)
-        dz = dy
-        if c["norm"] is not None and spec.norm == "batch":
-            # batch norm's sums over the batch are dbeta and dgamma themselves:
-            # mean(dx_hat) = gamma dbeta / N, mean(dx_hat x_hat) = gamma dgamma / N, so
-            # dz = gamma / std * (dy - dbeta / N - x_hat dgamma / N): 9 calls, not 13
-            x_hat, inv_n = c["norm"]["x_hat"], const(1.0 / dy.shape[0], dy.dtype)
-            np.add.reduce(dy, axis=0, out=self.dbeta)
-            np.add.reduce(np.multiply(dy, x_hat), axis=0, out=self.dgamma)
-            dz = np.multiply(x_hat, np.multiply(self.dgamma, inv_n))
-            np.subtract(dy, dz, out=dz)
-            dz -= np.multiply(self.dbeta, inv_n)
-            scale = np.divide(self.gamma, c["norm"]["std"])  # kept: gamma changes after the step
-            dz *= scale
-            c["norm"]["scale"] = scale
-        elif c["norm"] is not None:
-            n = c["norm"]
-            x_hat, axis = n["x_hat"], 1
-            np.add.reduce(dy, axis=0, out=self.dbeta)
-            np.add.reduce(np.multiply(dy, x_hat), axis=0, out=self.dgamma)
-            dx_hat = np.multiply(dy, self.gamma)
-            mean_dx_hat = _mean(dx_hat, axis)
-            mean_dx_hat_x_hat = _mean(np.multiply(dx_hat, x_hat), axis)
-            # the three terms: direct, the mean's share, the variance's share; all / std
-            dz = np.multiply(x_hat, mean_dx_hat_x_hat)
-            np.subtract(dx_hat, dz, out=dz)
-            dz -= mean_dx_hat
-            dz /= n["std"]
-            n.update(dx_hat=dx_hat, mean_dx_hat=mean_dx_hat, mean_dx_hat_x_hat=mean_dx_hat_x_hat)
-        np.dot(c["x"].T, dz, out=self.dW)
-        np.add.reduce(dz, axis=0, out=self.db)
-        c.update(dh=dh, f_prime=f_prime, dy=dy, dz=dz)
+    def _batchnorm(self, P, z, update_stats):
+        """z: (N, H) -> y = gamma x_hat + beta (N, H), in products (block_workspace.py)."""
+        if update_stats:
+            P.running_in[...] = self.running
+        _center(P, z, P.xc)  # z - mu
+        np.multiply(P.xc, P.xc, out=P.sq)
+        np.dot(P.means, P.v, out=P.stats)  # mu, var, var + eps, the next running statistics
+        np.sqrt(P.var_eps, out=P.std)
+        if P.products:
+            np.divide(P.one, P.std_row, out=P.inv_std_diag)
+            np.dot(P.xc, P.inv_std, out=P.x_hat)  # xc / std
+            P.gamma_diag[...] = self.gamma
+            P.beta_rows[...] = self.beta
+            y = np.dot(P.x_hat, P.gamma, out=P.y)
+            y += P.beta_rows
+        else:
+            np.divide(P.xc, P.std, out=P.x_hat)
+            y = np.multiply(P.x_hat, self.gamma, out=P.y)
+            y += self.beta
+        if update_stats:
+            self.running[...] = P.running_out
+        return y
+
+    def backward(self, dh, x1_T, need_dx: bool = True):
+        """dh: (N, H) = dL/dh -> dL/dx (N, D), or None when not needed. x1_T: (D+1, N) the
+        input with its ones, transposed. Writes dW, db and dgamma, dbeta."""
+        last, spec = self.last, self.spec
+        P, y, mask = last[0], last[2], last[3]
+        df = np.multiply(dh, mask, out=P.df) if mask is not None else dh
+        dy = np.multiply(df, self.act.grad(y, P.f, P.f_prime), out=P.dy)
+        if spec.norm == "batch":
+            # dz = gamma / std (dy - mean(dy) - x_hat mean(dy x_hat)): the reference's three
+            # terms, whose sums over the batch are dbeta and dgamma themselves
+            np.multiply(dy, P.x_hat, out=P.dy_x_hat)
+            np.dot(P.sums, P.dyx_dy, out=self.dgamma_beta)
+            r = _center(P, dy, P.r)  # dy - mean(dy)
+            if P.products:
+                np.multiply(self.dgamma, P.minus_inv_n, out=P.k_diag)
+                r += np.dot(P.x_hat, P.k, out=P.t)  # - x_hat dgamma / N
+                np.divide(self.gamma, P.std_row, out=P.scale_diag)
+                dz = np.dot(r, P.scale, out=P.dz)
+            else:
+                r -= np.multiply(P.x_hat, self.dgamma * P.inv_n, out=P.t)
+                dz = np.multiply(r, self.gamma / P.std_row, out=P.dz)
+        elif spec.norm == "layer":
+            dz = P.dz
+            dz[...] = _layernorm_backward(last[7], dy, self.gamma, self.dgamma, self.dbeta)
+        else:
+            dz = dy
+        np.dot(x1_T, dz, out=self.dWb)  # [dW; db] = [x, 1]^T dz
+        last[5] = dh
         if not need_dx:
             return None
-        dx = np.dot(dz, self.W.T)
-        c["dx_through"] = dx
+        dx = np.dot(dz, self.W_T, out=P.dx)
+        last[6] = dx
         if spec.residual:
-            dx = dx + dh  # the skip's share
+            dx = np.add(dx, dh, out=P.dx_skip)  # the skip's share
         return dx
+
+
+def _center(P, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """a (N, H) minus its column means, into out: C @ a, or a - mean(a) past PRODUCTS_MAX."""
+    if P.center is not None:
+        return np.dot(P.center, a, out=out)
+    return np.subtract(a, np.dot(P.mean_row, a), out=out)
+
+
+def _layernorm(z, gamma, beta) -> dict:
+    """reference.layernorm_forward, its arrays in a dict (the trace shows them)."""
+    mu = _mean(z, 1)
+    xc = np.subtract(z, mu)
+    var = _mean(np.multiply(xc, xc), 1)
+    std = np.add(var, const(EPS, z.dtype))
+    np.sqrt(std, out=std)
+    x_hat = np.divide(xc, std, out=xc)
+    y = np.multiply(x_hat, gamma)
+    y += beta
+    return {"x_hat": x_hat, "std": std, "mu": mu, "var": var, "y": y}
+
+
+def _layernorm_backward(n: dict, dy, gamma, dgamma, dbeta):
+    """reference.layernorm_backward: dz (N, H); dgamma, dbeta written in place."""
+    x_hat = n["x_hat"]
+    np.add.reduce(dy, axis=0, out=dbeta)
+    np.add.reduce(np.multiply(dy, x_hat), axis=0, out=dgamma)
+    dx_hat = np.multiply(dy, gamma)
+    mean_dx_hat = _mean(dx_hat, 1)
+    mean_dx_hat_x_hat = _mean(np.multiply(dx_hat, x_hat), 1)
+    # the three terms: direct, the mean's share, the variance's share; all / std
+    dz = np.multiply(x_hat, mean_dx_hat_x_hat)
+    np.subtract(dx_hat, dz, out=dz)
+    dz -= mean_dx_hat
+    dz /= n["std"]
+    n.update(dx_hat=dx_hat, mean_dx_hat=mean_dx_hat, mean_dx_hat_x_hat=mean_dx_hat_x_hat)
+    return dz
 
 
 def _mean(a: np.ndarray, axis: int) -> np.ndarray:
@@ -192,45 +249,36 @@ def _mean(a: np.ndarray, axis: int) -> np.ndarray:
     return total
 
 
-def _follow(running: np.ndarray, batch: np.ndarray) -> None:
-    """running <- MOMENTUM running + (1 - MOMENTUM) batch, in place."""
-    running *= const(MOMENTUM, running.dtype)
-    running += np.multiply(batch, const(1.0 - MOMENTUM, running.dtype))
-
-
-def forward_blocks(blocks, X, train: bool, rng=None, masks=None, update_stats=True):
-    """X: (N, D) through every hidden block -> [h_1, ..., h_{L-1}]. masks: None (draw) or
-    one dropout mask (or None) per block, e.g. a traced step's, to repeat it exactly."""
+def forward_blocks(blocks, X):
+    """X: (N, D) through every hidden block as at evaluation -> [h_1, ..., h_{L-1}]."""
     hs, h = [], X
-    for i, block in enumerate(blocks):
-        mask = masks[i] if masks is not None else None
-        h = block.forward(h, train, rng, mask, update_stats)
+    for block in blocks:
+        h = block.evaluate(h)
         hs.append(h)
     return hs
 
 
-def backward_blocks(blocks, dh, input_grad: bool):
-    """dh: (N, H_{L-1}) = dL/dh of the last hidden layer; writes every block's gradients.
-    Returns dL/dX (N, D) when input_grad, else None."""
-    for i in range(len(blocks) - 1, -1, -1):
-        dh = blocks[i].backward(dh, need_dx=i > 0 or input_grad)
-    return dh
-
-
 def block_trace(block, grads, dW_data=None):
-    """The LayerTrace of a block's last training pass (its cache: the arrays it used).
+    """The LayerTrace of a block's last training pass (`block.last`: the arrays it used).
     dW_data: the data part of dW when a penalty was added (else dW itself)."""
     from .trace import LayerTrace  # trace.py describes; blocks.py computes
 
-    c, spec, i = block.cache, block.spec, block.index
+    P, x, y, mask, h, dh, dx_through, n = block.last
+    spec, i = block.spec, block.index
     parts = None
-    if c["norm"] is not None:
-        n = c["norm"]
-        if "dx_hat" not in n:  # batch norm's backward took the short way: the three terms
-            dx_hat = c["dy"] * (n["scale"] * n["std"])  # dy * gamma, the step's gamma
-            n["dx_hat"] = dx_hat
-            n["mean_dx_hat"] = dx_hat.mean(axis=0, keepdims=True)
-            n["mean_dx_hat_x_hat"] = (dx_hat * n["x_hat"]).mean(axis=0, keepdims=True)
+    if spec.norm == "batch":  # the three terms of dx, which backward took the short way
+        dx_hat = P.dy * P.gamma_diag  # dy * gamma, the step's gamma
+        n = {
+            "x_hat": P.x_hat,
+            "y": y,
+            "mu": P.mu,
+            "var": P.var,
+            "std": P.std,
+            "dx_hat": dx_hat,
+            "mean_dx_hat": dx_hat.mean(axis=0, keepdims=True),
+            "mean_dx_hat_x_hat": (dx_hat * P.x_hat).mean(axis=0, keepdims=True),
+        }
+    if n is not None:
         parts = {
             "x_hat": n["x_hat"],
             "y": n["y"],
@@ -239,7 +287,7 @@ def block_trace(block, grads, dW_data=None):
             "std": n["std"],
             "gamma": block.gamma,
             "beta": block.beta,
-            "dL_dy": c["dy"],
+            "dL_dy": P.dy,
             "dx_hat": n["dx_hat"],
             "mean_dx_hat": n["mean_dx_hat"],
             "mean_dx_hat_x_hat": n["mean_dx_hat_x_hat"],
@@ -252,12 +300,12 @@ def block_trace(block, grads, dW_data=None):
     return LayerTrace(
         index=i,
         activation=spec.activation,
-        a_in=c["x"],
-        z=c["z"],
-        a=c["h"],
-        dL_da=c["dh"],
-        f_prime=c["f_prime"],
-        dL_dz=c["dz"],
+        a_in=x,
+        z=P.z,
+        a=h,
+        dL_da=dh,
+        f_prime=P.f_prime,
+        dL_dz=P.dz if spec.norm != "none" else P.dy,
         dW=dW,
         dW_data=dW if dW_data is None else dW_data,
         db=grads[f"b{i}"],
@@ -265,8 +313,8 @@ def block_trace(block, grads, dW_data=None):
         norm=spec.norm,
         norm_parts=parts,
         dropout=spec.dropout,
-        mask=c["mask"],
+        mask=mask,
         residual=spec.residual,
-        act_out=c["f"],
-        dL_da_through=c.get("dx_through"),
+        act_out=P.f,
+        dL_da_through=dx_through,
     )

@@ -101,6 +101,7 @@ class MLP(BlocksMixin):
         self._workspaces: dict[int, Workspace] = {}
         self._last: Workspace | None = None  # the workspace of the last training pass
         self._last_blocks: tuple | None = None  # the same for a net with blocks
+        self._block_workspaces: dict = {}  # batch size -> its block_workspace.BlockWorkspace
 
     # ---- description -------------------------------------------------------------------
     activation = property(lambda self: self.act.name, doc="hidden activation name")
@@ -129,7 +130,7 @@ class MLP(BlocksMixin):
         """X: (N, D) -> ([a_1, ..., a_{L-1}] fresh arrays, z_L (N, C)); the trace is untouched."""
         X = self._check_X(X)
         if self.blocks is not None:  # evaluation: running statistics, no dropout
-            hidden = forward_blocks(self.blocks, X, train=False)
+            hidden = forward_blocks(self.blocks, X)
             return hidden, self.layers[-1].forward(_with_ones(hidden[-1] if hidden else X), None)
         ws = Workspace(self.sizes, X.shape[0], self.dtype, backward=False)
         return ws.a[:-1], self._forward(X, ws)

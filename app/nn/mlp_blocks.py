@@ -2,15 +2,17 @@
 
 A network whose hidden layers all are plain takes mlp.py's fused fast path and never comes
 here; one with a norm, dropout, a residual or per-layer activations runs its hidden layers
-as HiddenBlocks (allocating as it goes: clear over fast) and its output layer and loss as
-the fast path does. The mixin keeps mlp.py to one screenful of the plain algorithm.
+as HiddenBlocks on the buffers of a block_workspace.BlockWorkspace (one per batch size, as
+the fast path's Workspace), and its output layer and loss as the fast path does. The mixin
+keeps mlp.py to one screenful of the plain algorithm.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .blocks import backward_blocks, block_trace, forward_blocks
+from .block_workspace import BlockWorkspace
+from .blocks import block_trace
 from .regularization import add_penalty_grad
 from .trace import LayerTrace, Trace
 
@@ -21,53 +23,66 @@ class BlocksMixin:
     def train_loss(self, X, y, masks=None) -> float:
         """The loss as a training step sees it (batch statistics, dropout), X: (N, D), y: (N,);
         masks: one dropout mask (N, h) or None per hidden layer, e.g. a traced step's, so
-        finite differences see the very function backprop differentiated. Running statistics
-        and the generator are untouched; for a plain net this is `loss`."""
+        finite differences see the very function backprop differentiated. Running statistics,
+        the generator and the last step's trace are untouched; for a plain net this is `loss`."""
         if self.blocks is None:
             return self.loss(X, y)
         X, y = self.check_inputs(X, y)
         masks = masks if masks is not None else [None] * len(self.blocks)
         if any(m is None and b.spec.dropout for m, b in zip(masks, self.blocks, strict=True)):
             raise ValueError("masks: give the dropout mask of every layer with dropout")
-        hidden = forward_blocks(self.blocks, X, True, None, masks, update_stats=False)
-        z = self.layers[-1].forward(_with_ones(hidden[-1] if hidden else X), None)
+        last = [b.last for b in self.blocks]
+        ws = BlockWorkspace(self.blocks, len(y), self.dtype, self.sizes[-1])  # its own buffers
+        z = self._blocks_forward(ws, X, masks, update_stats=False)
+        for b, kept in zip(self.blocks, last, strict=True):
+            b.last = kept
         return self.loss_fn.loss(z, y) + self._penalty()
+
+    def _blocks_forward(self, ws, X, masks, update_stats: bool) -> np.ndarray:
+        """X: (N, D) through the hidden blocks and the output layer -> z_L (N, C). masks:
+        None (draw every dropout mask of the step) or one per block (None without dropout)."""
+        if masks is None:
+            ws.draw_masks(self.rng)
+        else:
+            for buffer, mask in zip(ws.masks, masks, strict=True):
+                if buffer is not None:
+                    buffer[...] = mask
+        x1 = ws.x1
+        x1[0][:, :-1] = X
+        x = X
+        for i, block in enumerate(self.blocks):
+            x = block.forward(ws.parts[i], x, x1[i], x1[i + 1], ws.masks[i], update_stats)
+        return np.dot(x1[-1], self.layers[-1].Wb, out=ws.out_z)  # [h, 1] @ [W; b]
 
     def _blocks_step(self, X, y, input_grad: bool, masks, update_stats: bool) -> float:
         """_forward_backward for a net with per-layer settings (blocks.py)."""
-        hidden = forward_blocks(self.blocks, X, True, self.rng, masks, update_stats)
-        out, h = self.layers[-1], hidden[-1]
-        z = np.dot(h, out.W)  # the output layer, without copying h beside a column of ones
-        z += out.b
-        dz = np.empty_like(z)
+        ws = self._block_workspaces.get(len(y)) or self._block_workspace(len(y))
+        z = self._blocks_forward(ws, X, masks, update_stats)
+        dz, out, blocks = ws.out_dz, self.layers[-1], self.blocks
         data_loss = self.loss_fn.forward(z, y, dz)
-        np.dot(h.T, dz, out=out.dW)
-        np.add.reduce(dz, axis=0, out=out.db)
-        dh = np.dot(dz, out.W_T)
-        dX = backward_blocks(self.blocks, dh, input_grad)
+        np.dot(ws.x1_T[-1], dz, out=out.dWb)  # [dW; db] = [h, 1]^T dz
+        dh = np.dot(dz, out.W_T, out=ws.out_dh)
+        for i in range(len(blocks) - 1, -1, -1):
+            dh = blocks[i].backward(dh, ws.x1_T[i], need_dx=i > 0 or input_grad)
         pen, l1, l2 = 0.0, self.l1, self.l2
         if l1 or l2:
             np.copyto(self._data_grads, self.grads.flat)
             for layer in self.layers:
                 add_penalty_grad(layer.W, layer.dW, l1, l2)
             pen = self._penalty()
-        self._last_blocks = (
-            X,
-            y,
-            hidden,
-            z,
-            dz,
-            dX if input_grad else None,
-            data_loss,
-            pen,
-            l1,
-            l2,
-        )
+        self._last_blocks = (X, y, ws, dh if input_grad else None, data_loss, pen, l1, l2)
         self._last = None
         return data_loss + pen
 
+    def _block_workspace(self, n: int) -> BlockWorkspace:
+        if len(self._block_workspaces) >= 8:  # e.g. the batch and the last partial batch
+            self._block_workspaces.pop(next(iter(self._block_workspaces)))
+        ws = BlockWorkspace(self.blocks, n, self.dtype, self.sizes[-1])
+        self._block_workspaces[n] = ws
+        return ws
+
     def _blocks_trace(self) -> Trace:
-        X, y, hidden, z, dz, dX, data_loss, pen, l1, l2 = self._last_blocks
+        X, y, ws, dX, data_loss, pen, l1, l2 = self._last_blocks
         penalised = bool(l1 or l2)
         data_grads = self.grads.view
         layers = [
@@ -77,23 +92,23 @@ class BlocksMixin:
             for b in self.blocks
         ]
         for k, lt in enumerate(layers):
-            lt.dL_da_in = dX if k == 0 else self.blocks[k - 1].cache["dh"]
+            lt.dL_da_in = dX if k == 0 else self.blocks[k - 1].last[5]
         last = len(self.layers)
         W = f"W{last}"
         layers.append(
             LayerTrace(
                 index=last,
                 activation=self.loss_fn.output_activation,
-                a_in=hidden[-1] if hidden else X,
-                z=z,
-                a=self.loss_fn.probs(z),
+                a_in=ws.x1[-1][:, :-1],
+                z=ws.out_z,
+                a=self.loss_fn.probs(ws.out_z),
                 dL_da=None,
                 f_prime=None,
-                dL_dz=dz,
+                dL_dz=ws.out_dz,
                 dW=self.grads[W],
                 dW_data=data_grads(self._data_grads, W) if penalised else self.grads[W],
                 db=self.grads[f"b{last}"],
-                dL_da_in=self.blocks[-1].cache["dh"] if self.blocks else dX,
+                dL_da_in=self.blocks[-1].last[5],
             )
         )
         return Trace(

@@ -13,7 +13,7 @@ from app.errors import ClientError
 from app.web import assets, errors, warmup
 from app.web.checkpoints import CheckpointStore, sweep_every
 from app.web.class_routes import router as class_router
-from app.web.class_socket import make_classes
+from app.web.class_routing import make_classes
 from app.web.hosts import HostGuard, OriginGuard, allowed_hosts
 from app.web.paths import PLOTLY_JS
 from app.web.routes import router as http_router
@@ -32,14 +32,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         Registry(settings.workers_dir, settings.max_sessions) if settings.workers_dir else None
     )
 
-    # Session checkpoints (runs survive a crash or restart), swept of expired ones.
+    # Session checkpoints (runs survive a crash or restart) and class records, swept of
+    # expired ones.
     ttl = settings.checkpoint_ttl_s
     store = CheckpointStore(settings.state_dir, ttl) if settings.state_dir else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         threading.Thread(target=warmup.warm, daemon=True).start()  # before the 1st visit
-        sweeper = asyncio.create_task(sweep_every(store, min(3600.0, ttl / 4))) if store else None
+        kept = [x for x in (store, app.state.classes.records) if x is not None]
+        sweepers = [asyncio.create_task(sweep_every(x, min(3600.0, ttl / 4))) for x in kept]
         try:
             if registry is None:
                 yield
@@ -47,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             async with owner_socket(app, registry):
                 yield
         finally:
-            if sweeper is not None:
+            for sweeper in sweepers:
                 sweeper.cancel()
 
     # No Swagger UI or ReDoc: they load their scripts from a CDN, and the app works offline.

@@ -5,7 +5,8 @@ A checkpoint is `<state_dir>/<session id>.run.json`, written atomically (a tempo
 then os.replace: a reader sees the old run or the new one, never half of one) and off the
 event loop. Any worker process can restore any session: `restore(store, sid)`. Checkpoints
 expire `ttl_s` seconds after their last write. A folder that cannot be written (full,
-read-only) turns checkpoints off for the session, which goes on without them.
+read-only) turns checkpoints off for the session, which goes on without them, and tries
+again after a back-off (30 s, doubling to 5 min): a freed disk brings them back.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from app.training.takehome.runfile import load_run, save_run
 
 SESSION_ID = re.compile(r"[0-9a-f]{16,32}")  # what secrets.token_hex(8) gives, and room
 SUFFIX = ".run.json"
+RETRY_S = (30.0, 300.0)  # after a failed write: the first wait, doubling up to the last
 log = logging.getLogger(__name__)
 
 
@@ -94,8 +96,9 @@ class CheckpointStore:
         return removed
 
 
-async def sweep_every(store: CheckpointStore, period_s: float) -> None:
-    """Sweep expired checkpoints now and every `period_s` seconds (the app's lifetime)."""
+async def sweep_every(store: Any, period_s: float) -> None:
+    """Sweep expired files of `store` (checkpoints, class records: anything with a
+    `sweep()`) now and every `period_s` seconds (the app's lifetime)."""
     while True:
         await asyncio.to_thread(store.sweep)
         await asyncio.sleep(max(1.0, period_s))
@@ -129,9 +132,12 @@ def snapshot(session: TrainingSession, state: str) -> str:
 
 class Checkpointer:
     """One session's checkpoints: `maybe()` after each slice of training (writes when
-    `every_s` have passed), `now()` after a pause or change. One write at a time, in a
-    worker thread; a request during a write is coalesced into one more write after it.
-    The first failed write turns checkpoints off and calls `on_fail(reason)` once."""
+    `every_s` have passed), `now()` after a pause or change, `close()` when the tab is gone.
+    One write at a time, in a worker thread; a request during a write is coalesced into one
+    more write after it. A failed write turns checkpoints off and calls `on_fail(reason)`;
+    they are tried again after `retry_s[0]` seconds, doubling up to `retry_s[1]` while
+    writes keep failing, and the first write that succeeds calls `on_back()`: each change
+    is said once."""
 
     def __init__(
         self,
@@ -140,21 +146,27 @@ class Checkpointer:
         take: Callable[[], str],
         every_s: float,
         on_fail: Callable[[str], Awaitable[None]],
+        on_back: Callable[[], Awaitable[None]] | None = None,
+        retry_s: tuple[float, float] | None = None,
     ):
         self.store, self.sid, self.take, self.every_s = store, sid, take, every_s
-        self.on_fail = on_fail
+        self.on_fail, self.on_back, self.retry_s = on_fail, on_back, retry_s or RETRY_S
         self.off = False
         self.writes = 0
+        self.fails = 0  # failed writes in a row
         self._last = time.monotonic()
         self._task: asyncio.Task | None = None
         self._again = False
+        self._retry: asyncio.TimerHandle | None = None
+        self._closed = False
 
     def maybe(self) -> None:
         if time.monotonic() - self._last >= self.every_s:
             self.now()
 
-    def now(self) -> None:
-        if self.off:
+    def now(self, retry: bool = False) -> None:
+        """Write the session's state now (after a failure: only when the retry is due)."""
+        if self._closed or (self.off and not retry):
             return
         self._last = time.monotonic()
         if self._task is not None and not self._task.done():
@@ -163,27 +175,50 @@ class Checkpointer:
         self._task = asyncio.create_task(self._run())
 
     async def flush(self) -> None:
-        """Write now and wait for it (a closing tab: its last state is kept)."""
-        self.now()
+        """Write now and wait for it."""
+        self.now(retry=True)
         while self._task is not None and not self._task.done():
             await asyncio.shield(self._task)
+
+    async def close(self) -> None:
+        """The tab is gone: a last write (its last state is kept if the folder takes it),
+        then no more, and no retry."""
+        if self._retry is not None:
+            self._retry.cancel()
+        self.now(retry=True)
+        self._closed = True  # the write under way is the last: a failure is not retried
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    def _retry_later(self) -> None:
+        wait = min(self.retry_s[0] * 2 ** (self.fails - 1), self.retry_s[1])
+        self._retry = asyncio.get_running_loop().call_later(wait, self.now, True)
 
     async def _run(self) -> None:
         while True:
             self._again = False
             try:
                 await asyncio.to_thread(self._write)
-            except OSError as e:
-                self.off = True
-                log.warning("checkpoints off for session %s: %s", self.sid, e)
-                await self.on_fail(e.strerror or type(e).__name__)
-                return
-            except Exception:  # a bug must not end the session: it goes on without
-                self.off = True
-                log.exception("checkpoint of session %s failed", self.sid)
-                await self.on_fail("internal error")
+            except Exception as e:  # a bug must not end the session: it goes on without
+                if isinstance(e, OSError):
+                    reason = e.strerror or type(e).__name__
+                    log.warning("checkpoint of session %s failed: %s", self.sid, e)
+                else:
+                    reason = "internal error"
+                    log.exception("checkpoint of session %s failed", self.sid)
+                said, self.off = self.off, True
+                self.fails += 1
+                if not self._closed:
+                    self._retry_later()
+                if not said:
+                    await self.on_fail(reason)
                 return
             self.writes += 1
+            if self.off:
+                self.off, self.fails = False, 0
+                log.info("checkpoints of session %s are written again", self.sid)
+                if self.on_back is not None:
+                    await self.on_back()
             if not self._again:
                 return
 

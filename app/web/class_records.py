@@ -1,7 +1,12 @@
-"""A class outlives its worker process: its record (code, title, what the teacher set) is a
-small file in the workers' shared directory, so when the process holding the class dies and
-is replaced, the first socket of the class to come back (the teacher page reopening it with
-its key, or a student's tab rejoining) brings the class back in the process it reaches.
+"""A class outlives its worker process and the server: its record (code, title, what the
+teacher set) is a small file in the server's state folder (`<state_dir>/classes/`, beside the
+session checkpoints), so when the process holding the class dies and is replaced, or the
+whole server is restarted, the first socket of the class to come back (the teacher page
+reopening it with its key, or a student's tab rejoining) brings the class back in the
+process it reaches. Records expire `ttl_s` after their last write, like checkpoints; a live
+class rewrites its record now and then (class_socket.py). Without a state folder
+(checkpoints off) the records live in the workers' shared directory: a class then outlives
+its worker, not the server.
 
 The record keeps a hash of the teacher key, never the key. Students are not in it: their
 tabs reconnect and rejoin by themselves (the page remembers the code and the name), and get
@@ -14,6 +19,7 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +27,12 @@ MAX_RECORD_BYTES = 64 * 1024  # a record is read only up to this size
 
 
 class ClassRecords:
-    """`class-<code>.json` files in `root`."""
+    """`class-<code>.json` files in `root` (made on the first write), kept `ttl_s` seconds
+    after their last write (None: as long as the folder)."""
 
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, ttl_s: float | None = None):
         self.root = Path(root)
+        self.ttl_s = ttl_s
 
     def _path(self, code: str) -> Path:
         return self.root / f"class-{code}.json"
@@ -42,12 +50,21 @@ class ClassRecords:
         }
         tmp = self.root / f".class-{cls.code}.{os.getpid()}.tmp"
         with contextlib.suppress(OSError):  # no record: the class lives on, not durable
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp.write_text(json.dumps(record), "utf-8")
             os.replace(tmp, self._path(cls.code))
 
+    def _expired(self, path: Path, now: float) -> bool:
+        return self.ttl_s is not None and now - path.stat().st_mtime > self.ttl_s
+
     def load(self, code: str) -> dict[str, Any] | None:
+        """The class's record, or None: none, expired (then removed), or unreadable."""
+        path = self._path(code)
         try:
-            with open(self._path(code), "rb") as f:
+            if self._expired(path, time.time()):
+                path.unlink()
+                return None
+            with open(path, "rb") as f:
                 data = f.read(MAX_RECORD_BYTES + 1)
             record = json.loads(data) if len(data) <= MAX_RECORD_BYTES else None
         except (OSError, ValueError):
@@ -66,3 +83,17 @@ class ClassRecords:
     def delete(self, code: str) -> None:
         with contextlib.suppress(OSError):
             self._path(code).unlink()
+
+    def sweep(self) -> int:
+        """Remove expired records and leftover temporary files; returns how many."""
+        removed = 0
+        now = time.time()
+        with contextlib.suppress(OSError):
+            for p in self.root.iterdir():
+                with contextlib.suppress(OSError):
+                    record = p.name.startswith("class-") and p.suffix == ".json"
+                    tmp = p.name.startswith(".class-") and p.suffix == ".tmp"
+                    if (record and self._expired(p, now)) or (tmp and now - p.stat().st_mtime > 60):
+                        p.unlink()
+                        removed += 1
+        return removed

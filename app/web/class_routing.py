@@ -5,6 +5,8 @@ was opened writes `c-<code>` in the workers' shared directory (app/web/workers.p
 its Unix socket; a socket that carries `?class=<code>` and reaches another worker is passed
 on to the owner over that socket, both ways, for its whole life (like an upload is routed
 by session id). Behind nginx, replicas are chosen by the same code (deploy/nginx.conf).
+A class whose worker died, or whose server restarted, is brought back from its record
+(app/web/class_records.py) by the first worker a socket of the class reaches: `home`.
 """
 
 from __future__ import annotations
@@ -13,11 +15,16 @@ import asyncio
 import contextlib
 import os
 import socket
+from pathlib import Path
 
 from fastapi import WebSocket
 from websockets.asyncio.client import unix_connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
+from app.errors import ClientError
+from app.web.class_records import ClassRecords
+from app.web.class_socket import orphaned
+from app.web.classroom import Classes, is_code
 from app.web.workers import Registry
 
 
@@ -105,3 +112,38 @@ async def forward(ws: WebSocket, sock: str, max_size: int) -> bool:
         with contextlib.suppress(Exception):
             await ws.close()  # the owner went away: the page reconnects, as after any loss
     return True
+
+
+def make_classes(app) -> Classes:
+    """The process's classes; with worker processes, codes are claimed across them. Their
+    records are kept in the state folder (classes outlive a restart of the server), else in
+    the workers' shared directory (they outlive a worker), else nowhere."""
+    registry, settings = app.state.registry, app.state.settings
+    if settings.state_dir:
+        ttl = settings.checkpoint_ttl_s
+        records = ClassRecords(Path(settings.state_dir) / "classes", ttl)
+    else:
+        records = ClassRecords(registry.root) if registry is not None else None
+    if registry is None:
+        return Classes(settings.class_size, records=records, restored=orphaned)
+    return Classes(
+        settings.class_size,
+        taken=lambda c: owner(registry, c) is not None,
+        claim=lambda c: claim(registry, c),
+        release=lambda c: release(registry, c),
+        records=records,
+        restored=orphaned,
+    )
+
+
+def home(app, code: str) -> str | None:
+    """The Unix socket of the worker that holds class `code`. A recorded class that no live
+    worker holds (its process died, the server restarted) comes back in this one first, so
+    the sockets of the class that reconnect at once, in any worker, all meet in one."""
+    registry, classes = app.state.registry, app.state.classes
+    sock = owner(registry, code)
+    if sock is None and classes.records is not None and is_code(code):
+        with contextlib.suppress(ClientError):  # no class behind the code: served here
+            classes.find(code)  # claims the code here, unless another worker just did
+        sock = owner(registry, code)
+    return sock

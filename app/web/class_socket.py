@@ -22,8 +22,7 @@ from app.training.frames.encode import json_safe
 from app.training.live.config import TrainingConfig, explain
 from app.training.teaching.lessons import lesson, lesson_config, lessons
 from app.web import class_messages as cm
-from app.web import class_routing, messages
-from app.web.class_records import ClassRecords
+from app.web import messages
 from app.web.classroom import Classes, Classroom
 from app.web.errors import error_message
 from app.web.roster import entries, roster
@@ -34,21 +33,7 @@ MAX_CLASSES = 64  # classes open in one process
 WATCHED = frozenset({"dataset", "frame", "status", "pins", "trace", "stuck"})
 PUSH_WAIT_S = 0.5  # the teacher's answer to a push waits this long for the students at most
 WATCH_BACKLOG = 4  # frames queued for a slow spotlight page before newer ones are dropped
-
-
-def make_classes(app) -> Classes:
-    """The process's classes; with worker processes, codes are claimed across them."""
-    registry = app.state.registry
-    size = app.state.settings.class_size
-    if registry is None:
-        return Classes(size)
-    return Classes(
-        size,
-        taken=lambda c: class_routing.owner(registry, c) is not None,
-        claim=lambda c: class_routing.claim(registry, c),
-        release=lambda c: class_routing.release(registry, c),
-        records=ClassRecords(registry.root),
-    )
+KEEP_S = 600.0  # a led class rewrites its record this often (records expire after a day)
 
 
 def _dumps(msg: dict[str, Any]) -> str:
@@ -84,10 +69,13 @@ class Teacher:
 
     async def _roster_loop(self) -> None:
         loop = asyncio.get_running_loop()
-        due = loop.time()
+        due = kept = loop.time()
         while self.cls is not None and not self.cls.closed and self.cls.teacher == self.send:
             msg = roster(self.cls)  # who is in the class now, taken on the event loop
             await self.send(await asyncio.to_thread(entries, msg, self.cls.baseline()))
+            if loop.time() - kept >= KEEP_S:  # a class in use: its record does not expire
+                kept = loop.time()
+                self.classes.saved(self.cls)
             due = max(due + ROSTER_S, loop.time())  # a steady second, whatever it took
             await asyncio.sleep(due - loop.time())
 
@@ -225,6 +213,12 @@ class Teacher:
         self.classes.close(cls)
         self.cls = None
         await self.send({"type": "class_closed", "code": cls.code})
+
+
+def orphaned(classes: Classes, cls: Classroom) -> None:
+    """A class brought back from its record (its process died, the server restarted) has no
+    teacher page yet: closed if none comes within ORPHAN_S, as if its page had just gone."""
+    asyncio.get_running_loop().call_later(ORPHAN_S, _expire, classes, cls)
 
 
 def _expire(classes: Classes, cls: Classroom) -> None:

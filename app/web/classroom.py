@@ -167,13 +167,16 @@ class Classes:
         claim: Callable[[str], bool] = lambda code: True,
         release: Callable[[str], None] = lambda code: None,
         records: Any = None,
+        restored: Callable[[Classes, Classroom], None] = lambda classes, cls: None,
     ):
         """taken, claim, release: codes across worker processes (app/web/class_routing.py);
-        records: where classes are kept to outlive their process (app/web/class_records.py)."""
+        records: where classes are kept to outlive their process (app/web/class_records.py);
+        restored: called with a class brought back from its record."""
         self.size = size
         self.by_code: dict[str, Classroom] = {}
         self._elsewhere, self._claim, self._release = taken, claim, release
         self.records = records
+        self._restored = restored
 
     def open(self, title: str, proposed: str | None = None) -> Classroom:
         """A new class, under the code the page proposed when it is a free, valid code."""
@@ -206,6 +209,7 @@ class Classes:
         cls.pushed.update(record.get("pushed", {}))
         cls.lesson = record.get("lesson")
         self.by_code[cls.code] = cls
+        self._restored(self, cls)
         return cls
 
     def find(self, code: str) -> Classroom:

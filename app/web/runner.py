@@ -22,20 +22,20 @@ from typing import Any
 from app.errors import ClientError
 from app.training.frames.encode import json_safe
 from app.training.live.config import STRUCTURAL_KEYS
-from app.training.live.pins import pin, pins_message
+from app.training.live.pins import pins_message
 from app.training.live.session import Change, TrainingSession
-from app.training.teaching.step_through import gradient_check, run_trace
-from app.training.teaching.stuck import StuckWatch, chance_accuracy
+from app.training.teaching.stuck import StuckWatch
 from app.web import messages as m
 from app.web.checkpoints import Checkpointer
 from app.web.classroom import refuse_locked
 from app.web.errors import error_message
 from app.web.lab import LabHandlers
-from app.web.landscape import LandscapeJob, run_landscape
 from app.web.pace import frame_period, light, steps_owed, work_share
 from app.web.pools import Gauge
+from app.web.probes import ProbeHandlers
 from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice
 from app.web.status import status_message
+from app.web.stops import Stops
 from app.web.takehome import TakeHome
 
 Send = Callable[[str], Awaitable[None]]
@@ -50,7 +50,7 @@ TRAIN_MIN_S = 0.004
 FRAME_SHARE = 0.35
 
 
-class SessionRunner(TakeHome, LabHandlers):
+class SessionRunner(TakeHome, LabHandlers, ProbeHandlers, Stops):
     """Drives one TrainingSession for one WebSocket."""
 
     def __init__(
@@ -149,7 +149,8 @@ class SessionRunner(TakeHome, LabHandlers):
             self.checkpoints.maybe() if due_only else self.checkpoints.now()
 
     async def checkpoints_off(self, reason: str) -> None:
-        """Said once: the state folder refused a checkpoint; the session goes on."""
+        """Said once: the state folder refused a checkpoint; the session goes on (and the
+        Checkpointer tries again later)."""
         msg = f"Your run is no longer saved on the server ({reason}); it goes on"
         await self.send(
             {
@@ -158,6 +159,13 @@ class SessionRunner(TakeHome, LabHandlers):
                 "message": msg,
                 "params": {"reason": reason},
             }
+        )
+
+    async def checkpoints_on(self) -> None:
+        """Said once: after checkpoints_off, a checkpoint was written again."""
+        msg = "Your run is saved on the server again"
+        await self.send(
+            {**self._status_msg(), "code": "checkpoints_on", "message": msg, "params": {}}
         )
 
     # -- the training loop -----------------------------------------------------------------
@@ -245,15 +253,6 @@ class SessionRunner(TakeHome, LabHandlers):
         self._period = frame_period(self._base_rate, light(frame), crowd, behind=done < n)
         return frame
 
-    async def _watch(self, frame: dict[str, Any]) -> None:
-        """Say so, once, when the network is stuck (a status with its code and params)."""
-        s = self.session
-        if self._chance[0] != s.generation:
-            self._chance = (s.generation, chance_accuracy(s.y_train))
-        found = self._stuck.check(frame, s.generation, self._chance[1])
-        if found is not None:
-            await self.send({**self._status_msg(), **found})
-
     def _interrupt(self) -> None:
         """Whatever runs now stops at its next step; its frame, if any, is not sent."""
         self._ticket += 1
@@ -268,22 +267,6 @@ class SessionRunner(TakeHome, LabHandlers):
         await self.send(self._status_msg())
         await self.send(await self._locked(lambda: self.session.frame("paused")))
         self._checkpoint()
-
-    def _stopped_msg(self) -> dict[str, Any]:
-        """A status saying why the run stopped by itself (code `stopped`, params: reason,
-        step, epoch, value, limit)."""
-        s = self.session
-        msg = self._status_msg()
-        params = {**s.stopped, "of": s.stopped["reason"]}  # `of`: the page's string variant
-        return {**msg, "code": "stopped", "params": params, "message": s.stops.message()}
-
-    async def _stop_run(self) -> None:
-        """A stop condition fired while playing: pause, say why, send the paused frame."""
-        self.playing = False
-        self.pending = 0
-        self._interrupt()
-        await self.send(await self._locked(self._stopped_msg))
-        await self.send(await self._locked(lambda: self.session.frame("paused")))
 
     def close(self) -> None:
         """Stop all work: the running chunk ends after its current step."""
@@ -415,73 +398,3 @@ class SessionRunner(TakeHome, LabHandlers):
         if pins["pins"] or pinning:
             await self.send(pins)
         self._checkpoint()
-
-    async def load_dataset(self, data) -> None:
-        """Switch to an uploaded dataset (called by the upload route)."""
-        await self._change(lambda: self.session.load_dataset(data), "loaded")
-
-    async def on_add_point(self, msg: m.AddPoint) -> None:
-        await self._change(lambda: self.session.edit_point(msg.x, msg.y, msg.label), "point_added")
-
-    async def on_remove_point(self, msg: m.RemovePoint) -> None:
-        await self._change(lambda: self.session.edit_point(msg.x, msg.y, None), "point_removed")
-
-    async def on_hidden(self, msg: m.Hidden) -> None:
-        """Start or stop the hidden-space part of frames; paused, a frame shows it at once."""
-        await self._locked(lambda: self.session.watch_hidden(msg.layer))
-        if not self.playing:
-            await self.send(await self._locked(lambda: self.session.frame("paused")))
-
-    async def on_predict(self, msg: m.Predict) -> None:
-        await self.send(await self._locked(lambda: self.session.predict(msg.point, msg.image)))
-
-    async def on_trace(self, msg: m.Trace) -> None:
-        note = "Paused to trace one step" if self.playing else ""
-        if self.playing or self.pending:
-            await self._pause()
-        self._stop.clear()
-        trace = await self._locked(lambda: run_trace(self.session, msg.example, msg.split))
-        await self.send(trace)
-        if note:
-            status = {**self.session.status("paused"), "message": note}
-            await self.send({**status, "code": "paused_for_trace", "params": {}})
-        await self.send(await self._locked(lambda: self.session.frame("paused")))
-
-    async def on_gradcheck(self, msg: m.GradCheck) -> None:
-        await self.send(
-            await self._locked(lambda: gradient_check(self.session, msg.param, msg.index))
-        )
-
-    async def on_landscape(self, msg: m.Landscape) -> None:
-        """Start a landscape around the weights now; a newer request replaces one under way.
-        It is computed in slices on a copy of the network, beside training, and answered when
-        done (with `landscape_progress` meanwhile)."""
-        if self._landscape is not None:
-            self._landscape.cancel()
-        job = await self._locked(lambda: LandscapeJob(self.session, msg.resolution, msg.span))
-        self._landscape = asyncio.create_task(run_landscape(self, job))
-
-    async def on_pin(self, _: m.Pin) -> None:
-        def add() -> Change:
-            s = self.session
-            note = pin(s.pins, s.config.model_dump(), s.step, s.history.to_columns())
-            return Change([], False, note)
-
-        await self._change(add, "pinned", pinning=True)
-
-    async def on_unpin(self, msg: m.Unpin) -> None:
-        def remove() -> Change:
-            pins = self.session.pins
-            if msg.index >= len(pins):
-                raise ClientError(
-                    "index",
-                    f"index must be between 0 and {len(pins) - 1}; got {msg.index}"
-                    if pins
-                    else "there are no pins to remove",
-                    "out_of_range",
-                    {"min": 0, "max": len(pins) - 1, "got": msg.index},
-                )
-            pins.pop(msg.index)
-            return Change([], False, "Unpinned")
-
-        await self._change(remove, "unpinned", pinning=True)

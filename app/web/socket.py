@@ -13,6 +13,7 @@ from app.errors import ClientError
 from app.training.live.config import catalogue
 from app.web import class_routing, memory, messages
 from app.web.checkpoints import SESSION_ID, Checkpointer, CheckpointStore, restore, snapshot
+from app.web.class_routing import home
 from app.web.class_socket import leave, student_message, teacher_socket, watch_socket
 from app.web.classroom import normalize
 from app.web.errors import error_message
@@ -46,7 +47,7 @@ async def ws_session(ws: WebSocket) -> None:
     registry = ws.app.state.registry  # worker processes: the limit holds across them
     code = normalize(params.get("class", ""))
     if registry and code:  # a class lives in one worker: go there (app/web/class_routing.py)
-        owner = class_routing.owner(registry, code)
+        owner = home(ws.app, code)
         if owner not in (None, registry.socket_path) and await class_routing.forward(
             ws, owner, settings.transport_bytes
         ):
@@ -94,7 +95,12 @@ async def ws_session(ws: WebSocket) -> None:
             return snapshot(runner.session, "running" if runner.playing else "paused")
 
         runner.checkpoints = Checkpointer(
-            store, sid, take, settings.checkpoint_every_s, runner.checkpoints_off
+            store,
+            sid,
+            take,
+            settings.checkpoint_every_s,
+            runner.checkpoints_off,
+            runner.checkpoints_on,
         )
     trainer = reader = None
 
@@ -155,7 +161,7 @@ async def ws_session(ws: WebSocket) -> None:
         if runner.checkpoints is not None:  # the last state, for a reload or a reconnect
             runner.playing = runner.played
             with contextlib.suppress(Exception):
-                await runner.checkpoints.flush()
+                await runner.checkpoints.close()
         free()
         memory.soon()  # a closed heavy session's memory goes back to the system
 

@@ -131,8 +131,11 @@ on("hello", (h) => {
   document.getElementById("banner-conn").hidden = true;
   if (h.resumed) toast(t("banner.resumed", { step: h.resumed.step }), "info");
 });
-// The server could not save a checkpoint (a full or read-only folder): said once.
-on("status", (s) => { if (s.code === "checkpoints_off") toast(errorText(s, "", "status"), "info"); });
+// The server could not save a checkpoint (a full or read-only folder): said once; and once
+// again when it saves them again (it retries: a freed disk brings them back).
+on("status", (s) => {
+  if (s.code === "checkpoints_off" || s.code === "checkpoints_on") toast(errorText(s, "", "status"), "info");
+});
 
 document.getElementById("btn-diverged-reset").addEventListener("click", () => {
   send({ type: "reset" });

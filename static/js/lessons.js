@@ -4,7 +4,7 @@
 // the step-through. Its claim is checked on the real engine by tests/training/test_lessons.py.
 import { emit, on, send, state } from "./state.js";
 import { t } from "./i18n.js";
-import { applyHash, page, writeHash } from "./url.js";
+import { applyHash, page, readHash, writeHash } from "./url.js";
 import { clearCurves } from "./curves.js";
 import { holdFocus } from "./dialogs.js";
 import { placeCard } from "./lesson_place.js";
@@ -139,12 +139,13 @@ function afterPrediction(lesson, result) {
 }
 
 /** Apply a lesson (or its variant) from scratch: config, fresh weights, then run or trace. */
-function start(lesson, withTry = false) {
+function start(lesson, withTry = false, linked = false) {
   variant = withTry;
   page.lesson = lesson.id;
   const asks = predictionFor(lesson, withTry);
   if (asks) send({ type: "pause" }); // the card asks first; the answer plays
-  history.replaceState(null, "", `${location.pathname}${location.search}#${lessonHash(lesson, withTry)}`);
+  // A link's hash is kept as it came (main.js applied it): it may carry a change of its own.
+  if (!linked) history.replaceState(null, "", `${location.pathname}${location.search}#${lessonHash(lesson, withTry)}`);
   // A lesson that asks for a prediction opens paused at step 0: the learner presses Play.
   const predictFirst = lesson.paused && !withTry;
   if (predictFirst) send({ type: "pause" });
@@ -221,21 +222,23 @@ export async function initLessons() {
   document.addEventListener("click", (e) => {
     if (!$("lessons-menu").hidden && !e.target.closest("#lessons-menu")) showMenu(false, false);
   });
-  // A lesson link (#lesson=<id>&…): the config comes with the hash; show its card.
+  // A lesson link (#lesson=<id>&…): the config comes with the hash. A new session starts the
+  // lesson as its menu entry does (asks its prediction first, plants its bug, opens the
+  // step-through); a reloaded tab that got its run back only shows the card again.
   const lesson = all.find((x) => x.id === page.lesson);
   if (!lesson) page.lesson = null;
   else {
     card(lesson);
     highlight(lesson);
-    if (lesson.bughunt) {
-      const plant = () => send({ type: "bughunt", bug: lesson.bughunt });
-      if (state.hello) plant();
-      else { const once = on("hello", () => { once(); plant(); }); }
-    }
-    if (lesson.stepper) {
-      if (state.hello) emit("stepper:open");
-      else { const once = on("hello", () => { once(); setTimeout(() => emit("stepper:open"), 0); }); }
-    }
+    const begin = () => {
+      if (state.hello?.resumed) return;
+      const hash = readHash();
+      const tried = Object.entries(lesson.try ?? {});
+      const withTry = tried.length > 0 && tried.every(([k, v]) => JSON.stringify(hash[k]) === JSON.stringify(v));
+      start(lesson, withTry, true);
+    };
+    if (state.hello) begin();
+    else { const once = on("hello", () => { once(); setTimeout(begin, 0); }); }
   }
   on("lang:changed", () => {
     menu();

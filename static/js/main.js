@@ -220,10 +220,10 @@ function render() {
   ensureNetwork(f);
   tellViewSize();
   lap("network-build");
-  // The plane from W and b (forward.js) when it is on screen, at most ~1/4 of the page's
-  // time (a busy machine makes it dearer: then in every other frame or fewer).
+  // The plane from W and b (forward.js) when it is on screen, at most ~1/3 of the page's
+  // time (~3 ms here: every frame at 60/s; a busy machine makes it dearer: then rarer).
   const planeShown = visible.has("boundary") || visible.has("network") || !state.running;
-  const planeDue = !state.running || t0 - lastPlane >= 4 * (T["page-plane"] ?? 0);
+  const planeDue = !state.running || t0 - lastPlane >= 3 * (T["page-plane"] ?? 0);
   if (f.plane_by === "page" && planeOf !== f && planeShown && planeDue) {
     planeOf = f;
     lastPlane = t0;

@@ -83,6 +83,9 @@ def test_a_lesson_link_opens_in_korean_with_its_card_and_variant(
         pg, {"activation": "sigmoid", "hidden_layers": lesson["config"]["hidden_layers"]}
     )
     assert pg.locator(".lesson-watch #gradnorms").count() == 1
+    # It asks its prediction before anything trains, as from the menu; the answer plays it.
+    assert pg.evaluate("() => window.__bp.state.frame.step") == 0
+    pg.get_by_test_id("predict-option").first.click()
     pg.wait_for_function("() => window.__bp.state.frame && window.__bp.state.frame.step > 150")
     pg.wait_for_timeout(800)
     pg.screenshot(path=artifacts / "lesson-deep-sigmoid-ko.png", full_page=True)

@@ -160,3 +160,26 @@ def test_residual_needs_equal_widths():
 def test_plain_layers_keep_the_fast_path():
     assert MLP([2, 4, 4, 2], "relu", layers=[{}, {"activation": "relu"}]).blocks is None
     assert MLP([2, 4, 4, 2], "relu", layers=[{}, {"activation": "tanh"}]).blocks is not None
+
+
+@pytest.mark.parametrize("n", [1, 2, 200])
+def test_batch_norm_equals_the_reference_at_any_batch_size(n):
+    """Small batches run batch norm as products with C = I - 1/N and diagonal matrices,
+    large ones (past block_workspace.PRODUCTS_MAX) as broadcasting ufuncs; a batch of one
+    normalises to beta. Both equal the reference."""
+    layers = [{"norm": "batch", "dropout": 0.3, "residual": True}, {"norm": "batch"}]
+    net = MLP([4, 4, 3, 3], "tanh", dtype="float64", layers=layers, seed=n)
+    rng = np.random.default_rng(n)
+    X, y = rng.normal(size=(n, 4)), rng.integers(0, 3, n)
+    full = [dict(activation="tanh", norm="none", dropout=0.0, residual=False) | d for d in layers]
+    want_loss, want_grads, want_dX, _, want_stats, _ = reference_step(net, full, X, y)
+    state = net.rng.bit_generator.state
+    loss, grads = net.gradients(X, y, input_grad=True)
+    assert loss == pytest.approx(want_loss, rel=1e-12)
+    for k, g in want_grads.items():
+        np.testing.assert_allclose(grads[k], g, rtol=1e-9, atol=1e-12, err_msg=k)
+    np.testing.assert_allclose(net.trace.layers[0].dL_da_in, want_dX, rtol=1e-9, atol=1e-12)
+    net.rng.bit_generator.state = state
+    net.train_step(X, y, make_optimizer("sgd", learning_rate=0.0))
+    for k, v in want_stats.items():
+        np.testing.assert_allclose(net.running_stats()[k], v, rtol=1e-12, atol=1e-15, err_msg=k)

@@ -214,6 +214,86 @@ def test_a_failed_write_turns_checkpoints_off_once(tmp_path):
     assert c.off and len(told) == 1 and c.writes == 0
 
 
+def test_a_failed_write_is_retried_with_a_growing_wait_until_the_folder_takes_it(tmp_path):
+    """Issue 19's retry: the folder refuses (a file where it should be), the checkpointer
+    waits 0.2 s, 0.4 s, then 0.8 s (the most) between attempts, asked or not; the folder
+    writable again, the next attempt writes and says so once."""
+    blocker = tmp_path / "f"
+    blocker.write_text("")
+    store = CheckpointStore(blocker / "state", 60)
+    attempts: list[float] = []
+    told: list[str] = []
+    made = []
+
+    def take() -> str:  # called by every attempt, just before the write
+        attempts.append(time.monotonic())
+        return json.dumps({"n": len(attempts)})
+
+    async def scenario():
+        async def on_fail(reason):
+            told.append(f"off: {reason}")
+
+        async def on_back():
+            told.append("on")
+
+        c = Checkpointer(store, "ab" * 8, take, 0.0, on_fail, on_back, retry_s=(0.2, 0.8))
+        made.append(c)
+        end = time.monotonic() + 2.7
+        while time.monotonic() < end:  # training asks for a checkpoint after every slice
+            c.maybe()
+            await asyncio.sleep(0.01)
+        failed = len(attempts)
+        blocker.unlink()  # the teacher freed the disk
+        while not c.writes and time.monotonic() < end + 3:
+            c.maybe()
+            await asyncio.sleep(0.01)
+        assert len(attempts) - failed <= 1  # the retry (or one under way), not the asks
+        for _ in range(3):  # back on: every ask writes again
+            c.now()
+            await c.flush()
+        await c.close()
+        c.now()  # closed: no more writes
+        await asyncio.sleep(0.05)
+
+    run_in_thread(scenario)
+    (c,) = made
+    gaps = [b - a for a, b in zip(attempts, attempts[1:], strict=False)]
+    # 2.7 s of asks: attempts at 0, 0.2, 0.6, 1.4, 2.2 (then the one that wrote at 3.0)
+    for gap, want in zip(gaps, (0.2, 0.4, 0.8, 0.8), strict=False):
+        assert want * 0.95 <= gap <= want + 0.3, gaps  # late on a loaded machine, never early
+    assert len(gaps) >= 4, gaps
+    assert told == ["off: Not a directory", "on"]
+    assert not c.off and c.fails == 0 and c.writes == 5
+    assert json.loads(store.path("ab" * 8).read_text())["n"] == len(attempts)
+
+
+def test_a_session_says_when_its_checkpoints_are_back(tmp_path, monkeypatch):
+    """A real server: the state folder refuses, the tab is told `checkpoints_off` and trains
+    on; the folder fixed, a retry writes and the tab is told `checkpoints_on`, once; the
+    checkpoint then follows the training and a reconnect gets the run back."""
+    monkeypatch.setattr("app.web.checkpoints.RETRY_S", (0.3, 0.6))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with app_client(blocker / "state", checkpoint_every_s=0.1) as client:
+        with client.websocket_connect("/ws") as ws:
+            sid = hello_of(ws)["session"]
+            until(ws, "status", lambda s: s.get("code") == "checkpoints_off")
+            blocker.unlink()
+            back = until(ws, "status", lambda s: s.get("code") == "checkpoints_on")
+            assert back["message"] and back["params"] == {}
+            codes, steps = [], []
+            while len(steps) < 60:
+                msg = ws.receive_json()
+                codes.append(msg.get("code"))
+                if msg["type"] == "frame":
+                    steps.append(msg["step"])
+            assert "checkpoints_on" not in codes and "checkpoints_off" not in codes
+            path = blocker / "state" / f"{sid}.run.json"
+            assert json.loads(path.read_text())["counters"]["step"] > 0
+        with client.websocket_connect(f"/ws?session={sid}") as ws:
+            assert hello_of(ws)["resumed"]["step"] >= steps[-1]
+
+
 def test_a_failed_session_record_gives_its_slot_back(tmp_path):
     """The issue's "full disk leaks session slots": the record cannot be written."""
     reg = Registry(tmp_path, 2)

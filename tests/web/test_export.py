@@ -127,3 +127,26 @@ def test_a_large_run_file_opens_over_http(client):
         assert until(ws, "frame")["train"] == saved_frame["train"]
         bad = client.post(url, files={"file": ("run.json", b"{not json", "application/json")})
         assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_run"
+
+
+def test_an_exported_script_stops_where_the_tab_stops(client, tmp_path):
+    # The tab's run and its script, both from step 30, stop at the same step with the same loss.
+    with client.websocket_connect("/ws") as ws:
+        opened(ws)
+        paused_at(ws)
+        ws.send_json({"type": "reset"})
+        until(ws, "frame", lambda f: f["step"] == 0)
+        ws.send_json({"type": "configure", "config": {"stop_at": {"accuracy": 0.9}}})
+        ws.send_json({"type": "step", "n": 30})
+        until(ws, "frame", lambda f: f["step"] == 30)
+        ws.send_json({"type": "export", "format": "script"})
+        path = tmp_path / "run.py"
+        path.write_text(until(ws, "export")["content"])
+        ws.send_json({"type": "play"})
+        stop = until(ws, "status", lambda m: m.get("code") == "stopped")
+        frame = until(ws, "frame", lambda f: f["state"] == "paused")
+    at = stop["params"]["step"]
+    assert stop["params"]["reason"] == "accuracy" and frame["step"] == at
+    step, loss, accuracy = run_script(path, 5000)
+    assert step == at and loss == pytest.approx(frame["train"]["loss"], rel=1e-5)
+    assert accuracy == pytest.approx(frame["train"]["accuracy"]) and accuracy >= 0.9

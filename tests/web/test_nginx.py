@@ -64,6 +64,9 @@ def balanced(tmp_path_factory):
         subprocess.Popen(
             [sys.executable, "-m", "app", "--port", str(p), "--workers", "1"],
             cwd=ROOT,
+            # one state folder for both, as replicas on one machine share the user's: class
+            # records there keep codes unique across them (other tests' classes aside)
+            env={**os.environ, "BP_STATE_DIR": str(prefix / "state")},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from app.errors import got
+from app.errors import ClientError, got
 from app.nn import ACTIVATIONS
 from app.nn.blocks import MAX_DROPOUT, NORMS
 
@@ -123,6 +123,65 @@ def layer_code(entry: Any) -> str:
     parts += [f"d{entry['dropout']:g}"] if entry["dropout"] else []
     parts += ["res"] if entry["residual"] else []
     return ":".join(parts)
+
+
+NORM_CODES = {"bn": "batch", "ln": "layer"}
+CODE_PARTS = "an activation ({}), bn (batch norm), ln (layer norm), d<p> (dropout p) or res"
+
+
+def parse_layer_code(i: int, code: str) -> Any:
+    """What layer_code writes, read back: "8" -> 8, "8:relu:bn:d0.2:res" -> {"units": 8,
+    "activation": "relu", "norm": "batch", "dropout": 0.2, "residual": True}, the parts after
+    the width in any order (as the page's links: static/js/layer_settings.js decodeLayer).
+    A lone width that is no number stays text, for the config's own error; a code without a
+    width first, or a part that is none of these, raises ClientError naming hidden_layers[i]
+    and what it may be."""
+    head, *parts = [p.strip() for p in code.split(":")]
+    if not parts:
+        return int(head) if head.isdigit() else head
+    if not head.isdigit():
+        raise ClientError(
+            "hidden_layers",
+            f"hidden_layers[{i}]: {got(code)!r} must start with its width, a whole number "
+            f"from 1 to {MAX_NEURONS}",
+            "wrong_type",
+            {"index": i, "got": got(code)},
+        )
+    entry: dict[str, Any] = {"units": int(head)}
+    for part in filter(None, parts):
+        if part in NORM_CODES:
+            key, value = "norm", NORM_CODES[part]
+        elif part == "res":
+            key, value = "residual", True
+        elif part in ACTIVATIONS:
+            key, value = "activation", part
+        elif part[0] == "d" and _is_number(part[1:]):
+            key, value = "dropout", float(part[1:])
+        else:
+            raise ClientError(
+                "hidden_layers",
+                f"hidden_layers[{i}]: {got(part)!r} in {got(code)!r} is not a layer setting; "
+                f"each part after the width is {CODE_PARTS.format(', '.join(ACTIVATIONS))}",
+                "invalid_choice",
+                {"index": i, "got": got(part)},
+            )
+        if key in entry:
+            raise ClientError(
+                "hidden_layers",
+                f"hidden_layers[{i}]: {got(code)!r} gives its {key} twice",
+                "invalid_value",
+                {"index": i, "key": key},
+            )
+        entry[key] = value
+    return entry
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)  # the config checks the range (and refuses nan)
+    except ValueError:
+        return False
+    return True
 
 
 def describe_layers(hidden_layers: list[Any]) -> str:

@@ -24,6 +24,7 @@ from app.training.frames.encode import packed
 from app.training.live.layers import describe_layers
 from app.training.takehome import script_parts as parts
 from app.training.takehome.script_network import network_code
+from app.training.takehome.script_stopping import stopping_fields, watched
 from app.training.takehome.script_surgery import surgery_code
 
 TEMPLATE = Path(__file__).with_name("run_script.tmpl")
@@ -50,13 +51,16 @@ def export_script(session) -> str:
     dtype = np.dtype(cfg.dtype).name
     scheduled = cfg.lr_schedule.kind != "constant" or cfg.lr_schedule.warmup > 0
     sizes = "-".join(str(n) for n in net.sizes)
+    schedule_step = "    set_rate(len(idx))\n" if scheduled else ""
     fields = {
         "title": f"{cfg.dataset}: a {sizes} network, {cfg.activation}, {cfg.optimizer}",
         "filename": script_filename(session),
         "step": session.step,
         "summary": textwrap.fill(_summary(session), 92, subsequent_indent="    "),
         "dtype": dtype,
-        "imports": "import math\n" if cfg.optimizer == "adam" or scheduled else "",
+        "imports": "import math\n"
+        if cfg.optimizer == "adam" or scheduled or watched(session)
+        else "",
         "data": _data_code(session),
         "eval_subset": _eval_code(session),
         "sizes": sizes,
@@ -84,9 +88,11 @@ def export_script(session) -> str:
         "order": _array_code(session.order, "np.int64"),
         "cursor": session.cursor,
         "batch_size": min(cfg.batch_size, session.n_train),
-        "surgery": surgery_code(net),  # frozen and killed units, when there are any
+        "surgery": surgery_code(net, schedule_step),  # frozen and killed units, if any
         "schedule_code": _schedule_code(session) if scheduled else "",
-        "schedule_step": "    set_rate(len(idx))\n" if scheduled else "",
+        "schedule_step": schedule_step,
+        "examples": session.examples,
+        **stopping_fields(session, _dict_code),  # stop_at and early stopping, if set
     }
     return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(fields)
 
@@ -179,21 +185,19 @@ def _schedule_code(session) -> str:
     return f'''
 
 # The learning-rate schedule ({cfg.lr_schedule.kind}): each step's rate comes from the base
-# rate and the epoch (examples seen / training-set size), as on the page.
+# rate and the epoch (EXAMPLES seen / training-set size), as on the page.
 BASE_RATE = {float(cfg.learning_rate)!r}
 SCHEDULE = {cfg.lr_schedule.model_dump()!r}
-EXAMPLES = {session.examples}  # examples seen so far
 
 
 {inspect.getsource(scheduled_rate).strip()}
 
 
 def set_rate(n):
-    """Set LEARNING_RATE for the next step, of n examples."""
-    global LEARNING_RATE, EXAMPLES
+    """Set LEARNING_RATE for the next step, of n examples (EXAMPLES: those seen before it)."""
+    global LEARNING_RATE
     epoch = EXAMPLES / len(y_train)
     LEARNING_RATE = scheduled_rate(BASE_RATE, epoch, n / len(y_train), **SCHEDULE)
-    EXAMPLES += n
 '''
 
 

@@ -32,8 +32,9 @@ def hidden_backward(dh, l, layer, cache, grads):
 
 def train_step():
     """As above; a frozen unit gets no gradient and no update (whatever the optimizer kept)."""
+    global EXAMPLES
     idx = next_batch()
-    z, caches = forward(X_train[idx], train=True)
+$schedule_step    z, caches = forward(X_train[idx], train=True)
     data_loss, dL_dz = loss_and_grad(z, y_train[idx])
     loss = data_loss + penalty()
     grads = backward(caches, dL_dz)
@@ -46,14 +47,16 @@ def train_step():
     for l, (W, b) in kept.items():
         params[f"W{l}"][:, FROZEN[l]] = W
         params[f"b{l}"][FROZEN[l]] = b
+    EXAMPLES += len(idx)
     return loss
 
 
 ''')
 
 
-def surgery_code(net) -> str:
-    """The block for `net`, or "" when no unit is frozen or killed."""
+def surgery_code(net, schedule_step: str = "") -> str:
+    """The block for `net`, or "" when no unit is frozen or killed. schedule_step: the
+    line that sets the step's learning rate, when the run has a schedule."""
     ops = surgery(net)
     if not ops["frozen"] and not ops["killed"]:
         return ""
@@ -61,4 +64,8 @@ def surgery_code(net) -> str:
     for what, pairs in ops.items():
         for layer, unit in pairs:
             by_layer[what].setdefault(layer, []).append(unit)
-    return BLOCK.substitute(killed=repr(by_layer["killed"]), frozen=repr(by_layer["frozen"]))
+    return BLOCK.substitute(
+        killed=repr(by_layer["killed"]),
+        frozen=repr(by_layer["frozen"]),
+        schedule_step=schedule_step,
+    )

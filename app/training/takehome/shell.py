@@ -2,11 +2,14 @@
 
     python -m app train --dataset spiral --hidden-layers 8,8 --activation relu \\
         --steps 5000 --out run.json
+    python -m app train --dataset xor --hidden-layers 8:relu:bn:d0.2,8:tanh:res --steps 2000
     python -m app train --config run.json --steps 1000 --out run.json   # continue a run
     python -m app export run.json --out run.py                           # the NumPy script
 
 The options are the page's settings with the page's names, bounds and error messages (one
-TrainingConfig validates both). A tqdm bar shows the loss and accuracy as it trains.
+TrainingConfig validates both). --hidden-layers takes each layer as the page's links write it
+(a width, or width:activation:bn|ln:d<dropout>:res, the parts in any order) or as JSON.
+A tqdm bar shows the loss and accuracy as it trains.
 """
 
 from __future__ import annotations
@@ -30,12 +33,18 @@ from app.training.live.config import (
     explain,
     preset_key,
 )
+from app.training.live.layers import parse_layer_code
 from app.training.live.session import TrainingSession
 from app.training.takehome.run_schema import MAX_FILE_BYTES, bad_run, parse_run
 from app.training.takehome.runfile import load_run, save_run
 from app.training.takehome.script import export_script, script_filename
 
 LISTS = {"hidden_layers", "features"}  # given as comma-separated values: --hidden-layers 8,8
+LAYERS_HELP = (
+    "; a layer is a width or width:activation:bn|ln:d<dropout>:res as in the page's links "
+    "(bn batch norm, ln layer norm, res residual; any order), e.g. 8:relu:bn:d0.2,8:tanh:res, "
+    'or JSON: [{"units": 8, "norm": "batch"}]'
+)
 UPDATES = 200  # the bar's loss and accuracy are refreshed about this many times
 
 
@@ -50,6 +59,10 @@ def _help(name: str) -> str:
         text += f"; {spec['min']:g} to {spec['max']:g}"
     if name in LISTS:
         text += " (comma-separated)"
+    if name == "hidden_layers":
+        text += LAYERS_HELP
+    if spec["kind"] == "object":
+        text += f"; key=value pairs (or JSON) of {', '.join(spec['default'])}"
     default = spec["default"]
     shown = ",".join(map(str, default)) if isinstance(default, list) else default
     return f"{text} (default {shown})"
@@ -87,6 +100,27 @@ def _number(text: str, kind: str) -> Any:
         return text
 
 
+def _object(name: str, text: str) -> dict[str, Any]:
+    """--stop-at epochs=5,loss=0.1 (or JSON: '{"epochs": 5}') -> {"epochs": 5, "loss": 0.1};
+    "none" clears a key. The config then checks the keys and their bounds."""
+    if text.lstrip().startswith("{"):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ConfigError(name, f"{name} must be a JSON object: {e.msg}") from None
+        if isinstance(value, dict):
+            return value
+    pairs = [p.partition("=") for p in text.split(",") if p.strip()]
+    if not pairs or any(not sep or not k.strip() for k, sep, _ in pairs):
+        raise ConfigError(name, f"{name} must be key=value pairs, e.g. epochs=5; got {text!r}")
+    out: dict[str, Any] = {}
+    for key, _, raw in pairs:
+        raw = raw.strip()
+        kind = "int" if raw.lstrip("-").isdigit() else "float"  # "step" stays text
+        out[key.strip()] = None if raw.lower() == "none" else _number(raw, kind)
+    return out
+
+
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     given: dict[str, Any] = {}
     for name in TrainingConfig.model_fields:
@@ -94,12 +128,27 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         if value is None:
             continue
         kind = CATALOGUE_FIELDS[name]["kind"]
-        if name in LISTS:
-            items = [v.strip() for v in value.split(",") if v.strip()]
-            given[name] = [_number(v, "int") for v in items] if kind == "layers" else items
+        if name == "hidden_layers":
+            given[name] = _layers(value)
+        elif name in LISTS:
+            given[name] = [v.strip() for v in value.split(",") if v.strip()]
+        elif kind == "object":  # stop_at, early_stopping, lr_schedule
+            given[name] = _object(name, value)
         else:
             given[name] = _number(value, kind)
     return given
+
+
+def _layers(text: str) -> Any:
+    """--hidden-layers: JSON ("[8, {"units": 8, "norm": "batch"}]") or the page's layer codes,
+    comma-separated ("8:relu:bn:d0.2,8:tanh:res"); the config checks what they say."""
+    if text.lstrip().startswith(("[", "{")):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ConfigError("hidden_layers", f"hidden_layers: not valid JSON ({e})") from None
+    codes = [c.strip() for c in text.split(",") if c.strip()]
+    return [parse_layer_code(i, code) for i, code in enumerate(codes)]
 
 
 def _read_run(path: Path) -> Any:
@@ -160,11 +209,12 @@ def figures(session: TrainingSession) -> str:
 
 
 def train(session: TrainingSession, steps: int, quiet: bool = False) -> None:
-    """Train `steps` steps (fewer if the run diverges) behind a progress bar."""
+    """Train `steps` steps (fewer if the run diverges or a stop condition fires) behind a
+    progress bar."""
     chunk = max(1, steps // UPDATES)
     with tqdm(total=steps, unit="step", disable=quiet, dynamic_ncols=True) as bar:
         done = 0
-        while done < steps and not session.diverged:
+        while done < steps and not session.diverged and not session.stopped:
             n = session.advance(min(chunk, steps - done))
             done += n
             train_fig = session.frame("running", plane=False)["train"]
@@ -208,6 +258,8 @@ def main(argv: list[str]) -> int:
         named = not e.field or e.field in e.message
         return _fail(e.message if named else f"{e.field}: {e.message}")
     train(session, args.steps, args.quiet)
+    if session.stopped:
+        print(f"{session.stops.message()}.")  # as the page's status says it
     print(figures(session))
     if args.out is not None:
         args.out.write_text(json.dumps(json_safe(save_run(session))), encoding="utf-8")

@@ -4,6 +4,7 @@
 // labelled with its distinct units ("distinct units: 1 of 8", frame.layers[].distinct).
 import { on, send, state } from "../state.js";
 import { applyI18n, t } from "../i18n.js";
+import { attachKeys } from "./keys.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const DRAG_MAX = 5; // the slider spans ±5; the box takes any value the server allows
@@ -12,16 +13,22 @@ const SEND_EVERY_MS = 120; // while dragging, at most ~8 edits a second
 
 let net = null; // the drawNetwork handle of the main diagram
 let popup = null; // the open editor or menu
+let returnTo = null; // what gets the focus back when the popup closes from the keyboard
 let labels = []; // per column: the <text> of its distinct units (hidden columns only)
 
-function close() {
+function close(refocus = false) {
+  const back = returnTo;
   popup?.remove();
   popup = null;
+  returnTo = null;
+  if (refocus && back?.isConnected) back.focus();
 }
 
-/** A small dialog at (x, y) of the network's wrapper, closed by Escape or a click outside. */
-function openPopup(x, y, html, testid) {
+/** A small dialog at (x, y) of the network's wrapper, closed by Escape or a click outside;
+ * from the keyboard (`from`: the edge or neuron it was opened on) the focus goes back there. */
+function openPopup(x, y, html, testid, from = null) {
   close();
+  returnTo = from;
   const wrap = document.getElementById("network-wrap");
   const box = document.createElement("div");
   box.className = "lab-pop";
@@ -35,7 +42,7 @@ function openPopup(x, y, html, testid) {
   box.style.top = `${y - at.top + 8}px`;
   wrap.append(box);
   applyI18n(box);
-  box.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });
+  box.addEventListener("keydown", (e) => { if (e.key === "Escape") close(true); });
   popup = box;
   box.querySelector("input, button")?.focus();
   return box;
@@ -49,15 +56,15 @@ function weightOf(layer, i, j) {
   return state.frame?.layers?.[layer]?.W?.[i]?.[j];
 }
 
-function editEdge(ev, l, e) {
+function editEdge(x, y, l, e, from = null) {
   const param = `W${l + 1}`;
   const v = weightOf(l, e.i, e.j) ?? 0;
-  const box = openPopup(ev.clientX, ev.clientY, `
+  const box = openPopup(x, y, `
     <label><span class="lab-pop-title">${t("surgery.weight", { name: `${param}[${e.i}, ${e.j}]` })}</span>
       <input type="number" step="0.01" class="lab-value" data-testid="edge-value"></label>
     <input type="range" min="${-DRAG_MAX}" max="${DRAG_MAX}" step="0.01" class="lab-drag"
       data-testid="edge-drag" data-i18n-aria-label="surgery.drag">
-    <p class="hint" data-i18n="surgery.edit_hint"></p>`, "edge-editor");
+    <p class="hint" data-i18n="surgery.edit_hint"></p>`, "edge-editor", from);
   const num = box.querySelector(".lab-value"), drag = box.querySelector(".lab-drag");
   num.value = String(v);
   drag.value = String(Math.max(-DRAG_MAX, Math.min(DRAG_MAX, v)));
@@ -66,7 +73,9 @@ function editEdge(ev, l, e) {
     if (Number.isFinite(value)) send({ type: "edit", param, index: [e.i, e.j], value });
   };
   num.addEventListener("change", () => edit(Number(num.value)));
-  num.addEventListener("keydown", (k) => { if (k.key === "Enter") { edit(Number(num.value)); close(); } });
+  num.addEventListener("keydown", (k) => {
+    if (k.key === "Enter") { edit(Number(num.value)); close(true); }
+  });
   drag.addEventListener("input", () => {
     num.value = drag.value;
     const now = performance.now();
@@ -75,7 +84,7 @@ function editEdge(ev, l, e) {
   drag.addEventListener("change", () => edit(Number(drag.value)));
 }
 
-function unitMenu(x, y, l, k) {
+function unitMenu(x, y, l, k, from = null) {
   const layers = state.frame?.layers ?? [];
   const info = layers[l - 1] ?? {};
   const hidden = l < layers.length;
@@ -86,7 +95,7 @@ function unitMenu(x, y, l, k) {
       <input type="number" step="0.01" class="lab-bias" data-testid="unit-bias"></label>
     <button class="ghost" data-act="freeze" data-testid="unit-freeze">${t(frozen ? "surgery.thaw" : "surgery.freeze")}</button>
     ${hidden ? `<button class="ghost" data-act="kill" data-testid="unit-kill">${t(killed ? "surgery.revive" : "surgery.kill")}</button>` : ""}`,
-  "unit-menu");
+  "unit-menu", from);
   const bias = box.querySelector(".lab-bias");
   bias.value = String(info.b?.[k] ?? 0);
   bias.addEventListener("change", () => {
@@ -97,7 +106,7 @@ function unitMenu(x, y, l, k) {
     const act = e.target.closest("button")?.dataset.act;
     if (!act) return;
     send({ type: act, layer: l, unit: k, on: act === "freeze" ? !frozen : !killed });
-    close();
+    close(e.detail === 0); // a key press (detail 0) gives the focus back to the neuron
   });
 }
 
@@ -108,29 +117,29 @@ function attach(handle) {
   const hits = document.createElementNS(NS, "g");
   hits.setAttribute("class", "edge-hits");
   svg.querySelector("g.nodes").before(hits);
+  const keyed = []; // the edges in order, for the keyboard (./keys.js)
   net.edges.forEach((list, l) => {
     for (const e of list) {
       if (e.i < 0) continue; // an input block: no single weight to edit
       const p = e.path.cloneNode(false);
       p.setAttribute("class", "edge-hit");
       p.dataset.testid = `edge-${l}-${e.i}-${e.j}`;
-      p.addEventListener("click", (ev) => editEdge(ev, l, e));
+      p.addEventListener("click", (ev) => editEdge(ev.clientX, ev.clientY, l, e));
       hits.append(p);
+      keyed.push({ l, i: e.i, j: e.j, hit: p });
     }
+  });
+  // Keyboard: one tab stop for the edges and one for the neurons (./keys.js).
+  attachKeys(net, keyed, {
+    openEdge: (k) => {
+      const r = k.hit.getBoundingClientRect();
+      editEdge(r.left + r.width / 2, r.top + r.height / 2, k.l, { i: k.i, j: k.j }, k.hit);
+    },
+    openUnit: unitMenu,
   });
   for (const g of svg.querySelectorAll(".node.hidden, .node.output")) {
     const l = +g.dataset.layer, k = +g.dataset.index;
     g.addEventListener("contextmenu", (ev) => { ev.preventDefault(); unitMenu(ev.clientX, ev.clientY, l, k); });
-    // Keyboard: Tab to a neuron, Enter (or the menu key) opens the same menu.
-    g.setAttribute("tabindex", "0");
-    g.setAttribute("role", "button");
-    g.setAttribute("aria-label", t("surgery.unit", { unit: k + 1, layer: l }));
-    g.addEventListener("keydown", (ev) => {
-      if (!["Enter", " ", "ContextMenu"].includes(ev.key) && !(ev.key === "F10" && ev.shiftKey)) return;
-      ev.preventDefault();
-      const r = g.getBoundingClientRect();
-      unitMenu(r.right, r.top, l, k);
-    });
     let timer = null;
     g.addEventListener("pointerdown", (ev) => {
       if (ev.pointerType === "mouse") return;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -88,3 +90,39 @@ def test_a_pin_label_writes_layers_as_a_link_does():
     pinned = TrainingConfig(hidden_layers=[{"units": 8, "norm": "batch", "dropout": 0.2}, 8])
     now = TrainingConfig(hidden_layers=[8, 8])
     assert pin_label(pinned.model_dump(), now.model_dump()) == "layers 8:bn:d0.2,8 vs 8,8"
+
+
+def test_layer_codes_read_back_what_a_link_writes():
+    """The shell's --hidden-layers reads the page's link codes (layer_code), parts in any order."""
+    from app.training.live.layers import layer_code, parse_layer_code
+
+    layers = [
+        *BN_DROP,
+        {"units": 4, "activation": "sigmoid", "dropout": 0.5},
+        {"units": 4, "norm": "layer", "residual": True},
+        6,
+    ]
+    cfg = TrainingConfig(hidden_layers=layers)
+    codes = [layer_code(e) for e in cfg.hidden_layers]
+    assert codes == ["8:bn:d0.2", "8:relu:ln:res", "4:sigmoid:d0.5", "4:ln:res", "6"]
+    read = [parse_layer_code(i, c) for i, c in enumerate(codes)]
+    assert TrainingConfig(hidden_layers=read).hidden_layers == cfg.hidden_layers
+    assert parse_layer_code(0, "8:res:relu:d0.2") == parse_layer_code(0, "8:d0.2:relu:res")
+
+
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        ("8:foo", "hidden_layers[2]: 'foo' in '8:foo' is not a layer setting; each part after"),
+        ("8:bn:ln", "hidden_layers[2]: '8:bn:ln' gives its norm twice"),
+        ("relu:8", "hidden_layers[2]: 'relu:8' must start with its width"),
+        ("8:dx", "'dx' in '8:dx' is not a layer setting"),
+    ],
+)
+def test_a_bad_layer_code_names_the_index_and_what_a_part_may_be(code, words):
+    from app.training.live.layers import parse_layer_code
+
+    with pytest.raises(ConfigError, match=re.escape(words)) as e:
+        parse_layer_code(2, code)
+    assert e.value.field == "hidden_layers"
+    assert e.value.message.startswith("hidden_layers[2]")

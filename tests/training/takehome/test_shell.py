@@ -52,12 +52,30 @@ def test_train_continue_and_export_are_one_run(tmp_path):
         (["--activation", "swish"], "activation must be one of sigmoid, tanh"),
         (["--hidden-layers", "8,999"], "between 1 and 256 neurons"),
         (["--config", "missing.json"], "cannot read missing.json"),
+        (["--hidden-layers", "8:relu:foo"], "hidden_layers[0]: 'foo' in '8:relu:foo' is not"),
+        (["--hidden-layers", "8,8:bn:d0.95"], "hidden_layers[1].dropout must be between 0 and"),
+        (["--hidden-layers", "8,4:res"], "hidden_layers[1]: a residual layer needs as many"),
+        (["--hidden-layers", '[{"units": 8, "nrm": 1}]'], "hidden_layers[0]: unknown key 'nrm'"),
+        (["--hidden-layers", "[8,"], "hidden_layers: not valid JSON"),
     ],
 )
 def test_bad_settings_get_the_pages_errors(args, words):
     result = app("train", *args, "--steps", "5", check=False)
     assert result.returncode == 2 and words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_layers_as_codes_or_json_train_the_same_net(tmp_path):
+    """--hidden-layers takes the page's link codes (any order of parts) or JSON."""
+    codes = app("train", "--hidden-layers", "8:relu:bn:d0.2,8:res:ln", "--steps", "50",
+                "--quiet", "--out", str(tmp_path / "run.json"))  # fmt: skip
+    layers = json.loads((tmp_path / "run.json").read_text())["config"]["hidden_layers"]
+    assert layers == [
+        {"units": 8, "activation": "relu", "norm": "batch", "dropout": 0.2, "residual": False},
+        {"units": 8, "activation": None, "norm": "layer", "dropout": 0.0, "residual": True},
+    ]
+    as_json = app("train", "--hidden-layers", json.dumps(layers), "--steps", "50", "--quiet")
+    assert figures(as_json.stdout) == figures(codes.stdout)
 
 
 def test_mnist_gets_the_image_preset(tmp_path):
@@ -89,3 +107,25 @@ def test_help_gives_integer_ranges_as_integers():
     result = app("train", "--help")
     assert "0 to 4294967295" in " ".join(result.stdout.split())
     assert "e+09" not in result.stdout
+
+
+def test_train_stops_at_a_stop_condition_and_the_script_stops_there_too(tmp_path):
+    # --stop-at as key=value pairs; the run (a file) continued with --config stops at once
+    # where the page would, never loops; the exported script of the start stops there too.
+    run = tmp_path / "run.json"
+    start = app("train", "--stop-at", "epochs=2", "--steps", "0", "--out", str(run), "--quiet")
+    assert figures(start.stdout)[0] == 0
+    done = app("train", "--config", str(run), "--steps", "500", "--quiet")
+    assert "Stopped at step 50: epoch 2.0 reached (stop_at.epochs = 2.0)" in done.stdout
+    assert figures(done.stdout)[0] == 50
+    app("export", str(run), "--out", str(tmp_path / "run.py"))
+    assert run_script(tmp_path / "run.py", 500)[0] == 50
+    same = app("train", "--stop-at", '{"epochs": 2}', "--steps", "500", "--quiet")
+    assert figures(same.stdout) == figures(done.stdout)
+
+
+def test_a_bad_stop_at_names_the_field():
+    bad = app("train", "--stop-at", "epochs", "--steps", "1", check=False)
+    assert bad.returncode == 2 and "stop_at must be key=value pairs" in bad.stderr
+    bad = app("train", "--stop-at", "epochs=-1", "--steps", "1", check=False)
+    assert bad.returncode == 2 and "stop_at.epochs" in bad.stderr
