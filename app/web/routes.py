@@ -20,7 +20,14 @@ from app.web.uploads import load_upload, read_upload
 router = APIRouter()
 # The page's modules, the first picture's first (main.js's imports): their whole graph is
 # preloaded from <head>. (early.js, which opens the socket, is inline in the page.)
-PAGE_MODULES = ("js/main.js", "js/layout.js", "js/node_pictures.js", "js/start.js")
+PAGE_MODULES = (
+    "js/main.js",
+    "js/layout.js",
+    "js/node_pictures.js",
+    "js/start.js",
+    "js/stepper.js",
+    "js/lab.js",
+)
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 
 
