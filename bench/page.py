@@ -5,7 +5,8 @@ runs it (`python -m app`, its own processes: the bench's proxies must not share 
 a static server for TensorFlow Playground's page as built offline in
 ../shared/anchors/tfp-page (TFP_PAGE overrides), each behind a byte-counting TCP proxy on
 loopback, so bytes are counted on the wire (gzip and permessage-deflate included). Headless
-Debian Chromium (/usr/bin/chromium) opens each page in turn, alternating, `rounds` times:
+Debian Chromium (/usr/bin/chromium) opens each page once uncounted (a fresh browser's first
+page pays its start-up), then each in turn, alternating, `rounds` times:
 
 1. cold load: bytes of HTTP responses in a fresh browser profile (WebSocket excluded);
    warm reload: the same URL again in the same profile (a return visit);
@@ -256,6 +257,11 @@ def main() -> int:
         runs: dict[str, list[dict]] = {"ours": [], "tfp": []}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            # One uncounted visit of each page first: a fresh browser's first page pays its
+            # own start-up (it fell on whichever page went first: 1.5-1.7x in round 1).
+            for name in ("tfp", "ours"):
+                px, url, probe = sites[name]
+                visit(browser, px, url, probe)
             for r in range(rounds):  # alternate, starting with each side in turn
                 for name in ("ours", "tfp") if r % 2 == 0 else ("tfp", "ours"):
                     px, url, probe = sites[name]
