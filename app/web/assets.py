@@ -17,7 +17,9 @@ import gzip
 import hashlib
 import json
 import mimetypes
+import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +74,15 @@ def load(path: Path) -> Asset:
     return asset
 
 
+def ready(path: Path) -> Asset | None:
+    """The asset of `path` if it is read and compressed already and unchanged, else None."""
+    asset = _cache.get(path)
+    if asset is None:
+        return None
+    st = path.stat()
+    return asset if asset.stamp == (st.st_mtime_ns, st.st_size) else None
+
+
 def static_file(rel: str) -> Path | None:
     """The file static/<rel>, or None if there is none (or rel leaves static/)."""
     root = STATIC_DIR.resolve()
@@ -86,21 +97,88 @@ def versioned(rel: str) -> str:
     return f"/static/{rel}?v={load(STATIC_DIR / rel).digest}"
 
 
+def text(rel: str) -> str:
+    """The text of static/<rel> (a module the page carries inline)."""
+    return load(STATIC_DIR / rel).body.decode()
+
+
 def plotly_url() -> str:
     return f"/vendor/plotly.min.js?v={load(PLOTLY_JS).digest}"
 
 
+_map: tuple[float, str] = (-1.0, "")  # (when, import map): looked at again after MAP_TTL_S
+MAP_TTL_S = 1.0
+
+
 def import_map() -> str:
     """An import map giving every module under static/js its versioned URL, so that
-    `import "./state.js"` inside main.js fetches state.js?v=<hash> (immutable) too."""
-    js = STATIC_DIR / "js"
+    `import "./state.js"` inside main.js fetches state.js?v=<hash> (immutable) too; and the
+    language files' (i18n.js finds them with import.meta.resolve). Made at most once a
+    second (it stats every file: ~5 ms on a busy machine, in every page's way)."""
+    global _map
+    now = time.monotonic()
+    if now - _map[0] < MAP_TTL_S:
+        return _map[1]
+    _map = (now, _import_map())
+    return _map[1]
+
+
+def _import_map() -> str:
+    files = [*sorted((STATIC_DIR / "js").rglob("*.js")), *sorted(STATIC_DIR.glob("i18n/*.json"))]
     imports = {
         f"/static/{p.relative_to(STATIC_DIR).as_posix()}": versioned(
             p.relative_to(STATIC_DIR).as_posix()
         )
-        for p in sorted(js.rglob("*.js"))
+        for p in files
     }
     return json.dumps({"imports": imports}, indent=None, separators=(",", ":"))
+
+
+_IMPORT = re.compile(r"""(?:^|[;\s])(?:import|export)\s[^"';]*?["'](\.\.?/[^"']+\.js)["']""", re.M)
+
+
+def module_graph(entries: list[str]) -> list[str]:
+    """static/ paths of the modules `entries` (static/-relative) import, themselves included,
+    statically followed (`import ... from "./x.js"`), in the order first found."""
+    seen: list[str] = []
+    todo = [_normal(e) for e in entries]
+    while todo:
+        rel = todo.pop(0)
+        path = static_file(rel)
+        if rel in seen or path is None:
+            continue
+        seen.append(rel)
+        text = load(path).body.decode("utf-8", "replace")
+        base = Path(rel).parent
+        todo += [_normal(f"{base.as_posix()}/{dep}") for dep in _IMPORT.findall(text)]
+    return seen
+
+
+def _normal(rel: str) -> str:
+    parts: list[str] = []
+    for part in rel.split("/"):
+        if part == "..":
+            parts = parts[:-1]
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+_preloads: dict[tuple[str, ...], tuple[str, str]] = {}  # entries -> (import map, tags)
+
+
+def modulepreload(entries: tuple[str, ...], imports: str) -> str:
+    """<link rel=modulepreload> tags for every module of `entries`: the browser fetches the
+    whole graph at once, not one level of imports after another. Kept while no module
+    changed (`imports`, the page's import map, names every module's hash)."""
+    kept = _preloads.get(entries)
+    if kept is None or kept[0] != imports:
+        tags = "\n".join(
+            f'  <link rel="modulepreload" href="{versioned(rel)}">'
+            for rel in module_graph(list(entries))
+        )
+        kept = _preloads[entries] = (imports, tags)
+    return kept[1]
 
 
 def respond(request: Request, asset: Asset, immutable: bool | None = None) -> Response:

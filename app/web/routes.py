@@ -18,17 +18,30 @@ from app.web.paths import TEMPLATES_DIR
 from app.web.uploads import load_upload, read_upload
 
 router = APIRouter()
+# The page's modules, the first picture's first (main.js's imports): their whole graph is
+# preloaded from <head>. (early.js, which opens the socket, is inline in the page.)
+PAGE_MODULES = (
+    "js/main.js",
+    "js/layout.js",
+    "js/node_pictures.js",
+    "js/start.js",
+    "js/stepper.js",
+    "js/lab.js",
+)
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def get_page(request: Request) -> Response:
     """The playground page: its files at versioned URLs, itself revalidated (ETag)."""
+    imports = assets.import_map()
     html = templates.get_template("index.html").render(
         version=__version__,
         plotly_src=assets.plotly_url(),
         static=assets.versioned,
-        importmap=assets.import_map(),
+        importmap=imports,
+        modulepreload=assets.modulepreload(PAGE_MODULES, imports),
+        early_js=assets.text("js/early.js"),
     )
     return assets.page(request, html)
 

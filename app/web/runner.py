@@ -30,6 +30,7 @@ from app.web.checkpoints import Checkpointer
 from app.web.classroom import refuse_locked
 from app.web.errors import error_message
 from app.web.lab import LabHandlers
+from app.web.pace import frame_period, light, steps_owed, work_share
 from app.web.pools import Gauge
 from app.web.probes import ProbeHandlers
 from app.web.slicing import PROGRESS_S, SLICE_S, advance_for, step_slice
@@ -73,7 +74,8 @@ class SessionRunner(TakeHome, LabHandlers, ProbeHandlers, Stops):
         self._wake = asyncio.Event()
         self._stop = threading.Event()  # interrupts a training chunk between two steps
         self._config_lock = threading.Lock()  # one config change at a time, slices aside
-        self._period = 1.0 / frame_rate
+        self._base_rate = frame_rate
+        self._period = 1.0 / frame_rate  # now: app/web/pace.py (small planes, quiet process)
         self._crowd = crowd  # how many sessions share this process now
         self._credit = 0.0  # steps owed by a speed below 1 (slow motion)
         self._frame_s = FRAME_SHARE / frame_rate  # what a running frame costs (average)
@@ -234,16 +236,21 @@ class SessionRunner(TakeHome, LabHandlers, ProbeHandlers, Stops):
             return None
         # Each of `crowd` sessions gets its share of the period: a big network trains fewer
         # steps and draws a coarser or rarer plane, and the frame still comes on time.
-        share = self._period / max(1, self._crowd())
-        self._credit = min(self._credit + self.session.config.speed, 1000.0)
+        crowd = max(1, self._crowd())
+        share = self._period / crowd
+        owed = steps_owed(self.session.config.speed, self._base_rate, self._period)
+        self._credit = min(self._credit + owed, 1000.0)
         n = int(self._credit)
         if n == 0:
             return None  # slow motion: no step in this frame, so no frame to send
         self._credit -= n
-        self._advance(n, max(TRAIN_MIN_S, WORK_SHARE * share - self._frame_s))
+        done = self._advance(
+            n, max(TRAIN_MIN_S, work_share(crowd, WORK_SHARE) * share - self._frame_s)
+        )
         t0 = time.monotonic()
         frame = self.session.frame("running", budget_ms=1000 * FRAME_SHARE * share)
         self._frame_s = 0.8 * self._frame_s + 0.2 * (time.monotonic() - t0)
+        self._period = frame_period(self._base_rate, light(frame), crowd, behind=done < n)
         return frame
 
     def _interrupt(self) -> None:

@@ -86,6 +86,8 @@ async def ws_session(ws: WebSocket) -> None:
     runner = SessionRunner(
         sid, ws.send_text, settings.frame_rate, lambda: len(sessions), session=session
     )
+    if params.get("plane") == "page":  # the page draws small planes: small frames from the 1st
+        runner.session.frames.set_view(plane="page")
     sessions[sid] = runner
     if store is not None:
 

@@ -97,9 +97,15 @@ function paint(g, colorOf) {
 
 const lerp = (c, t) => [255 + (c[0] - 255) * t, 255 + (c[1] - 255) * t, 255 + (c[2] - 255) * t];
 
+let painted = {}; // what the canvas shows: the same again is not painted again
+
 function paintBackground(boundary, nClasses) {
-  if (!boundary) { canvas?.getContext("2d").clearRect(0, 0, canvas.width, canvas.height); return; }
+  if (!boundary) { canvas?.getContext("2d").clearRect(0, 0, canvas.width, canvas.height); painted = {}; return; }
   const hovered = view.neuron && state.heavy.neurons?.[view.neuron[0]]?.[view.neuron[1]];
+  const c = ensureCanvas();
+  const now = { boundary, hovered, nClasses, discretize: view.discretize, c, scale: boundary.cells ? 0 : valueScale() };
+  if (c && Object.keys(now).every((k) => now[k] === painted[k])) return;
+  painted = now;
   if (hovered) {
     const d = decodeGrid(hovered);
     const m = Math.max(Math.abs(d.min), Math.abs(d.max)) || 1;

@@ -1,6 +1,6 @@
 // Controls built from hello.catalogue: bounds, options and defaults come from the server only.
 import { configure, datasetInfo, emit, field, on, presetKey, state } from "./state.js";
-import { drawPreview } from "./preview.js";
+import { drawPreviewLater } from "./preview.js";
 import { t } from "./i18n.js";
 
 // Where each config key goes (layout only). Keys the server adds later land in "net-controls".
@@ -181,7 +181,7 @@ function datasetPicker(f) {
     b.title = dsHelp(info) ? `${dsLabel(info)}: ${dsHelp(info)}` : dsLabel(info);
     const c = document.createElement("canvas");
     c.width = c.height = 64;
-    drawPreview(c, info);
+    drawPreviewLater(c, info);
     const cap = document.createElement("span");
     cap.dataset.testid = "tile-label";
     cap.textContent = dsLabel(info);

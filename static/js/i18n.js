@@ -37,8 +37,15 @@ export const i18n = {
   explicit: (hashLang() ?? queryLang()) !== null,
 };
 
+/** The language file's URL: versioned by the page's import map (immutable, and the one
+ * <head> preloads for English), else plain. */
+function fileUrl(l) {
+  const plain = new URL(`../i18n/${l}.json`, import.meta.url).pathname;
+  try { return import.meta.resolve?.(plain) ?? plain; } catch { return plain; }
+}
+
 async function load(l) {
-  if (!dicts[l]) dicts[l] = await (await fetch(new URL(`../i18n/${l}.json`, import.meta.url))).json();
+  if (!dicts[l]) dicts[l] = await (await fetch(fileUrl(l))).json();
   return dicts[l];
 }
 

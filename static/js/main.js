@@ -1,6 +1,5 @@
 // Wiring: messages -> state -> one draw per animation frame (only the newest frame is drawn).
 import { configure, emit, field, on, send, state } from "./state.js";
-import { connect } from "./socket.js";
 import { buildControls, setControlValues } from "./controls.js";
 import { drawNetwork } from "./network.js";
 import { renderLayerButtons } from "./layers.js";
@@ -183,10 +182,14 @@ function tellViewSize() {
   if (px !== viewPx && send({ type: "view", neuron_px: px })) viewPx = px;
 }
 
+/** 1234567 -> "1,234,567" (English and Korean group alike; toLocaleString's first call costs
+ * ~10-20 ms of setting up, in the first picture's way). */
+const group = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+
 function drawCounters(f) {
-  $("epoch").textContent = f.epoch === undefined ? "–" : f.epoch >= 100 ? Math.floor(f.epoch).toLocaleString() : f.epoch.toFixed(f.epoch < 10 ? 2 : 1);
-  $("step").textContent = f.step.toLocaleString();
-  $("examples").textContent = (f.examples ?? 0).toLocaleString();
+  $("epoch").textContent = f.epoch === undefined ? "–" : f.epoch >= 100 ? group(Math.floor(f.epoch)) : f.epoch.toFixed(f.epoch < 10 ? 2 : 1);
+  $("step").textContent = group(f.step);
+  $("examples").textContent = group(f.examples ?? 0);
   $("train-loss").textContent = fmt(f.train?.loss);
   $("test-loss").textContent = fmt(f.test?.loss);
   const pct = (a) => (a === null || a === undefined ? "–" : `${(a * 100).toFixed(1)}%`);
@@ -217,10 +220,10 @@ function render() {
   ensureNetwork(f);
   tellViewSize();
   lap("network-build");
-  // The plane from W and b (forward.js) when it is on screen, at most ~1/4 of the page's
-  // time (a busy machine makes it dearer: then in every other frame or fewer).
+  // The plane from W and b (forward.js) when it is on screen, at most ~1/3 of the page's
+  // time (~3 ms here: every frame at 60/s; a busy machine makes it dearer: then rarer).
   const planeShown = visible.has("boundary") || visible.has("network") || !state.running;
-  const planeDue = !state.running || t0 - lastPlane >= 4 * (T["page-plane"] ?? 0);
+  const planeDue = !state.running || t0 - lastPlane >= 3 * (T["page-plane"] ?? 0);
   if (f.plane_by === "page" && planeOf !== f && planeShown && planeDue) {
     planeOf = f;
     lastPlane = t0;
@@ -337,14 +340,19 @@ document.addEventListener("keydown", (e) => {
   else if (e.key === "r") reset();
 });
 
-// Plotly.js (4.8 MB) is downloaded at once (preload) but run only after the first trained
-// picture: parsing it holds the page's thread for ~1 s, socket messages included. Until then
-// frames draw the plane, the diagram and the sparkline; the Plotly panels follow.
+// Plotly.js (4.8 MB, 1.5 MB gzipped) is downloaded once the page's modules are in (a
+// preload from here: from <head> it took a connection and the wire from them) and run only
+// after the first trained picture: parsing it holds the page's thread for ~1 s, socket
+// messages included. Until then frames draw the plane, the diagram and the sparkline; the
+// Plotly panels follow.
+const PLOTLY_SRC = $("plotly-js").content;
+const preload = Object.assign(document.createElement("link"), { rel: "preload", as: "script", href: PLOTLY_SRC });
+document.head.append(preload);
 function loadPlotly() {
   if (document.getElementById("plotly-run")) return;
   const s = document.createElement("script");
   s.id = "plotly-run";
-  s.src = $("plotly-js").href;
+  s.src = PLOTLY_SRC;
   s.onload = () => { drawnFrame = null; schedule(); emit("plotly:ready"); };
   document.head.append(s);
 }
@@ -362,4 +370,3 @@ initLessons();
 initDraw();
 initHidden();
 initLandscape();
-connect();

@@ -1,40 +1,17 @@
 // The WebSocket: connect, dispatch JSON messages onto the bus, reconnect with backoff.
 import { emit, on, setTransport, state } from "./state.js";
+import { SESSION_KEY, socketUrl, takeEarly } from "./early.js";
 
 let ws = null;
 let attempt = 0;
 let timer = null;
 
-// The tab's session id, kept for this tab only (sessionStorage): a reconnect after the
-// server restarted or its worker died asks for it back and gets its run (hello.resumed).
-const SESSION_KEY = "bp-session";
-
-// Keys of the page, not of the training config (url.js never sends them to the server).
-export const PAGE_KEYS = ["lang", "lesson"];
-
-/** Does the page's hash carry training settings (keys besides the page's own)? */
-export function linkHasConfig() {
-  const keys = [...new URLSearchParams(location.hash.replace(/^#/, "")).keys()];
-  return keys.some((k) => !PAGE_KEYS.includes(k));
-}
+export { PAGE_KEYS, linkHasConfig } from "./early.js";
 
 function url() {
-  const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  // Teacher mode (classroom.js): a class's code routes the socket to the server process of
-  // the class; a spotlight's token makes it a read-only view of a student's session. A tab
-  // also asks for its own session back (kept in sessionStorage: runs survive restarts).
-  const page = new URLSearchParams(location.search);
-  const q = new URLSearchParams();
-  for (const k of ["class", "watch"]) if (page.get(k)) q.set(k, page.get(k));
-  let sid = null;
-  try { sid = sessionStorage.getItem(SESSION_KEY); } catch { /* storage off: a new session */ }
-  if (sid && !q.has("watch")) q.set("session", sid);
-  // A link with settings (#dataset=spiral&...): the new session waits for them and for
-  // the page's play (main.js), so the run starts from step 0 of the linked config.
-  else if (!q.has("watch") && linkHasConfig()) q.set("start", "paused");
-  state.heldForLink = q.get("start") === "paused";
-  const qs = q.toString();
-  return `${proto}//${location.host}/ws${qs ? `?${qs}` : ""}`;
+  const u = socketUrl();
+  state.heldForLink = new URL(u).searchParams.get("start") === "paused";
+  return u;
 }
 
 /** Open the socket again now (say, routed by a class code just typed): a new session. */
@@ -48,34 +25,59 @@ on("hello", (h) => {
   try { if (h.session) sessionStorage.setItem(SESSION_KEY, h.session); } catch { /* ignore */ }
 });
 
+/** Open the socket, or take the one early.js opened and replay what it has received. */
 export function connect() {
+  if (ws && ws.readyState <= WebSocket.OPEN) return; // one socket at a time
   clearTimeout(timer);
+  performance.mark("bp:connect"); // the page's modules are in (bench/page.py reads it)
+  const early = takeEarly();
+  if (early && early.ws.readyState === WebSocket.CLOSED && !early.queue.length) {
+    // refused before it said anything: open another, as after any close
+  } else if (early) {
+    ws = early.ws;
+    state.heldForLink = new URL(ws.url).searchParams.get("start") === "paused";
+    listen(ws);
+    if (early.opened) opened();
+    for (const data of early.queue) received({ data });
+    if (ws.readyState === WebSocket.CLOSED) closed();
+    return;
+  }
   ws = new WebSocket(url());
-  ws.onopen = () => {
-    attempt = 0;
-    state.connected = true;
-    emit("conn:open");
-  };
-  ws.onmessage = (ev) => {
-    let msg;
-    try {
-      msg = JSON.parse(ev.data);
-    } catch {
-      console.warn("non-JSON message", ev.data);
-      return;
-    }
-    if (msg && typeof msg.type === "string") emit(msg.type, msg);
-  };
-  ws.onclose = () => {
-    const was = state.connected;
-    state.connected = false;
-    ws = null;
-    const delay = Math.min(10000, 500 * 2 ** attempt);
-    attempt += 1;
-    emit("conn:lost", { delay, was });
-    timer = setTimeout(connect, delay);
-  };
-  ws.onerror = () => {}; // onclose follows and handles it
+  listen(ws);
+}
+
+function listen(socket) {
+  socket.onopen = opened;
+  socket.onmessage = received;
+  socket.onclose = closed;
+  socket.onerror = () => {}; // onclose follows and handles it
+}
+
+function opened() {
+  attempt = 0;
+  state.connected = true;
+  emit("conn:open");
+}
+
+function received(ev) {
+  let msg;
+  try {
+    msg = JSON.parse(ev.data);
+  } catch {
+    console.warn("non-JSON message", ev.data);
+    return;
+  }
+  if (msg && typeof msg.type === "string") emit(msg.type, msg);
+}
+
+function closed() {
+  const was = state.connected;
+  state.connected = false;
+  ws = null;
+  const delay = Math.min(10000, 500 * 2 ** attempt);
+  attempt += 1;
+  emit("conn:lost", { delay, was });
+  timer = setTimeout(connect, delay);
 }
 
 setTransport((msg) => {

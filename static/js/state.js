@@ -45,8 +45,18 @@ export function on(type, handler) {
   return () => handlers.get(type).delete(handler);
 }
 
+const lastOf = new Map(); // type -> the last payload emitted under it
+
+/** Call handler with the last payload emitted under `type`, if any: a module loaded after
+ * the page's first messages and drawing (the step-through and the lab load `async`,
+ * beside the first picture) catches up with them. */
+export function catchUp(type, handler) {
+  if (lastOf.has(type)) handler(lastOf.get(type), type);
+}
+
 /** Emit to subscribers of `type` and of "*". Handler errors are logged, never fatal. */
 export function emit(type, payload) {
+  lastOf.set(type, payload);
   for (const key of [type, "*"]) {
     const set = handlers.get(key);
     if (!set) continue;

@@ -68,7 +68,7 @@ def test_browser_language_is_the_default(browser, base_url):
 KEEP = (
     r"\b(XOR|MNIST|CSV|SGD|Adam|RMSprop|Nesterov|ReLU|Leaky|Tanh|tanh|Sigmoid|sigmoid|Softmax|"
     r"softmax|linear|Xavier|LeCun|float32|float64|log|exp|max|sign|sin|cos|MSE|BCE|Esc|Shift|"
-    r"Alt|NaN|nan|inf|Infinity|new|next)\b"
+    r"Alt|Tab|Enter|Home|End|PageUp|PageDown|Space|NaN|nan|inf|Infinity|new|next)\b"
 )
 
 UNTRANSLATED = """(keep) => {

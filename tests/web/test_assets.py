@@ -12,7 +12,7 @@ from app.web.paths import PLOTLY_JS
 
 
 def page_urls(html: str) -> list[str]:
-    return re.findall(r'(?:src|href)="(/(?:static|vendor)/[^"]+)"', html)
+    return re.findall(r'(?:src|href|content)="(/(?:static|vendor)/[^"]+)"', html)
 
 
 def test_every_file_the_page_names_is_versioned_gzipped_and_immutable(client):
@@ -47,6 +47,29 @@ def test_imported_modules_are_versioned_through_the_import_map(client):
     assert f'"/static/js/state.js":"/static/js/state.js?v={digest}"' in imports
     r = client.get(f"/static/js/state.js?v={digest}")
     assert r.headers["cache-control"] == assets.IMMUTABLE
+
+
+def test_the_page_preloads_its_whole_module_graph_and_english(client):
+    # One request per module at once, not a level of imports after another; the socket's
+    # module is inline (it opens before any file comes).
+    page = client.get("/").text
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)"', page)
+    graph = assets.module_graph(["js/main.js"])
+    assert "js/state.js" in graph and "js/forward.js" in graph and "js/early.js" in graph
+    for rel in graph:
+        assert assets.versioned(rel) in preloaded, rel
+    assert len(set(preloaded)) == len(preloaded)
+    assert '<script type="module" async>' in page and "window.__bpEarly" in page
+    en = assets.versioned("i18n/en.json")
+    assert f'rel="preload" as="fetch" crossorigin href="{en}"' in page
+    assert f'"/static/i18n/en.json":"{en}"' in assets.import_map()  # i18n.js resolves it
+
+
+def test_module_graph_follows_static_imports_across_folders():
+    graph = assets.module_graph(["js/stepper.js"])
+    assert graph[0] == "js/stepper.js"
+    assert "js/stepper/panel.js" in graph and "js/state.js" in graph  # ../state.js
+    assert all(assets.static_file(rel) is not None for rel in graph)
 
 
 def test_page_and_unversioned_files_answer_304_when_unchanged(client):

@@ -23,6 +23,20 @@ def test_a_page_that_draws_the_plane_gets_weights_and_no_grids(client):
         assert f["plane_by"] == "page" and f["layers"][0]["hist"] is None
 
 
+def test_a_socket_opened_with_plane_page_gets_small_frames_from_the_first(client):
+    # The page's early socket (static/js/early.js) asks in its URL: even the step-0 frame
+    # and the first trained ones carry no grids.
+    with client.websocket_connect("/ws?plane=page") as ws:
+        opened(ws)
+        first = until(ws, "frame")
+        assert first["step"] == 0 and first["plane_by"] == "page"
+        assert first["boundary"] is None and first["neurons"] is None
+        assert running(ws, lambda f: f["step"] > 0)["boundary"] is None
+    with client.websocket_connect("/ws?plane=gpu") as ws:  # anything else: as before
+        opened(ws)
+        assert until(ws, "frame")["plane_by"] == "server"
+
+
 def test_a_network_wider_than_the_diagram_keeps_server_grids(client):
     with client.websocket_connect("/ws") as ws:
         opened(ws)

@@ -1,7 +1,7 @@
 // The bug-hunt panel: plant a random (or chosen) backprop bug in the session's network, then
 // train, step through, run the gradient check and guess which bug it is. A right guess, or
 // three wrong ones, reveals the buggy line beside the right one.
-import { emit, on, send } from "../state.js";
+import { catchUp, emit, on, send } from "../state.js";
 import { applyI18n, t } from "../i18n.js";
 import { errorText } from "../feedback.js";
 
@@ -85,10 +85,12 @@ export function initBugHunt() {
     else if (b.dataset.bug) send({ type: "guess", bug: b.dataset.bug });
   });
   // A new session (a fresh tab or a reconnect) has no hunt; its catalogue names the bugs.
-  on("hello", (h) => {
+  const greeted = (h) => {
     hunt = { ...hunt, active: false, candidates: h.catalogue?.bugs ?? [], tries: 0, last: null, reveal: null };
     render();
-  });
+  };
+  on("hello", greeted);
+  catchUp("hello", greeted);
   on("bughunt", (h) => {
     if (h.active && !hunt.active) root.open = true; // a hunt began (here or from a lesson)
     hunt = { ...hunt, active: h.active, candidates: h.candidates, tries: h.tries, max: h.max_tries,

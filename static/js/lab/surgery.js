@@ -2,7 +2,7 @@
 // right-click (or long-press) a neuron to freeze or kill it. Frozen and killed units are
 // marked from each frame (frame.layers[].frozen / .killed), and every hidden column is
 // labelled with its distinct units ("distinct units: 1 of 8", frame.layers[].distinct).
-import { on, send, state } from "../state.js";
+import { catchUp, on, send, state } from "../state.js";
 import { applyI18n, t } from "../i18n.js";
 import { attachKeys } from "./keys.js";
 
@@ -185,6 +185,7 @@ function mark(f) {
 
 export function initSurgery() {
   on("network:drawn", attach);
+  catchUp("network:drawn", attach);
   on("drawn", mark);
   on("lang:changed", () => { if (net) { labels.forEach((x) => x && (x.textContent = "")); mark(state.frame); } });
 }

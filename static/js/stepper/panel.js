@@ -1,7 +1,7 @@
 // The step-through panel: asks the server for a trace, walks its stages (buttons, autoplay,
 // ← → Esc, space), lets the user pick an example of the batch, a neuron or an edge, and shows
 // the formula with the real numbers, a gradient check, the loss change and MNIST aggregates.
-import { on, send, state } from "../state.js";
+import { catchUp, on, send, state } from "../state.js";
 import { errorText, toast } from "../feedback.js";
 import { applyI18n, t as tr } from "../i18n.js";
 import { holdFocus } from "../dialogs.js";
@@ -93,6 +93,7 @@ export function initStepper() {
   $(".sv-gradcheck").addEventListener("click", (e) => { if (e.target.closest(".sv-check")) gradcheck(); });
 
   on("stepper:open", () => open());
+  catchUp("stepper:open", () => open()); // a lesson asked before this module was in
   on("lang:changed", () => {
     words();
     if (S.trace) { chrome(S.trace); render(); }
