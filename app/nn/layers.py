@@ -31,6 +31,10 @@ from __future__ import annotations
 
 import numpy as np
 
+# np.dot without its __array_function__ dispatch, which runs a Python function on every
+# call: ~2,700 of the ~8,700 instructions of a (10, 8) @ (8, 8) product, 0.3 us of 0.9
+dot = getattr(np.dot, "_implementation", np.dot)
+
 
 class Linear:
     """A dense layer. `Wb` = [W; b] and `dWb` = [dL/dW; dL/db] are blocks owned by the network
@@ -53,13 +57,13 @@ class Linear:
     def forward(self, x1: np.ndarray, z: np.ndarray) -> np.ndarray:
         """x1: (N, in+1) the inputs with a last column of ones. Writes z = x @ W + b into
         z: (N, out) and returns it."""
-        return np.dot(x1, self.Wb, out=z)
+        return dot(x1, self.Wb, out=z)
 
     def backward(self, x1_T: np.ndarray, dz: np.ndarray, dx: np.ndarray | None):
         """x1_T: (in+1, N) the forward input with its ones, transposed; dz: (N, out) = dL/dz.
         Writes dL/dW and dL/db into self.dWb; writes dL/dx (N, in) into dx and returns it, or
         skips it and returns None when dx is None (nothing below the first layer needs it)."""
-        np.dot(x1_T, dz, out=self.dWb)  # [dL/dW; dL/db] = [x, 1]^T @ dL/dz
+        dot(x1_T, dz, out=self.dWb)  # [dL/dW; dL/db] = [x, 1]^T @ dL/dz
         if dx is None:
             return None
-        return np.dot(dz, self.W_T, out=dx)  # dL/dx = dL/dz @ W^T
+        return dot(dz, self.W_T, out=dx)  # dL/dx = dL/dz @ W^T

@@ -154,6 +154,7 @@ def blas_threads(workers: int) -> dict[str, str]:
 
 QUICK_DEATH_S = 5.0  # a worker that dies this soon after its start did not get going
 QUICK_DEATHS = 3  # ... and this many such deaths in a row end the server (e.g. port taken)
+STOP_GRACE_S = 8.0  # after SIGTERM, a worker still running this much later is killed
 
 
 def _supervise(start, n: int, shared: str) -> None:
@@ -192,8 +193,19 @@ def _supervise(start, n: int, shared: str) -> None:
                 flush=True,
             )
             procs[i] = (start(), time.monotonic())
-    for p, _ in procs:  # a worker that stops takes its sessions only; the rest serve on
-        p.wait()
+            if stopping.is_set():  # the signal came while it was starting: it stops too
+                procs[i][0].send_signal(signal.SIGTERM)
+    # Each worker writes its sessions' last checkpoints and exits (well under a second); one
+    # that hangs (a step of a heavy run it cannot cut short) is killed STOP_GRACE_S later:
+    # its checkpoints are at most 2 s old, and a stop must not hang a restart.
+    deadline = time.monotonic() + STOP_GRACE_S
+    for p, _ in procs:
+        try:
+            p.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            print(f"worker process {p.pid} did not stop: killed", file=sys.stderr, flush=True)
+            p.kill()
+            p.wait()
     if quick >= QUICK_DEATHS:
         sys.exit(1)
 

@@ -164,6 +164,23 @@ def test_the_supervisors_death_takes_its_workers_and_a_start_clears_its_folder(s
         _stop(again)
 
 
+def test_a_stop_is_not_hung_by_a_worker_that_does_not_stop(short_tmp):
+    """SIGTERM stops the server even when a worker cannot answer it (here: frozen by
+    SIGSTOP): it is killed STOP_GRACE_S later, the rest stop at once, the folder goes."""
+    from app.web.cli import STOP_GRACE_S
+
+    port = _free_port()
+    proc = _start(port, short_tmp)
+    (run_dir,) = _run_dirs(short_tmp)
+    frozen, other = sorted(_worker_pids(run_dir))
+    os.kill(frozen, signal.SIGSTOP)
+    proc.terminate()
+    err = proc.communicate(timeout=STOP_GRACE_S + 20)[1]
+    assert proc.returncode == 0, err[-2000:]
+    assert f"worker process {frozen} did not stop: killed" in err
+    assert not _alive(frozen) and not _alive(other) and not run_dir.exists()
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
