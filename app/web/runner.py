@@ -239,7 +239,7 @@ class SessionRunner(TakeHome, LabHandlers, ProbeHandlers, Stops):
         crowd = max(1, self._crowd())
         share = self._period / crowd
         owed = steps_owed(self.session.config.speed, self._base_rate, self._period)
-        self._credit = min(self._credit + owed, 1000.0)
+        self._credit = min(self._credit + owed, 2000.0)  # the speed control's top
         n = int(self._credit)
         if n == 0:
             return None  # slow motion: no step in this frame, so no frame to send
