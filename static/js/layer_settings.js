@@ -139,8 +139,8 @@ export function openLayerEditor(i, opener) {
 
 // ---- marks on the diagram ------------------------------------------------------------------
 /** Draw each hidden layer's settings on the network diagram `net` (drawNetwork's handle):
- * a norm badge over the column, dashed units where dropout drops them, a skip arrow over a
- * residual layer. Redrawn from scratch on every call. */
+ * a badge under the column (norm, dropout p), dashed units where dropout drops them, and a
+ * skip arrow into a residual layer. Redrawn from scratch on every call. */
 export function markLayers(net, layers) {
   if (!net) return;
   net.svg.querySelector("g.layer-marks")?.remove();
@@ -154,27 +154,33 @@ export function markLayers(net, layers) {
     g.append(e);
     return e;
   };
-  // Below each column (the header above it already names the settings in words).
+  // Below each column (the header above it already names the settings in words), a badge;
+  // a residual layer's skip runs between the badges, from its input column into it.
   const H = net.svg.viewBox.baseVal.height;
+  const halfWidth = [0]; // per column: half the width of its badge (none: 0)
+  const bottomOf = (col) => col[col.length - 1].y + net.nodeSize / 2;
   (layers ?? []).forEach((entry, i) => {
     const s = settings(entry);
     const col = net.nodes[i + 1];
+    halfWidth[i + 1] = 0;
     if (!col?.length) return;
-    const x = net.columnX(i + 1), bottom = col[col.length - 1].y + net.nodeSize / 2;
     for (const nd of col) nd.g?.classList.toggle("dropout", !!s.dropout);
     const words = [];
     if (s.norm !== "none") words.push(t(`layer.norm_${s.norm}_short`));
     if (s.dropout) words.push(`p=${s.dropout}`);
     if (words.length) {
-      add("text", { x, y: Math.min(H - 3, bottom + 12), "text-anchor": "middle", class: "norm-badge",
-        "data-testid": `layer-mark-${i}` }, words.join(" "));
+      const badge = add("text", { x: net.columnX(i + 1), y: Math.min(H - 3, bottomOf(col) + 12),
+        "text-anchor": "middle", class: "norm-badge", "data-testid": `layer-mark-${i}` }, words.join(" "));
+      halfWidth[i + 1] = (badge.getBBox?.().width ?? 0) / 2;
     }
-    if (s.residual) {
-      // the skip: from the layer's input column, under both columns, into the layer's output
-      const x0 = net.columnX(i), y = Math.min(H - 4, bottom + 4);
-      add("path", { d: `M${x0},${y} Q${(x0 + x) / 2},${Math.min(H - 1, y + 18)} ${x - 4},${y}`,
-        class: "skip-arrow", "marker-end": "url(#skip-head)", "data-testid": `skip-arrow-${i}` });
-    }
+  });
+  (layers ?? []).forEach((entry, i) => {
+    const col = net.nodes[i + 1];
+    if (!settings(entry).residual || !col?.length) return;
+    const x0 = net.columnX(i) + halfWidth[i] + 4, x = net.columnX(i + 1) - halfWidth[i + 1] - 4;
+    const y = Math.min(H - 6, bottomOf(col) + 8);
+    add("path", { d: `M${x0},${y} Q${(x0 + x) / 2},${y + 6} ${x},${y}`,
+      class: "skip-arrow", "marker-end": "url(#skip-head)", "data-testid": `skip-arrow-${i}` });
   });
   if (!net.svg.querySelector("#skip-head")) {
     const defs = document.createElementNS(NS, "defs");

@@ -4,7 +4,7 @@
 // the step-through. Its claim is checked on the real engine by tests/training/test_lessons.py.
 import { emit, on, send, state } from "./state.js";
 import { t } from "./i18n.js";
-import { applyHash, page, readHash, writeHash } from "./url.js";
+import { applyHash, encode, page, readHash, writeHash } from "./url.js";
 import { clearCurves } from "./curves.js";
 import { holdFocus } from "./dialogs.js";
 import { placeCard } from "./lesson_place.js";
@@ -19,11 +19,6 @@ let all = [];
 let variant = false;
 let releaseMenu = null; // holdFocus's release while the menu is open
 let settleUntil = 0;    // until then (ms), new data or frames re-place the card: layout settles
-
-function encode(v) {
-  if (Array.isArray(v)) return v.join(",");
-  return v !== null && typeof v === "object" ? JSON.stringify(v) : String(v); // object fields
-}
 
 /** The link of a lesson: its config (with its `try` on top for the variant). */
 export function lessonHash(lesson, withTry = false) {

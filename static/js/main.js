@@ -11,6 +11,7 @@ import { initDraw } from "./draw.js";
 import { errorText, postToSession, showError } from "./feedback.js";
 import { applyHash, writeHash } from "./url.js";
 import { initLessons } from "./lessons.js";
+import { initLegend } from "./legend.js";
 import { classColor, fmt } from "./grid.js";
 import { initLangSwitch, t } from "./i18n.js";
 import { curveThumb, curveView, drawCurvePlot, neuronCurveImages } from "./curve.js";
@@ -108,7 +109,12 @@ on("frame", (f) => {
 on("status", (s) => {
   state.status = s;
   setRunning(s.state === "running");
-  if (s.config) { Object.assign(state.config, s.config); setControlValues(); writeHash(); }
+  if (s.config) {
+    Object.assign(state.config, s.config);
+    setControlValues();
+    writeHash();
+    renderLayerButtons(net); // a layer's settings may change without its width: its marks
+  }
   if (s.rebuilt) clearCurves();
 });
 
@@ -367,6 +373,7 @@ window.addEventListener("resize", () => {
 $("btn-play").disabled = true;
 initLangSwitch();
 initLessons();
+initLegend();
 initDraw();
 initHidden();
 initLandscape();

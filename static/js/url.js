@@ -22,11 +22,12 @@ export function baseConfig(dataset) {
   return out;
 }
 
-function encode(v) {
+/** A config value as a link writes it: lists comma-separated (a layer with settings in its
+ * "8:relu:bn" form), an object field (lr_schedule, stop_at, early_stopping) as its JSON. */
+export function encode(v) {
   if (Array.isArray(v)) {
     return v.map((x) => (x !== null && typeof x === "object" ? encodeLayer(x) : x)).join(",");
   }
-  // An object field (lr_schedule, stop_at, early_stopping): its JSON.
   return v !== null && typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 

@@ -3,6 +3,8 @@ colour scale, which a legend explains; the parts tests and people point at have 
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import wait_drawn
 
 # The colour of a picture's pixel at (fx, fy) as fractions of its width and height (y down).
@@ -55,6 +57,39 @@ def test_colour_legend_and_test_ids_are_there(page):
         assert page.get_by_test_id(testid).count() == 1, testid
     assert page.get_by_test_id("input-node").count() == 2
     assert page.get_by_test_id("tile-label").count() >= 16
+
+
+@pytest.mark.parametrize(
+    ("link", "ends", "classes"),
+    [
+        ("dataset=spiral&classes=3", ("−1", "+1"), ["class 0", "class 1", "class 2"]),
+        ("dataset=gauss_regression", ("low", "high"), []),
+        ("dataset=spiral&classes=3&lang=ko", ("−1", "+1"), ["클래스 0", "클래스 1", "클래스 2"]),
+    ],
+)
+def test_the_colour_legend_says_what_the_plane_shows(open_page, base_url, link, ends, classes):
+    """Two classes share the orange-blue scale with the maps and weights; three or more are
+    painted in their own colours, one swatch each; a regression's plane is low to high."""
+    pg = open_page(f"{base_url}/#{link}")
+    wait_drawn(pg)
+    swatches = pg.get_by_test_id("legend-classes")
+    pg.wait_for_function(
+        "(n) => document.querySelectorAll('[data-testid=legend-classes] .cl-class').length === n",
+        arg=len(classes),
+        timeout=10_000,
+    )
+    assert ends[0] in pg.get_by_test_id("legend-negative").inner_text()
+    assert ends[1] in pg.get_by_test_id("legend-positive").inner_text()
+    assert "class 1" not in pg.get_by_test_id("legend-positive").inner_text()
+    if classes:
+        assert swatches.is_visible()
+        assert swatches.locator(".cl-class").all_inner_texts() == classes
+        colours = swatches.locator(".cl-class i").evaluate_all(
+            "(els) => els.map((e) => getComputedStyle(e).backgroundColor)"
+        )
+        assert len(set(colours)) == len(classes)  # the plane's class colours, all different
+    else:
+        assert swatches.is_hidden()
 
 
 def test_output_nodes_show_where_their_class_wins(page):

@@ -57,6 +57,21 @@ def test_a_link_with_layer_settings_opens_them(open_page, base_url, watch):
     assert watch.errors == []
 
 
+def test_a_link_that_keeps_the_default_widths_still_draws_the_marks(open_page, base_url, watch):
+    """The diagram is drawn before the link's config comes (the default 4, 4): settings that
+    change no width must still reach it."""
+    pg = open_page(base_url + "/#hidden_layers=4:bn:d0.5,4:ln:res")
+    wait_drawn(pg)
+    pg.wait_for_function(
+        "() => window.__bp.state.frame?.layers?.[1]?.residual === true", timeout=15_000
+    )
+    pg.get_by_test_id("skip-arrow-1").wait_for(timeout=5_000)
+    assert "BN" in pg.get_by_test_id("layer-mark-0").text_content()
+    assert "LN" in pg.get_by_test_id("layer-mark-1").text_content()
+    assert pg.locator("#network .node.dropout").count() == 4
+    assert watch.errors == []
+
+
 def test_the_stepper_has_stages_for_the_norm_the_mask_and_the_skip(open_page, base_url, watch):
     pg = open_page(base_url + "/#hidden_layers=4:bn:d0.5,4:ln:res&batch_size=4")
     wait_drawn(pg)
@@ -93,7 +108,33 @@ def test_the_stepper_has_stages_for_the_norm_the_mask_and_the_skip(open_page, ba
     relerr = pg.get_by_test_id("stepper-relerr")
     relerr.wait_for(timeout=15_000)
     assert float(relerr.get_attribute("data-value")) < 1e-6
-    show("→ drop1")
     dropped = sum(1 for k in range(4) if lt1["mask"][0][k] == 0)
-    assert pg.locator("#stepper .node.sv-dropped").count() == dropped
+    # what layer 1's units show as the pass goes through it (example 1): z, then a = f(y)
+    # with no unit dropped yet, then f(y) * mask with the dropped ones marked
+    for short, quantity, want, marked in (
+        ("→ h1", "z", lt1["z"][0], 0),
+        ("→ norm1", "a", lt1["act_out"][0], 0),
+        (
+            "→ drop1",
+            "a",
+            [f * m for f, m in zip(lt1["act_out"][0], lt1["mask"][0], strict=True)],
+            dropped,
+        ),
+        (
+            "← drop1",
+            "dL/df",
+            [d * m for d, m in zip(lt1["dL_da"][0], lt1["mask"][0], strict=True)],
+            dropped,
+        ),
+        ("← norm1", "dL/dz", lt1["dL_dz"][0], dropped),
+    ):
+        show(short)
+        units = pg.locator("#stepper [data-testid=stepper-neuron][data-col='1']")
+        assert units.count() == 4
+        for k in range(4):
+            unit = units.nth(k)
+            assert unit.get_attribute("data-quantity") == quantity, short
+            got = float(unit.get_attribute("data-value"))
+            assert got == pytest.approx(want[k], rel=1e-6, abs=1e-9), (short, k)
+        assert pg.locator("#stepper .node.sv-dropped").count() == marked, short
     assert watch.errors == []

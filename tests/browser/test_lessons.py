@@ -63,6 +63,39 @@ def test_every_lesson_opens_and_changes_the_configuration(page, watch, artifacts
     assert watch.foreign == []
 
 
+def test_a_lesson_s_try_gives_its_layers_their_settings_and_the_diagram_draws_them(
+    page, watch, artifacts
+):
+    """Batch norm, residual and dropout lessons: Try turns the layers' settings on (the
+    server runs them) and the diagram marks them; Back turns them off again."""
+    marks = {
+        "batchnorm-deep-sigmoid": "[data-testid^=layer-mark-]",
+        "residual-deep": "[data-testid^=skip-arrow-]",
+        "dropout-noisy-data": "#network .node.dropout",
+    }
+    for lesson_id, mark in marks.items():
+        lesson = next(x for x in LESSONS if x["id"] == lesson_id)
+        open_lesson(page, lesson_id)
+        config_matches(page, {"hidden_layers": lesson["config"]["hidden_layers"]})
+        assert page.locator(mark).count() == 0
+        page.get_by_test_id("lesson-try").click()
+        want = lesson_config(lesson, variant=True).model_dump()["hidden_layers"]
+        config_matches(page, {"hidden_layers": want})
+        page.wait_for_function(
+            "(n) => window.__bp.state.frame?.layers?.length === n && window.__bp.state.frame.layers"
+            ".slice(0, -1).some((l) => l.norm || l.residual || l.dropout)",
+            arg=len(want) + 1,
+            timeout=20_000,
+        )
+        assert page.locator(mark).count() >= 1, lesson_id
+        assert "[object" not in page.evaluate("() => location.hash")
+        page.screenshot(path=artifacts / f"lesson-try-{lesson_id}.png")
+        page.get_by_test_id("lesson-try").click()  # back to the lesson's own setting
+        config_matches(page, {"hidden_layers": lesson["config"]["hidden_layers"]})
+        page.wait_for_function(f"() => document.querySelectorAll('{mark}').length === 0")
+    assert watch.errors == []
+
+
 def link(lesson: dict, **extra: str) -> str:
     """A lesson's shareable hash, as lessons.js writes it."""
     parts = {"lesson": lesson["id"], **extra}

@@ -175,8 +175,9 @@ function mark(f) {
     });
     const text = labels[i + 1];
     if (text && layer.distinct !== null && layer.distinct !== undefined) {
-      const key = net.columnX(2) - net.columnX(1) < 130 ? "net.distinct_short" : "net.distinct";
-      const s = t(key, { n: layer.distinct, of: layer.fan_out });
+      const gap = net.columnX(2) - net.columnX(1); // narrow columns: a shorter label
+      const s = gap < 80 ? `${layer.distinct}/${layer.fan_out}`
+        : t(gap < 130 ? "net.distinct_short" : "net.distinct", { n: layer.distinct, of: layer.fan_out });
       if (text.textContent !== s) text.textContent = s;
       text.classList.toggle("symmetric", layer.distinct < layer.fan_out);
     }

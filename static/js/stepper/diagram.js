@@ -5,7 +5,7 @@ import { t as tr } from "../i18n.js";
 import { drawNetwork } from "../network.js";
 import { diverging } from "../grid.js";
 import { short, sig } from "./fmt.js";
-import { edgeLabel, edgeValues, neuronValue, neuronValueLabel } from "./model.js";
+import { columnRow, edgeLabel, edgeValues, forwardReached, neuronValue, neuronValueLabel } from "./model.js";
 
 const NS = "http://www.w3.org/2000/svg";
 
@@ -37,6 +37,7 @@ export function createDiagram(svg, t, { onSelect, width, height }) {
   net.nodes.forEach((colNodes, c) => colNodes.forEach((nd, k) => {
     if (!nd.g) return;
     nd.g.dataset.testid = "stepper-neuron";
+    Object.assign(nd.g.dataset, { col: c, k });
     nd.g.addEventListener("click", () => onSelect({ type: "neuron", col: c, k }));
     // Small boxes (wide layers): the value goes beside the box, outputs on their left.
     const txt = document.createElementNS(NS, "text");
@@ -66,10 +67,13 @@ export function createDiagram(svg, t, { onSelect, width, height }) {
         g.classList.toggle("sv-current", c === cur);
         g.classList.toggle("sv-pending", pending);
         g.classList.toggle("sv-selected", sel?.type === "neuron" && sel.col === c && sel.k === k);
-        // dropout: a unit this step dropped for this example (mask 0), once the pass has met it
+        // dropout: a unit this step dropped for this example (mask 0), once the pass has met
+        // the layer's dropout
         const mask = c > 0 ? t.layers[c - 1].mask : null;
-        g.classList.toggle("sv-dropped", !!mask && mask[n]?.[k] === 0 && !pending);
+        g.classList.toggle("sv-dropped", !!mask && mask[n]?.[k] === 0 && forwardReached(stage, c, "dropout"));
         const val = neuronValue(t, stage, c, k, n);
+        g.dataset.value = val ?? "";
+        g.dataset.quantity = neuronValueLabel(t, stage, c);
         nd.val.textContent = val === null ? "" : short(val);
         const scale = colScale(t, stage, c, n);
         const rgb = val === null ? [255, 255, 255] : diverging(val / scale);
@@ -77,7 +81,7 @@ export function createDiagram(svg, t, { onSelect, width, height }) {
         nd.val.classList.toggle("light", val !== null && Math.abs(val / scale) > 0.6 && !nd.val.classList.contains("outside"));
         g.querySelector("title")?.remove();
         const title = document.createElementNS(NS, "title");
-        title.textContent = val === null ? tr("sv.node_wait") : `${neuronValueLabel(stage)} = ${sig(val)} ${tr("sv.node_click")}`;
+        title.textContent = val === null ? tr("sv.node_wait") : `${g.dataset.quantity} = ${sig(val)} ${tr("sv.node_click")}`;
         g.append(title);
       });
     });
@@ -99,13 +103,6 @@ export function createDiagram(svg, t, { onSelect, width, height }) {
 }
 
 function colScale(t, stage, c, n) {
-  const vals = [];
-  const cols = c === 0 ? t.layers[0].a_in : null;
-  if (cols) vals.push(...cols[n]);
-  else if (c > 0) {
-    const ly = t.layers[c - 1];
-    const arr = stage.kind === "forward" || stage.kind === "loss" ? ly.a : ly.dL_dz;
-    if (arr) vals.push(...arr[n]);
-  }
-  return Math.max(1e-12, ...vals.map(Math.abs));
+  const row = columnRow(t, stage, c, n) ?? [];
+  return Math.max(1e-12, ...row.map(Math.abs));
 }

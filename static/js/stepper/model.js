@@ -82,17 +82,50 @@ export function edgeLabel(s) {
   return s.kind === "backward" ? "dL/dW" : s.kind === "update" ? "ΔW" : tr("net.weight");
 }
 
-/** Value shown inside neuron k of column c for example n, or null when not known yet. */
-export function neuronValue(t, s, c, k, n) {
-  const L = t.layers.length;
-  if (c === 0) return t.layers[0].a_in?.[n]?.[k] ?? null;
-  const layer = t.layers[c - 1];
-  if (s.kind === "forward") return c <= s.layer ? layer.a?.[n]?.[k] ?? null : null;
-  if (s.kind === "loss") return layer.a?.[n]?.[k] ?? null;
-  if (s.kind === "backward") return c >= s.layer ? layer.dL_dz?.[n]?.[k] ?? null : null;
-  return layer.dL_dz?.[n]?.[k] ?? null;
+// Within a hidden layer the forward pass meets its parts in this order (parts.js): the
+// layer's own stage (z = Wx + b, then f = act(z) when no norm follows), norm, dropout, residual.
+const RANK = { undefined: 0, norm: 1, dropout: 2, residual: 3 };
+
+/** Has the forward pass of stage s got past `part` of column c's layer? */
+export function forwardReached(s, c, part) {
+  if (s.kind !== "forward") return true; // loss, backward, update: the pass is over
+  return s.layer > c || (s.layer === c && RANK[s.part] >= RANK[part]);
 }
 
-export function neuronValueLabel(s) {
-  return s.kind === "backward" || s.kind === "update" ? "dL/dz" : "a";
+/** What column c holds at stage s: "a", "z", "dL/df", "dL/dz"..., and its values
+ * (N, units), or null when the pass has not reached it. */
+function columnValues(t, s, c) {
+  if (c === 0) return { label: "x", values: t.layers[0].a_in };
+  const layer = t.layers[c - 1];
+  if (s.kind === "forward" && s.layer < c) return null;
+  if (s.kind === "forward" && s.layer === c && c < t.layers.length) {
+    const part = s.part;
+    if (!part) return layer.norm ? { label: "z", values: layer.z } : { label: "a", values: layer.act_out ?? layer.a };
+    if (part === "norm") return { label: "a", values: layer.act_out ?? layer.a };
+    if (part === "dropout" && layer.residual && layer.act_out && layer.mask) {
+      return { label: "a", values: layer.act_out.map((row, n) => row.map((f, k) => f * layer.mask[n][k])) };
+    }
+    return { label: part === "residual" ? "h" : "a", values: layer.a };
+  }
+  if (s.kind === "forward" || s.kind === "loss") return { label: "a", values: layer.a };
+  if (s.kind === "backward" && s.layer > c) return null;
+  if (s.kind === "backward" && s.layer === c && s.part === "dropout" && layer.mask && layer.dL_da) {
+    return { label: "dL/df", values: layer.dL_da.map((row, n) => row.map((d, k) => d * layer.mask[n][k])) };
+  }
+  return { label: "dL/dz", values: layer.dL_dz };
+}
+
+/** Value shown inside neuron k of column c for example n, or null when not known yet. */
+export function neuronValue(t, s, c, k, n) {
+  return columnValues(t, s, c)?.values?.[n]?.[k] ?? null;
+}
+
+/** The values column c shows for example n (for its colour scale), or null. */
+export function columnRow(t, s, c, n) {
+  return columnValues(t, s, c)?.values?.[n] ?? null;
+}
+
+/** The name of what column c shows at stage s: a, z, h, dL/df or dL/dz. */
+export function neuronValueLabel(t, s, c) {
+  return columnValues(t, s, c)?.label ?? (s.kind === "backward" || s.kind === "update" ? "dL/dz" : "a");
 }

@@ -204,6 +204,19 @@ def test_claim_dropout_noisy_data():
     assert dropped["test"]["loss"] <= 0.6 * plain["test"]["loss"]
 
 
+@pytest.mark.parametrize(
+    ("lesson_id", "steps"),
+    [("batchnorm-deep-sigmoid", 2000), ("residual-deep", 1500), ("dropout-noisy-data", 1500)],
+)
+@pytest.mark.parametrize("variant", [False, True])
+def test_a_lesson_about_n_steps_stops_there_by_itself(lesson_id, steps, variant):
+    """On the page a run goes on until paused; these lessons' claims are "after N steps", so
+    their stop_at ends both runs at step N, where the claim tests above look."""
+    s = TrainingSession(lesson_config(lesson(lesson_id), variant))
+    assert s.advance(steps + 50) == steps
+    assert s.step == steps and s.stopped["reason"] == "epochs"
+
+
 def test_claim_cross_entropy_vs_mse():
     # Same 784-28-28-10 sigmoid net, same learning rate: softmax + cross-entropy is ahead
     # after 1,000 steps (its output gradient is not damped by a squared error near 0).
