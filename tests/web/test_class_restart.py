@@ -18,7 +18,8 @@ import websockets
 from app.web.class_records import ClassRecords
 from app.web.class_socket import orphaned
 from app.web.classroom import Classes, Classroom
-from tests.web.test_live import run_in_thread, start_app
+from tests.live_server import start_app, stop_app
+from tests.web.test_live import run_in_thread
 
 NAMES = ("Mina", "Joon")
 
@@ -138,8 +139,7 @@ def test_a_class_survives_a_restart_of_the_server(tmp_path, workers):
 
         run_in_thread(come_back)
     finally:
-        proc.terminate()
-        _, err = proc.communicate(timeout=30)
+        err = stop_app(proc)
     assert "Traceback" not in err, err[-3000:]
 
 

@@ -9,17 +9,13 @@ import os
 import re
 import shutil
 import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 import websockets
 
+from tests.live_server import start_app, stop_app
 from tests.web.test_classroom import Tab
 from tests.web.test_live import run_in_thread
 
@@ -38,28 +34,10 @@ def class_owner_pid(code: str) -> int:
 
 @pytest.fixture(scope="module")
 def two_workers():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port), "--workers", "2"],
-        env={**os.environ, "BP_MAX_SESSIONS": "16", "TMPDIR": str(TMP)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while True:  # until both workers serve
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5).json()["workers"] == 2:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
-        time.sleep(0.2)
+    env = {**os.environ, "BP_MAX_SESSIONS": "16", "TMPDIR": str(TMP)}
+    proc, port = start_app(env=env, workers=2)
     yield port
-    proc.terminate()
-    _, err = proc.communicate(timeout=20)
+    err = stop_app(proc)
     shutil.rmtree(TMP, ignore_errors=True)
     assert "Traceback" not in err, err[-3000:]
 

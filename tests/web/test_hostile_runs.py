@@ -10,9 +10,9 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
+from tests.live_server import start_app
 from tests.run_files import bomb, saved_run
 from tests.web.conftest import opened, until
-from tests.web.test_live import start_app
 
 
 def spoiled(path: str, value) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from websockets.sync.client import connect
 
-from tests.web.test_live import start_app
+from tests.live_server import start_app
 
 LOST_S = 2.0 + 1.0  # the checkpoint period, and a second for a loaded machine
 
