@@ -34,11 +34,29 @@ def run_in_thread(scenario) -> None:
 
 
 async def _next(ws, kind: str, where=lambda m: True, timeout: float = 10.0) -> dict:
+    """The next message of type `kind` meeting `where`, within `timeout` seconds. Frames are
+    skipped unparsed when not asked for (30 tabs stream 900 of them a second); an error
+    first fails the test, unless `kind` is "error"."""
     deadline = time.monotonic() + timeout
     while True:
-        msg = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
+        raw = await asyncio.wait_for(ws.recv(), deadline - time.monotonic())
+        if kind != "frame" and raw.startswith('{"type":"frame"'):
+            continue
+        msg = json.loads(raw)
+        assert msg["type"] != "error" or kind == "error", msg
         if msg["type"] == kind and where(msg):
             return msg
+
+
+async def reconnect(url: str, tries: int = 100):
+    """A socket to `url`, retrying every 0.2 s while no server answers there (as a page
+    reconnects while a server or a worker restarts)."""
+    for _ in range(tries):
+        try:
+            return await websockets.connect(url, max_size=None)
+        except (OSError, websockets.InvalidHandshake, websockets.InvalidMessage):
+            await asyncio.sleep(0.2)
+    raise AssertionError(f"no connection to {url}")
 
 
 def test_real_server_streams_frames_and_obeys_pause(live_server_obj):
