@@ -129,20 +129,27 @@ def numpy_notebook(net, X, y, batch, lr):
 
 
 # ---- PyTorch -----------------------------------------------------------------------------
-def torch_model(sizes, activation):
+def torch_model(sizes, activation, dropout=None):
+    """Linear, activation, ...; dropout=p also puts batch norm before each hidden activation
+    and dropout p after it, as ours with {"norm": "batch", "dropout": p} (momentum 0.9 in our
+    terms is PyTorch's 0.1)."""
     act = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}[activation]
     layers = []
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         layers.append(torch.nn.Linear(fan_in, fan_out))
         if i < len(sizes) - 2:
+            if dropout is not None:
+                layers.append(torch.nn.BatchNorm1d(fan_out, eps=1e-5, momentum=0.1))
             layers.append(act())
+            if dropout is not None:
+                layers.append(torch.nn.Dropout(dropout))
     return torch.nn.Sequential(*layers)
 
 
-def torch_steps(sizes, activation, X, y, batch, lr, notebook=False):
+def torch_steps(sizes, activation, X, y, batch, lr, notebook=False, dropout=None):
     """PyTorch's pass: forward, loss, backward, then its SGD (or, notebook=True, the same
-    hand-written update `p -= lr * p.grad` as ours)."""
-    model = torch_model(sizes, activation)
+    hand-written update `p -= lr * p.grad` as ours); dropout: see torch_model."""
+    model = torch_model(sizes, activation, dropout)
     binary = sizes[-1] == 1
     loss_fn = torch.nn.BCEWithLogitsLoss() if binary else torch.nn.CrossEntropyLoss()
     Xt = torch.from_numpy(X)

@@ -1,7 +1,12 @@
 """Layers of their own (issue 22): batch norm + dropout 0.2 on every hidden layer against
 the plain net, us per step and their ratio, at 2-8-8-1 tanh BCE batch 10 (XOR on the page)
-and 784-128-64-10 relu batch 64 (MNIST-sized). The two sides are alternated with the order
-flipped every repeat; the ratio is taken repeat by repeat. Target: <= 1.6x.
+and 784-128-64-10 relu batch 64 (MNIST-sized). Target: <= 1.6x.
+
+The peer is PyTorch (when installed): the same two nets built of nn.Linear, nn.BatchNorm1d
+and nn.Dropout(0.2), trained by its autograd and SGD. Its own ratio tells what the layers
+cost a framework with compiled kernels, and its BN + dropout step beside ours what a learner
+would wait for elsewhere. The four sides are alternated with the order flipped every repeat;
+each ratio is taken repeat by repeat, so both sides of it ran within a second.
 
 Run as `python bench/layers.py` (`--quick` for fewer repeats); writes bench/results/layers.json.
 """
@@ -13,13 +18,12 @@ import statistics
 import time
 
 import numpy as np
-from engine import MLP, QUICK, ROOT, make_optimizer, numpy_steps
+from engine import MLP, QUICK, ROOT, blas_threads, make_optimizer, numpy_steps, torch, torch_steps
 
 
 def layers_case(sizes, activation, loss, batch, repeats, rng):
     """us/step of a plain net and the same net with batch norm + dropout 0.2 on every hidden
-    layer, timed in alternation (the order flipped every repeat); the ratio's target is
-    <= 1.6x, taken repeat by repeat so both sides of a ratio ran within a second."""
+    layer, ours and PyTorch's, timed in alternation (the order flipped every repeat)."""
     X = rng.normal(size=(batch * 40, sizes[0])).astype(np.float32)
     classes = 2 if sizes[-1] == 1 else sizes[-1]
     y = (
@@ -39,6 +43,11 @@ def layers_case(sizes, activation, loss, batch, repeats, rng):
         )
         for name, kw in (("plain", {}), ("bn_dropout", {"layers": bn}))
     }
+    if torch is not None:
+        runners["torch_plain"] = torch_steps(sizes, activation, X, y, batch, 0.01)
+        runners["torch_bn_dropout"] = torch_steps(sizes, activation, X, y, batch, 0.01, dropout=0.2)
+        # as bench/engine.py: one thread for the tiny net, whose ops have nothing to split
+        torch.set_num_threads(1 if sizes[1] <= 8 else blas_threads())
     for run in runners.values():  # warm-up: the workspaces
         run()
     times: dict[str, list[float]] = {k: [] for k in runners}
@@ -48,15 +57,22 @@ def layers_case(sizes, activation, loss, batch, repeats, rng):
             runners[name]()
             times[name].append(time.perf_counter() - start)
     steps = len(X) // batch
-    us = {k: sorted(t / steps * 1e6 for t in v) for k, v in times.items()}
-    ratios = sorted(b / p for p, b in zip(times["plain"], times["bn_dropout"], strict=True))
-    return {
-        "plain_us": statistics.median(us["plain"]),
-        "plain_us_spread": [us["plain"][0], us["plain"][-1]],
-        "bn_dropout_us": statistics.median(us["bn_dropout"]),
-        "bn_dropout_us_spread": [us["bn_dropout"][0], us["bn_dropout"][-1]],
-        "ratio": {"median": statistics.median(ratios), "low": ratios[0], "high": ratios[-1]},
-    }
+    out = {}
+    for name, v in times.items():
+        us = sorted(t / steps * 1e6 for t in v)
+        out[f"{name}_us"], out[f"{name}_us_spread"] = statistics.median(us), [us[0], us[-1]]
+    out["ratio"] = _ratio(times["bn_dropout"], times["plain"])
+    if torch is not None:
+        out["torch_ratio"] = _ratio(times["torch_bn_dropout"], times["torch_plain"])
+        out["bn_dropout_vs_torch"] = _ratio(times["torch_bn_dropout"], times["bn_dropout"])
+        torch.set_num_threads(blas_threads())
+    return out
+
+
+def _ratio(top: list[float], bottom: list[float]) -> dict:
+    """top / bottom repeat by repeat: the median and the range."""
+    r = sorted(a / b for a, b in zip(top, bottom, strict=True))
+    return {"median": statistics.median(r), "low": r[0], "high": r[-1]}
 
 
 LAYERS_CASES = (
@@ -65,20 +81,33 @@ LAYERS_CASES = (
 )
 
 
+def _x(r: dict) -> str:
+    return f"{r['median']:.2f}x ({r['low']:.2f}-{r['high']:.2f}x)"
+
+
+def _us(e: dict, name: str) -> str:
+    low, high = e[f"{name}_us_spread"]
+    return f"{e[f'{name}_us']:,.1f} us ({low:,.1f}-{high:,.1f})"
+
+
 def layers_report(results: dict, reps: int, rng) -> None:
     print("\n(e) batch norm + dropout 0.2 on every hidden layer vs the plain net, per step")
+    if torch is None:
+        print("  (PyTorch is not installed: its columns are skipped)")
     for sizes, act, loss, batch in LAYERS_CASES:
         name = "-".join(map(str, sizes))
         e = layers_case(sizes, act, loss, batch, reps * 2, rng)
         results[f"e_{name}_bn_dropout_batch{batch}"] = e
-        r = e["ratio"]
         print(
-            f"  {name} batch {batch}: plain {e['plain_us']:,.1f} us "
-            f"({e['plain_us_spread'][0]:,.1f}-{e['plain_us_spread'][1]:,.1f}), bn+dropout "
-            f"{e['bn_dropout_us']:,.1f} us ({e['bn_dropout_us_spread'][0]:,.1f}-"
-            f"{e['bn_dropout_us_spread'][1]:,.1f}): {r['median']:.2f}x "
-            f"({r['low']:.2f}-{r['high']:.2f}x, target <= 1.6x)"
+            f"  {name} batch {batch}: plain {_us(e, 'plain')}, bn+dropout "
+            f"{_us(e, 'bn_dropout')}: {_x(e['ratio'])}, target <= 1.6x"
         )
+        if torch is not None:
+            print(
+                f"    PyTorch {torch.__version__}: plain {_us(e, 'torch_plain')}, bn+dropout "
+                f"{_us(e, 'torch_bn_dropout')}: its own ratio {_x(e['torch_ratio'])}; "
+                f"our bn+dropout step is {_x(e['bn_dropout_vs_torch'])} quicker than its"
+            )
 
 
 def main() -> None:

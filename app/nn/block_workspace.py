@@ -16,8 +16,14 @@ in products with constant or diagonal matrices, each matrix its own contiguous a
 
 each the formula of reference.batchnorm_forward / _backward with xc in place of x_hat =
 xc / std, which the products never form (x_hat diag(dgamma) = xc diag(dgamma / std));
-tests/nn/test_blocks.py holds them equal. Past PRODUCTS_MAX (a larger batch or layer) the
-products would cost more than they save, and the same formulas run as broadcasting ufuncs.
+tests/nn/test_blocks.py holds them equal. A product is used while it costs less than the
+ufunc it replaces, and the two kinds part ways as the batch grows: a broadcasting ufunc on
+(N, H) runs its inner loop N times over H numbers, so for narrow layers (TensorFlow
+Playground's 8 units) the diagonal products (N H^2 multiply-adds) beat it at every batch
+size, while C (N^2 H) costs more than the broadcast past ~16,384. So past CENTER_MAX the
+centring is z - 1 mu instead, the mean tiled by an outer product (N, 1) @ (1, H) and
+subtracted (3 cheap calls); past DIAG_MAX (a wide layer) the same formulas run as
+broadcasting ufuncs, whose inner loops are then long.
 Dropout draws the masks of every layer of a step at once (one generator call, in layer
 order: the same numbers as one draw per layer), and each layer's input carries a column of
 ones, so z = [x, 1] @ [W; b] and [dW; db] = [x, 1]^T @ dz as in layers.py.
@@ -29,10 +35,13 @@ import numpy as np
 
 from .activations import const
 from .blocks import EPS, MOMENTUM
+from .layers import dot
 
-# Products with C (N, N) and diagonals (H, H) cost N H max(N, H) multiply-adds: past this
-# many, broadcasting ufuncs are cheaper (measured: at N = 64, H = 8 the two are even).
-PRODUCTS_MAX = 16384
+# Multiply-adds past which a product costs more than what replaces it (measured on (N, H)
+# float32, us a call: at N = 100, H = 8 C @ z 2.4 against 1.4 for mean, tile and subtract,
+# and xc @ diag 0.55 against 1.4 for a broadcast; at N = 64, H = 128 xc @ diag 51 against 2.6)
+CENTER_MAX = 16384  # C @ z: N^2 H
+DIAG_MAX = 32768  # xc @ diag(gamma / std): N H^2
 
 
 class BlockWorkspace:
@@ -121,10 +130,12 @@ class BlockParts:
         self.one, self.inv_n = const(1.0, dtype), const(1.0 / n, dtype)
         self.minus_inv_n = const(-1.0 / n, dtype)
         self.mean_row = np.full((1, n), 1.0 / n, dtype)
-        self.products = n * H * max(n, H) <= PRODUCTS_MAX
-        self.center = np.eye(n, dtype=dtype) - dtype(1.0 / n) if self.products else None  # C
+        self.products = n * H * H <= DIAG_MAX  # the diagonal products (else broadcasts)
+        small = self.products and n * n * H <= CENTER_MAX
+        self.center = np.eye(n, dtype=dtype) - dtype(1.0 / n) if small else None  # C
+        self.ones_col, self.mean, self.tiled = np.ones((n, 1), dtype), new(1, H), new(n, H)
         self.xc = new(n, H)
-        # [dy * xc; dy] (2n, H) (dy * x_hat past PRODUCTS_MAX), and S: two rows of ones that
+        # [dy * xc; dy] (2n, H) (dy * x_hat past DIAG_MAX), and S: two rows of ones that
         # sum its halves
         self.dyx_dy = new(2 * n, H)
         self.dy_x_hat, self.dy = self.dyx_dy[:n], self.dyx_dy[n:]
@@ -136,9 +147,15 @@ class BlockParts:
         self.k, self.scale = np.zeros((H, H), dtype), np.zeros((H, H), dtype)
         self.k_diag, self.scale_diag = _diagonal(self.k), _diagonal(self.scale)
         self.beta_rows = new(n, H)
-        # x_hat = xc / std: past PRODUCTS_MAX a buffer; the products never form it (the
+        # x_hat = xc / std: past DIAG_MAX a buffer; the products never form it (the
         # trace does)
         self.x_hat = None if self.products else new(n, H)
+
+    def subtract_mean(self, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """a (n, H) minus its column means into out, past CENTER_MAX (else C @ a): the mean
+        tiled by an outer product and subtracted (a broadcast would loop n times over H)."""
+        dot(self.mean_row, a, out=self.mean)
+        return np.subtract(a, dot(self.ones_col, self.mean, out=self.tiled), out=out)
 
 
 def _diagonal(a: np.ndarray) -> np.ndarray:

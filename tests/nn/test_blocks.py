@@ -162,13 +162,26 @@ def test_plain_layers_keep_the_fast_path():
     assert MLP([2, 4, 4, 2], "relu", layers=[{}, {"activation": "tanh"}]).blocks is not None
 
 
-@pytest.mark.parametrize("n", [1, 2, 200])
-def test_batch_norm_equals_the_reference_at_any_batch_size(n):
-    """Small batches run batch norm as products with C = I - 1/N and diagonal matrices,
-    large ones (past block_workspace.PRODUCTS_MAX) as broadcasting ufuncs; a batch of one
-    normalises to beta. Both equal the reference."""
-    layers = [{"norm": "batch", "dropout": 0.3, "residual": True}, {"norm": "batch"}]
-    net = MLP([4, 4, 3, 3], "tanh", dtype="float64", layers=layers, seed=n)
+@pytest.mark.parametrize(
+    ("sizes", "n", "layers"),
+    [
+        ([4, 4, 3, 3], n, [{"norm": "batch", "dropout": 0.3, "residual": True}, {"norm": "batch"}])
+        for n in (1, 2, 200)
+    ]
+    + [
+        (
+            [4, 48, 48, 3],
+            40,
+            [{"norm": "batch", "dropout": 0.3}, {"norm": "batch", "residual": True}],
+        )
+    ],
+)
+def test_batch_norm_equals_the_reference_at_any_batch_size(sizes, n, layers):
+    """Batch norm runs as products with C = I - 1/N and diagonal matrices (n = 2), centres
+    by a tiled mean when C grows past block_workspace.CENTER_MAX (n = 200), and runs as
+    broadcasting ufuncs in a layer past DIAG_MAX (48 units); a batch of one normalises to
+    beta. Each equals the reference."""
+    net = MLP(sizes, "tanh", dtype="float64", layers=layers, seed=n)
     rng = np.random.default_rng(n)
     X, y = rng.normal(size=(n, 4)), rng.integers(0, 3, n)
     full = [dict(activation="tanh", norm="none", dropout=0.0, residual=False) | d for d in layers]

@@ -217,5 +217,7 @@ class StopWatch:
         self.best_loss = math.inf if d["best_loss"] is None else float(d["best_loss"])
         self.best_epoch, self.best_step = float(d["best_epoch"]), int(d["best_step"])
         bp = d["best_params"]
+        if bp is not None and not isinstance(bp, dict):
+            raise TypeError("stopping.best_params must be an object of arrays or null")
         self.best_params = None if bp is None else {k: unpack(v) for k, v in bp.items()}
         self.wait = int(d["wait"])
