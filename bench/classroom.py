@@ -14,10 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,12 +22,9 @@ from pathlib import Path
 import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench.stream import free_port, start_server  # noqa: E402
 
 
 class Tab:
@@ -122,24 +116,8 @@ def main() -> None:
     ap.add_argument("--pushes", type=int, default=6)
     args = ap.parse_args()
     port = free_port()
-    env = {**os.environ, "BP_MAX_SESSIONS": str(args.students + 4)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port), "--workers", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_server(port, 1, max_sessions=args.students + 4)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "no server"
-                time.sleep(0.1)
         asyncio.run(run(port, args.students, args.pushes))
     finally:
         proc.terminate()

@@ -26,7 +26,7 @@ import websockets
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.stream import free_port, pct, start_server  # noqa: E402
+from bench.stream import free_port, pct, print_rows, save_results, start_server  # noqa: E402
 
 HEAVY = {
     "dataset": "spiral",
@@ -207,23 +207,8 @@ def main() -> None:
             None,
         ),
     ]
-    w = max(len(r[0]) for r in rows)
-    for name, value, target, ok in rows:
-        mark = "" if ok is None else ("  ok" if ok else "  MISSED")
-        print(f"  {name:<{w}}  {value:>20}  {target}{mark}")
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "fairness.json").write_text(
-        json.dumps(
-            {
-                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                "heavy": args.heavy,
-                "workers": args.workers,
-                "trials": trials,
-            },
-            indent=1,
-        )
-    )
+    print_rows(rows, 20)
+    save_results("fairness", {"heavy": args.heavy, "workers": args.workers, "trials": trials})
 
 
 if __name__ == "__main__":

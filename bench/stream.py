@@ -49,10 +49,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int | None) -> subprocess.Popen:
+def start_server(port: int, workers: int | None, max_sessions: int = 128) -> subprocess.Popen:
     """The server in its own process, as a user runs it (clients must not share its GIL)."""
     cmd = [sys.executable, "-m", "app", "--port", str(port)]
-    env = {**os.environ, "BP_MAX_SESSIONS": "128"}
+    env = {**os.environ, "BP_MAX_SESSIONS": str(max_sessions)}
     if workers:
         env["BP_WORKERS"] = str(workers)
     proc = subprocess.Popen(
@@ -190,6 +190,22 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
 
+def print_rows(rows: list[tuple[str, str, str, bool | None]], value_width: int) -> None:
+    """Print (name, value, target, met) rows as a table; met None: no target to meet."""
+    w = max(len(r[0]) for r in rows)
+    for name, value, target, ok in rows:
+        mark = "" if ok is None else ("  ok" if ok else "  MISSED")
+        print(f"  {name:<{w}}  {value:>{value_width}}  {target}{mark}")
+
+
+def save_results(name: str, data: dict) -> None:
+    """bench/results/<name>.json: `data` and the date of the run."""
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    (out / f"{name}.json").write_text(json.dumps({"date": date, **data}, indent=1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=5.0)
@@ -255,24 +271,16 @@ def main() -> None:
         )
     )
     rows.append(("bare engine steps/s (default session)", f"{bare['steps_per_s']:,.0f}", "", None))
-    w = max(len(r[0]) for r in rows)
-    for name, value, target, ok in rows:
-        mark = "" if ok is None else ("  ok" if ok else "  MISSED")
-        print(f"  {name:<{w}}  {value:>16}  {target}{mark}")
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "stream.json").write_text(
-        json.dumps(
-            {
-                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                "cases": cases,
-                "top_speed": fast,
-                "latency_ms": lat,
-                "classes": {str(n): c for n, c in classes.items()},
-                "bare": bare,
-            },
-            indent=1,
-        )
+    print_rows(rows, 16)
+    save_results(
+        "stream",
+        {
+            "cases": cases,
+            "top_speed": fast,
+            "latency_ms": lat,
+            "classes": {str(n): c for n, c in classes.items()},
+            "bare": bare,
+        },
     )
 
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 import ast
 import importlib.metadata as md
 import re
-import socket
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.live_server import start_app, stop_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,9 +90,6 @@ def test_an_installed_wheel_serves_the_page_outside_the_source_tree(wheel, tmp_p
         capture_output=True,
         timeout=300,
     )
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "TMPDIR": "/tmp"}
     where = subprocess.run(
         [sys.executable, "-c", "import app; print(app.__file__)"],
@@ -103,29 +100,14 @@ def test_an_installed_wheel_serves_the_page_outside_the_source_tree(wheel, tmp_p
         check=True,
     )
     assert where.stdout.startswith(str(site)), where.stdout  # not the source tree's app
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port), "--workers", "1"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc, port = start_app(env=env, workers=1, cwd=tmp_path)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
-                break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline and proc.poll() is None, "did not start"
-                time.sleep(0.2)
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
         assert page.status_code == 200 and "<html" in page.text.lower()
         base = f"http://127.0.0.1:{port}"
         assert httpx.get(f"{base}/static/js/main.js", timeout=10).status_code == 200
         assert httpx.get(f"{base}/static/i18n/ko.json", timeout=10).status_code == 200
         assert len(httpx.get(f"{base}/api/lessons", timeout=10).json()) >= 10
     finally:
-        proc.terminate()
-        _, err = proc.communicate(timeout=20)
+        err = stop_app(proc)
     assert "Traceback" not in err, err

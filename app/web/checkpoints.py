@@ -12,10 +12,8 @@ again after a back-off (30 s, doubling to 5 min): a freed disk brings them back.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-import os
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -27,6 +25,7 @@ from app.training.frames.encode import json_safe
 from app.training.live.session import TrainingSession
 from app.training.takehome.run_schema import MAX_FILE_BYTES, parse_run
 from app.training.takehome.runfile import load_run, save_run
+from app.web.expiring_files import ExpiringFiles
 
 SESSION_ID = re.compile(r"[0-9a-f]{16,32}")  # what secrets.token_hex(8) gives, and room
 SUFFIX = ".run.json"
@@ -34,66 +33,26 @@ RETRY_S = (30.0, 300.0)  # after a failed write: the first wait, doubling up to 
 log = logging.getLogger(__name__)
 
 
-class CheckpointStore:
-    """Checkpoint files in `root` (made on the first write), kept `ttl_s` seconds."""
+class CheckpointStore(ExpiringFiles):
+    """Checkpoint files `<sid>.run.json` in `root` (made on the first write), kept `ttl_s`
+    seconds."""
 
-    def __init__(self, root: str | Path, ttl_s: float):
-        self.root = Path(root)
-        self.ttl_s = ttl_s
+    suffix = SUFFIX
 
     def path(self, sid: str) -> Path:
         if not SESSION_ID.fullmatch(sid):
             raise ValueError(f"not a session id: {sid[:40]!r}")
-        return self.root / f"{sid}{SUFFIX}"
-
-    def write(self, sid: str, text: str) -> None:
-        """Atomically replace the session's checkpoint; OSError if the folder refuses."""
-        final = self.path(sid)
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = self.root / f".{sid}.{os.getpid()}.tmp"
-        try:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, final)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
+        return super().path(sid)
 
     def read(self, sid: str) -> Any | None:
         """The checkpoint's JSON, or None: none, expired (then removed), or unreadable."""
-        try:
-            path = self.path(sid)
-            if time.time() - path.stat().st_mtime > self.ttl_s:
-                path.unlink()
-                return None
-            with open(path, "rb") as f:
-                data = f.read(MAX_FILE_BYTES + 1)
-        except (OSError, ValueError):
-            return None
-        if len(data) > MAX_FILE_BYTES:
+        data = self.read_bytes(sid, MAX_FILE_BYTES)
+        if data is None:
             return None
         try:
             return parse_run(data)
         except ClientError:
             return None
-
-    def remove(self, sid: str) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self.path(sid).unlink()
-
-    def sweep(self) -> int:
-        """Remove expired checkpoints and leftover temporary files; returns how many."""
-        removed = 0
-        now = time.time()
-        with contextlib.suppress(OSError):
-            for p in self.root.iterdir():
-                with contextlib.suppress(OSError):
-                    old = now - p.stat().st_mtime > (self.ttl_s if p.suffix != ".tmp" else 60)
-                    if old and (p.name.endswith(SUFFIX) or p.suffix == ".tmp"):
-                        p.unlink()
-                        removed += 1
-        return removed
 
 
 async def sweep_every(store: Any, period_s: float) -> None:

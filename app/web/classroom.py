@@ -244,6 +244,6 @@ class Classes:
             del self.by_code[cls.code]
             self._release(cls.code)
             if self.records is not None:
-                self.records.delete(cls.code)
+                self.records.remove(cls.code)
         for sid in list(cls.students):
             cls.remove(sid)

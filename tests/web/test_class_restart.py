@@ -6,6 +6,7 @@ with its key, the students' tabs resume their runs and rejoin with the code."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import signal
@@ -18,33 +19,14 @@ import websockets
 from app.web.class_records import ClassRecords
 from app.web.class_socket import orphaned
 from app.web.classroom import Classes, Classroom
-from tests.web.test_live import run_in_thread, start_app
+from tests.live_server import start_app, stop_app
+from tests.web.test_live import _next, reconnect, run_in_thread
 
 NAMES = ("Mina", "Joon")
 
 
-async def _until(ws, kind: str, where=lambda m: True, timeout: float = 30) -> dict:
-    """The next `kind` message meeting `where` (frames skipped unless asked for); an error
-    first fails the test."""
-    deadline = time.monotonic() + timeout
-    while True:
-        raw = await asyncio.wait_for(ws.recv(), deadline - time.monotonic())
-        if kind != "frame" and raw.startswith('{"type":"frame"'):
-            continue
-        msg = json.loads(raw)
-        assert msg["type"] != "error" or kind == "error", msg
-        if msg["type"] == kind and where(msg):
-            return msg
-
-
-async def _connect(url: str):
-    """A socket, retrying while the server starts (as a page reconnects)."""
-    for _ in range(100):
-        try:
-            return await websockets.connect(url, max_size=None)
-        except (OSError, websockets.InvalidHandshake, websockets.InvalidMessage):
-            await asyncio.sleep(0.2)
-    raise AssertionError(f"no connection to {url}")
+# A restarted server or worker takes its time to answer (its first import, its warm-up).
+_until = functools.partial(_next, timeout=30)
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
@@ -97,7 +79,7 @@ def test_a_class_survives_a_restart_of_the_server(tmp_path, workers):
 
             async def rejoin(name: str):  # as the page does: its session and its class
                 sid = before.sids[name]
-                ws = await _connect(f"{url}?class={code}&session={sid}")
+                ws = await reconnect(f"{url}?class={code}&session={sid}")
                 hello = await _until(ws, "hello")
                 assert hello["session"] == sid and hello["resumed"], hello
                 assert hello["resumed"]["step"] > 0
@@ -115,12 +97,12 @@ def test_a_class_survives_a_restart_of_the_server(tmp_path, workers):
                 assert resumed >= before.steps[name] > 0, (resumed, before.steps)
                 await ws.send(json.dumps({"type": "configure", "config": {"learning_rate": 1}}))
                 assert (await _until(ws, "error"))["code"] == "locked"
-            newcomer = await _connect(f"{url}?class={code}")  # the join code still works
+            newcomer = await reconnect(f"{url}?class={code}")  # the join code still works
             tabs.append(newcomer)
             await _until(newcomer, "hello")
             await newcomer.send(json.dumps({"type": "class_join", "code": code, "name": "Ari"}))
             await _until(newcomer, "class_joined")
-            async with await _connect(f"{url}?teach=1&class={code}") as teacher:
+            async with await reconnect(f"{url}?teach=1&class={code}") as teacher:
                 await _until(teacher, "hello")
                 await teacher.send(json.dumps({"type": "class_open", "key": key}))
                 again = await _until(teacher, "class")
@@ -138,8 +120,7 @@ def test_a_class_survives_a_restart_of_the_server(tmp_path, workers):
 
         run_in_thread(come_back)
     finally:
-        proc.terminate()
-        _, err = proc.communicate(timeout=30)
+        err = stop_app(proc)
     assert "Traceback" not in err, err[-3000:]
 
 

@@ -3,25 +3,21 @@ process where the class lives (app/web/class_routing.py), whichever one the kern
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import json
 import os
 import re
 import shutil
 import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 import websockets
 
+from tests.live_server import start_app, stop_app
 from tests.web.test_classroom import Tab
-from tests.web.test_live import run_in_thread
+from tests.web.test_live import _next, reconnect, run_in_thread
 
 N_STUDENTS = 10  # all landing in the class's own process by chance: 1 run in 1,024
 
@@ -38,42 +34,15 @@ def class_owner_pid(code: str) -> int:
 
 @pytest.fixture(scope="module")
 def two_workers():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port), "--workers", "2"],
-        env={**os.environ, "BP_MAX_SESSIONS": "16", "TMPDIR": str(TMP)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while True:  # until both workers serve
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5).json()["workers"] == 2:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
-        time.sleep(0.2)
+    env = {**os.environ, "BP_MAX_SESSIONS": "16", "TMPDIR": str(TMP)}
+    proc, port = start_app(env=env, workers=2)
     yield port
-    proc.terminate()
-    _, err = proc.communicate(timeout=20)
+    err = stop_app(proc)
     shutil.rmtree(TMP, ignore_errors=True)
     assert "Traceback" not in err, err[-3000:]
 
 
-async def _until(ws, kind: str, ok: tuple = ()) -> dict:
-    """The next `kind` message; an error first fails the test (unless `ok` names it)."""
-    while True:
-        raw = await asyncio.wait_for(ws.recv(), 30)
-        if raw.startswith('{"type":"frame"'):
-            continue
-        msg = json.loads(raw)
-        if msg["type"] in (kind, "error"):
-            assert msg["type"] == kind or msg["type"] in ok, msg
-            return msg
+_until = functools.partial(_next, timeout=30)  # 2 processes, 10 tabs on 2 shared cores
 
 
 def test_every_socket_of_a_class_reaches_its_process(two_workers):
@@ -139,14 +108,7 @@ def test_a_class_survives_the_death_of_its_process(two_workers):
             with pytest.raises(websockets.ConnectionClosed):
                 await _until(teacher, "never")
 
-        student = None
-        for _ in range(40):  # as a page does: reconnect until a live process answers
-            try:
-                student = await websockets.connect(f"{url}?class={code}")
-                break
-            except (OSError, websockets.InvalidHandshake, websockets.InvalidMessage):
-                await asyncio.sleep(0.25)
-        async with student:
+        async with await reconnect(f"{url}?class={code}") as student:
             assert (await _until(student, "hello"))["worker"] != owner
             await student.send(json.dumps({"type": "class_join", "code": code, "name": "Mina"}))
             joined = await _until(student, "class_joined")
@@ -154,12 +116,12 @@ def test_a_class_survives_the_death_of_its_process(two_workers):
             while (await _until(student, "status"))["config"]["learning_rate"] != 0.1:
                 pass
             await student.send(json.dumps({"type": "configure", "config": {"learning_rate": 1}}))
-            assert (await _until(student, "error", ok=("error",)))["code"] == "locked"
+            assert (await _until(student, "error"))["code"] == "locked"
 
             async with websockets.connect(f"{url}?teach=1&class={code}") as again:
                 await _until(again, "hello")
                 await again.send(json.dumps({"type": "class_open", "key": "0" * 32}))
-                assert (await _until(again, "error", ok=("error",)))["code"] == "forbidden"
+                assert (await _until(again, "error"))["code"] == "forbidden"
                 await again.send(json.dumps({"type": "class_open", "key": key}))
                 back = await _until(again, "class")
                 assert (back["code"], back["key"], back["locked"]) == (code, key, ["learning_rate"])

@@ -14,7 +14,7 @@ from app.training.teaching.lessons import lessons as all_lessons
 from app.web.classroom import ALPHABET, Classes, is_code, normalize
 from app.web.settings import Settings
 from tests.live_server import LiveServer
-from tests.web.test_live import run_in_thread
+from tests.web.test_live import _next, run_in_thread
 
 N_STUDENTS = 30
 
@@ -23,19 +23,6 @@ N_STUDENTS = 30
 def server():
     with LiveServer(Settings(port=0, max_sessions=40, class_size=31)) as s:
         yield s
-
-
-async def _next(ws, kind: str, where=lambda m: True, timeout: float = 10.0) -> dict:
-    """The next message of type `kind` meeting `where`; frames are skipped unparsed when
-    not asked for (30 tabs stream 900 of them a second)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        raw = await asyncio.wait_for(ws.recv(), deadline - time.monotonic())
-        if kind != "frame" and raw.startswith('{"type":"frame"'):
-            continue
-        msg = json.loads(raw)
-        if msg["type"] == kind and where(msg):
-            return msg
 
 
 class Tab:

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
+from tests.live_server import start_app, stop_app
 from tests.run_files import bomb, saved_run
 from tests.web.conftest import opened, until
-from tests.web.test_live import start_app
 
 
 def spoiled(path: str, value) -> dict:
@@ -98,6 +98,5 @@ def test_a_zlib_bomb_costs_a_real_server_nothing():
             while json.loads(ws.recv(timeout=30))["type"] != "pong":
                 pass
     finally:
-        proc.terminate()
-        proc.wait(10)
-    assert "Traceback" not in proc.stderr.read()
+        err = stop_app(proc)
+    assert "Traceback" not in err, err[-3000:]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import subprocess
-import sys
 import threading
 import time
 
 import httpx
 import websockets
+
+from tests.live_server import start_app
 
 
 def run_in_thread(scenario) -> None:
@@ -34,11 +34,29 @@ def run_in_thread(scenario) -> None:
 
 
 async def _next(ws, kind: str, where=lambda m: True, timeout: float = 10.0) -> dict:
+    """The next message of type `kind` meeting `where`, within `timeout` seconds. Frames are
+    skipped unparsed when not asked for (30 tabs stream 900 of them a second); an error
+    first fails the test, unless `kind` is "error"."""
     deadline = time.monotonic() + timeout
     while True:
-        msg = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
+        raw = await asyncio.wait_for(ws.recv(), deadline - time.monotonic())
+        if kind != "frame" and raw.startswith('{"type":"frame"'):
+            continue
+        msg = json.loads(raw)
+        assert msg["type"] != "error" or kind == "error", msg
         if msg["type"] == kind and where(msg):
             return msg
+
+
+async def reconnect(url: str, tries: int = 100):
+    """A socket to `url`, retrying every 0.2 s while no server answers there (as a page
+    reconnects while a server or a worker restarts)."""
+    for _ in range(tries):
+        try:
+            return await websockets.connect(url, max_size=None)
+        except (OSError, websockets.InvalidHandshake, websockets.InvalidMessage):
+            await asyncio.sleep(0.2)
+    raise AssertionError(f"no connection to {url}")
 
 
 def test_real_server_streams_frames_and_obeys_pause(live_server_obj):
@@ -84,36 +102,6 @@ def test_real_server_serves_page_and_health(live_server):
     r = httpx.get(f"{live_server}/api/health")
     assert r.status_code == 200 and r.json()["ok"] is True
     assert httpx.get(f"{live_server}/").status_code == 200
-
-
-def start_app(
-    stdout=subprocess.DEVNULL, args: tuple[str, ...] = (), env: dict | None = None, port: int = 0
-) -> tuple[subprocess.Popen, int]:
-    """`python -m app` (with `args`, `env`) on a free port or `port`, as a user starts it
-    (stderr piped, text); returns the process and its port once it accepts connections."""
-    if not port:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port), *args],
-        env=env,
-        stdout=stdout,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, port
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise AssertionError(
-                    "server did not start: " + proc.communicate()[1][-2000:]
-                ) from None
-            time.sleep(0.1)
 
 
 def test_client_mistakes_leave_no_traceback_in_the_server_log():

@@ -9,8 +9,9 @@ import signal
 
 import websockets
 
+from tests.live_server import start_app
 from tests.web.conftest import opened, until
-from tests.web.test_live import _next, run_in_thread, start_app
+from tests.web.test_live import _next, run_in_thread
 
 BIG = {"hidden_layers": [64, 64, 64], "batch_size": 200}
 

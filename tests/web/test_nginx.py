@@ -7,9 +7,7 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +15,8 @@ import httpx
 import pytest
 import websockets
 
-from tests.web.test_live import run_in_thread
+from tests.live_server import free_port, start_app
+from tests.web.test_live import _next, run_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -26,12 +25,6 @@ CSV = "a,b,label\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(60))
 pytestmark = pytest.mark.skipif(
     NGINX is None and os.environ.get("CI") != "true", reason="nginx is not installed"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_http(url: str, proc: subprocess.Popen) -> None:
@@ -60,33 +53,25 @@ def balanced(tmp_path_factory):
     conf = conf.replace("127.0.0.1:8002", f"127.0.0.1:{ports[1]}")
     conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{front};")
     (prefix / "nginx.conf").write_text(conf)
-    replicas = [
-        subprocess.Popen(
-            [sys.executable, "-m", "app", "--port", str(p), "--workers", "1"],
-            cwd=ROOT,
-            # one state folder for both, as replicas on one machine share the user's: class
-            # records there keep codes unique across them (other tests' classes aside)
-            env={**os.environ, "BP_STATE_DIR": str(prefix / "state")},
-            stdout=subprocess.DEVNULL,
+    # one state folder for both, as replicas on one machine share the user's: class records
+    # there keep codes unique across them (other tests' classes aside)
+    env = {**os.environ, "BP_STATE_DIR": str(prefix / "state")}
+    procs = []
+    try:
+        for p in ports:
+            procs.append(start_app(env=env, port=p, workers=1)[0])
+        nginx = subprocess.Popen(
+            [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
             stderr=subprocess.PIPE,
             text=True,
         )
-        for p in ports
-    ]
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        for p, proc in zip(ports, replicas, strict=True):
-            wait_http(f"http://127.0.0.1:{p}/api/health", proc)
+        procs.append(nginx)
         wait_http(f"http://127.0.0.1:{front}/api/health", nginx)
         yield f"127.0.0.1:{front}"
     finally:
-        for proc in (nginx, *replicas):
+        for proc in procs:
             proc.terminate()
-        for proc in (nginx, *replicas):
+        for proc in procs:
             proc.wait(timeout=20)
 
 
@@ -130,20 +115,13 @@ def test_a_class_lives_in_one_replica_whatever_the_students_addresses(balanced):
     base = f"ws://{balanced}/ws"
     origin = f"http://{balanced}"
 
-    async def until(ws, kind: str) -> dict:
-        while True:
-            msg = json.loads(await ws.recv())
-            if msg["type"] in (kind, "error"):
-                assert msg["type"] == kind, msg
-                return msg
-
     async def scenario():
         async with websockets.connect(
             f"{base}?teach=1&class=K7Q2", origin=origin, local_addr=("127.0.0.2", 0)
         ) as teacher:
-            worker = (await until(teacher, "hello"))["worker"]
+            worker = (await _next(teacher, "hello", timeout=30))["worker"]
             await teacher.send(json.dumps({"type": "class_open", "code": "K7Q2"}))
-            code = (await until(teacher, "class"))["code"]
+            code = (await _next(teacher, "class", timeout=30))["code"]
             assert code == "K7Q2"
 
             async def student(i: int) -> tuple[int, str]:
@@ -151,9 +129,9 @@ def test_a_class_lives_in_one_replica_whatever_the_students_addresses(balanced):
                 async with websockets.connect(
                     f"{base}?class={code}", origin=origin, local_addr=(source, 0)
                 ) as ws:
-                    hello = await until(ws, "hello")
+                    hello = await _next(ws, "hello", timeout=30)
                     await ws.send(json.dumps({"type": "class_join", "code": code, "name": f"S{i}"}))
-                    await until(ws, "class_joined")
+                    await _next(ws, "class_joined", timeout=30)
                     transport = httpx.AsyncHTTPTransport(local_address=source)
                     async with httpx.AsyncClient(
                         transport=transport, timeout=60, cookies={"bp_class": code}

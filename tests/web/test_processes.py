@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,40 +20,12 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.live_server import start_app, stop_app
 
 
-def _start(port: int, tmp: Path, workers: int = 2) -> subprocess.Popen:
+def _start(tmp: Path, port: int = 0, workers: int = 2) -> tuple[subprocess.Popen, int]:
     """`python -m app` with its temp folder in `tmp`, once all its workers serve."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port), "--workers", str(workers)],
-        env={**os.environ, "TMPDIR": str(tmp)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            r = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
-            if r.json()["workers"] == workers:
-                return proc
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            err = proc.communicate()[1][-2000:]
-            raise AssertionError(f"server did not start ({proc.returncode}): {err}")
-        time.sleep(0.2)
-
-
-def _stop(proc: subprocess.Popen) -> str:
-    proc.terminate()
-    return proc.communicate(timeout=30)[1]
+    return start_app(env={**os.environ, "TMPDIR": str(tmp)}, port=port, workers=workers)
 
 
 def _run_dirs(tmp: Path) -> list[Path]:
@@ -77,10 +48,9 @@ def _alive(pid: int) -> bool:
 @pytest.fixture(scope="module")
 def served():
     tmp = Path(tempfile.mkdtemp(prefix="bp-", dir="/tmp"))  # short, as short_tmp (conftest)
-    port = _free_port()
-    proc = _start(port, tmp)
+    proc, port = _start(tmp)
     yield port, proc, tmp
-    err = _stop(proc)
+    err = stop_app(proc)
     assert "Traceback" not in err, err[-3000:]
     assert not _run_dirs(tmp), "a clean stop leaves no run folder"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -102,33 +72,37 @@ def test_a_second_start_on_a_busy_port_exits_1_and_the_first_serves_on(served, w
     assert httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=10).json()["ok"]
 
 
+def _sessions(port: int) -> int:
+    return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=10).json()["sessions"]
+
+
+def _no_session_within_a_second(port: int) -> None:
+    """Call it as the last tab closes: the server counts no session within a second."""
+    closed = time.monotonic()
+    while _sessions(port) != 0:
+        assert time.monotonic() - closed < 1.0, "the slot outlived its tab by a second"
+        time.sleep(0.02)
+
+
 def test_a_closed_tab_frees_its_slot_within_a_second(served):
     port, _, _ = served
-    health = f"http://127.0.0.1:{port}/api/health"
     for _ in range(3):  # whichever process the tab lands in
         with connect(f"ws://127.0.0.1:{port}/ws") as ws:
             while json.loads(ws.recv(timeout=60))["type"] != "frame":
                 pass
-            assert httpx.get(health, timeout=10).json()["sessions"] == 1
-        closed = time.monotonic()
-        while httpx.get(health, timeout=10).json()["sessions"] != 0:
-            assert time.monotonic() - closed < 1.0, "the slot outlived its tab by a second"
-            time.sleep(0.02)
+            assert _sessions(port) == 1
+        _no_session_within_a_second(port)
 
 
 def test_a_tab_closed_while_its_heavy_change_runs_frees_its_slot_within_a_second(served):
     port, _, _ = served
-    health = f"http://127.0.0.1:{port}/api/health"
     with connect(f"ws://127.0.0.1:{port}/ws", max_size=2**24) as ws:
         ws.send(json.dumps({"type": "configure", "config": HEAVY}))
         _heavy_running(ws)
         # A rebuild that waits for the heavy step under way, then builds a new heavy net:
         # the tab closes while the server is still handling it.
         ws.send(json.dumps({"type": "configure", "config": {"hidden_layers": [256] * 7}}))
-    closed = time.monotonic()
-    while httpx.get(health, timeout=10).json()["sessions"] != 0:
-        assert time.monotonic() - closed < 1.0, "the slot outlived its tab by a second"
-        time.sleep(0.02)
+    _no_session_within_a_second(port)
 
 
 def test_hello_names_its_process_without_its_pid(served):
@@ -143,8 +117,7 @@ def test_hello_names_its_process_without_its_pid(served):
 
 def test_the_supervisors_death_takes_its_workers_and_a_start_clears_its_folder(short_tmp):
     tmp_path = short_tmp
-    port = _free_port()
-    proc = _start(port, tmp_path)
+    proc, port = _start(tmp_path)
     (run_dir,) = _run_dirs(tmp_path)
     pids = _worker_pids(run_dir)
     assert len(pids) == 2 and all(_alive(p) for p in pids)
@@ -156,12 +129,12 @@ def test_the_supervisors_death_takes_its_workers_and_a_start_clears_its_folder(s
         time.sleep(0.05)
     assert run_dir.exists()  # left behind, as a power cut would leave it
     time.sleep(2.5)  # older than a starting server's folder can be
-    again = _start(port, tmp_path)  # the port is free again, and the new start tidies up
+    again, _ = _start(tmp_path, port)  # the port is free again, and the new start tidies up
     try:
         assert not run_dir.exists()
         assert len(_run_dirs(tmp_path)) == 1
     finally:
-        _stop(again)
+        stop_app(again)
 
 
 def test_a_stop_is_not_hung_by_a_worker_that_does_not_stop(short_tmp):
@@ -169,8 +142,7 @@ def test_a_stop_is_not_hung_by_a_worker_that_does_not_stop(short_tmp):
     SIGSTOP): it is killed STOP_GRACE_S later, the rest stop at once, the folder goes."""
     from app.web.cli import STOP_GRACE_S
 
-    port = _free_port()
-    proc = _start(port, short_tmp)
+    proc, _ = _start(short_tmp)
     (run_dir,) = _run_dirs(short_tmp)
     frozen, other = sorted(_worker_pids(run_dir))
     os.kill(frozen, signal.SIGSTOP)
@@ -211,8 +183,7 @@ def _heavy_running(ws, after_step: int = 0) -> None:
 
 
 def test_memory_goes_back_after_heavy_tabs_close(short_tmp):
-    port = _free_port()
-    proc = _start(port, short_tmp, workers=1)  # one process: the server's own RSS is it
+    proc, port = _start(short_tmp, workers=1)  # one process: the server's own RSS is it
     try:
         with connect(f"ws://127.0.0.1:{port}/ws") as ws:  # a light tab: the idle baseline
             while json.loads(ws.recv(timeout=60))["type"] != "frame":
@@ -235,4 +206,4 @@ def test_memory_goes_back_after_heavy_tabs_close(short_tmp):
             time.sleep(0.5)
         assert busy > idle + 300, f"the heavy tabs took little memory: {idle:.0f} -> {busy:.0f}"
     finally:
-        _stop(proc)
+        stop_app(proc)

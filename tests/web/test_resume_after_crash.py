@@ -12,7 +12,7 @@ from pathlib import Path
 
 from websockets.sync.client import connect
 
-from tests.web.test_live import start_app
+from tests.live_server import start_app, stop_app
 
 LOST_S = 2.0 + 1.0  # the checkpoint period, and a second for a loaded machine
 
@@ -88,9 +88,8 @@ def test_a_restarted_server_gives_the_tab_its_run_back(tmp_path):
         assert pins is not None and len(pins) == 1
         ws.close()
     finally:
-        proc.terminate()
-        proc.wait(10)
-    assert "Traceback" not in proc.stderr.read()
+        err = stop_app(proc)
+    assert "Traceback" not in err, err[-3000:]
 
 
 def test_a_killed_worker_does_not_take_the_run_with_it(tmp_path):

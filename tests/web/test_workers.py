@@ -19,6 +19,7 @@ import pytest
 from websockets.sync.client import connect
 
 from app.web.workers import Registry
+from tests.live_server import start_app, stop_app
 
 CSV = "a,b,label\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(60))
 
@@ -66,29 +67,9 @@ def _health(port: int) -> dict:
 
 @pytest.fixture(scope="module")
 def two_workers():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "BP_MAX_SESSIONS": "6"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while True:  # until both workers serve: the first one up would otherwise get every tab
-        try:
-            if _health(port)["workers"] == 2:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
-        time.sleep(0.2)
+    proc, port = start_app(env={**os.environ, "BP_MAX_SESSIONS": "6"}, workers=2)
     yield port
-    proc.terminate()
-    _, err = proc.communicate(timeout=20)
+    err = stop_app(proc)
     assert "Traceback" not in err, err[-3000:]
 
 
@@ -145,18 +126,8 @@ def owner_pid(tmp, sid: str) -> int:
 
 def test_a_worker_that_dies_is_replaced_and_its_sessions_are_gone_not_broken(short_tmp):
     tmp_path = short_tmp
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port), "--workers", "2"],
-        env={**os.environ, "TMPDIR": str(tmp_path)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc, port = start_app(env={**os.environ, "TMPDIR": str(tmp_path)}, workers=2)
     try:
-        _wait(lambda: _health(port)["workers"] == 2, proc)
         with connect(f"ws://127.0.0.1:{port}/ws") as ws:
             hello = _hello(ws)
             pid = owner_pid(tmp_path, hello["session"])
@@ -175,8 +146,7 @@ def test_a_worker_that_dies_is_replaced_and_its_sessions_are_gone_not_broken(sho
             assert hello["worker"] not in {h["worker"] for h in hellos}
             assert _health(port)["sessions"] == 6  # the dead one's slot was freed
     finally:
-        proc.terminate()
-        _, err = proc.communicate(timeout=20)
+        err = stop_app(proc)
     assert f"worker process {pid} exited" in err and "Traceback" not in err, err
 
 
