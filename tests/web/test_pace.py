@@ -46,22 +46,29 @@ def test_a_small_plane_the_page_draws_gets_twice_the_frames_with_half_the_steps(
     from app.web.app import create_app
     from app.web.settings import Settings
 
-    def most_steps_in_a_frame(ws) -> int:
-        """(A busy machine may cut a frame's steps short: the most is what it owes.)"""
+    def steps_per_frame(ws, enough) -> list[int]:
+        """Steps between running frames, until `enough` of them says what the pace is. (A
+        frame whose steps a busy machine cut short keeps the base rate for the next one,
+        which then owes 50: so only an on-time frame shows the 60/s pace.)"""
         opened(ws)
         until(ws, "frame", lambda f: f["state"] == "running")  # the first, at the base rate
         steps = [until(ws, "frame", lambda f: f["state"] == "running")["step"]]
-        while len(steps) < 8:
+        while len(steps) < 40:
             f = until(ws, "frame")
             if f["state"] == "running":
                 steps.append(f["step"])
-        return max(b - a for a, b in zip(steps, steps[1:], strict=False))
+                diffs = [b - a for a, b in zip(steps, steps[1:], strict=False)]
+                if enough(diffs):
+                    break
+        return diffs
 
     with TestClient(create_app(Settings(frame_rate=30))) as client:
         with client.websocket_connect("/ws?plane=page") as ws:
-            assert most_steps_in_a_frame(ws) == 25
+            diffs = steps_per_frame(ws, lambda d: 25 in d and len(d) >= 4)
+            assert 25 in diffs and max(diffs) <= 50, diffs
         with client.websocket_connect("/ws") as ws:
-            assert most_steps_in_a_frame(ws) == 50
+            diffs = steps_per_frame(ws, lambda d: len(d) >= 8)
+            assert max(set(diffs), key=diffs.count) == 50, diffs  # most frames: 50 steps
 
 
 def test_frame_period_doubles_the_rate_only_for_page_planes_in_a_quiet_process():
