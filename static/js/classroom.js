@@ -91,7 +91,7 @@ function showBadge() {
   joinButton.hidden = !!j || state.readOnly;
   if (j) {
     badge.textContent = t("class.badge", { code: j.code }) + (j.title ? ` · ${j.title}` : "");
-    badge.title = j.name;
+    badge.title = j.name ? `${badge.textContent} · ${j.name}` : badge.textContent; // whole, if cut
   }
 }
 

@@ -135,3 +135,36 @@ def test_teacher_page_with_three_students(open_page, base_url, watch, artifacts)
         assert not pg.locator("#cfg-learning_rate").is_disabled()
     assert watch.foreign == []
     assert [e for e in watch.errors if "WebSocket" not in e] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_students_badge_fits_a_phone(browser, open_page, base_url, lang, artifacts):
+    """At 390 x 844 a joined student's class badge (the longest title allowed) wraps to its
+    own row and shortens with an ellipsis; the page never gets wider than the phone."""
+    title = "Period 3 Biology, Ms. Kim's second group, room 204, Thursday afternoon lab"
+    assert len(title) <= 80  # app/web/class_messages.py: the longest title
+    teacher = open_page(base_url + "/teach")
+    teacher.get_by_test_id("class-title").fill(title)
+    teacher.get_by_test_id("class-open").click()
+    teacher.get_by_test_id("class-box").wait_for()
+    code = teacher.get_by_test_id("join-code").inner_text()
+    ctx = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        pg = ctx.new_page()
+        pg.goto(f"{base_url}/?class={code}#lang={lang}")
+        pg.get_by_test_id("class-name").fill("Ann")
+        pg.get_by_test_id("class-join").click()
+        badge = pg.get_by_test_id("class-badge")
+        badge.wait_for()
+        wait_drawn(pg)
+        pg.screenshot(path=str(artifacts / f"teach-phone-badge-{lang}.png"))
+        assert pg.evaluate("() => document.documentElement.scrollWidth") <= 390
+        box = badge.bounding_box()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= 390
+        assert title in badge.get_attribute("title") and "Ann" in badge.get_attribute("title")
+        lang_box = pg.get_by_test_id("lang-switch").bounding_box()
+        assert lang_box["x"] + lang_box["width"] <= 390  # "English" whole, not clipped
+    finally:
+        ctx.close()
