@@ -18,6 +18,7 @@ const teach = {
   students: [],     // the latest roster
   built: false,     // the lead controls are built (after hello and the lessons)
   proposed: null,   // the code this socket was routed by, offered to class_open
+  online: false,    // hello came on this socket: "Open class" can be sent (a click before was lost)
 };
 
 function stored() {
@@ -58,7 +59,7 @@ function joinURL(code) {
 
 function showClass() {
   const c = teach.cls;
-  $("open-box").hidden = !!c;
+  $("open-box").hidden = !!c || !teach.online;
   $("class-box").hidden = !c;
   if (!c) return;
   $("class-name").textContent = c.title || t("teach.untitled");
@@ -89,10 +90,11 @@ function buildIfReady() {
 
 // ---- messages -------------------------------------------------------------------------
 on("conn:open", () => { $("banner-conn").hidden = true; });
-on("conn:lost", () => { $("banner-conn").hidden = false; });
+on("conn:lost", () => { $("banner-conn").hidden = false; teach.online = false; });
 
 on("hello", (h) => {
   teach.catalogue = h.catalogue;
+  teach.online = true;
   buildIfReady();
   const mine = stored();
   if (mine?.key) send({ type: "class_open", key: mine.key }); // a reload: take the class back
@@ -136,6 +138,7 @@ on("class_closed", () => {
   teach.students = [];
   clearRoster($("roster"));
   closeSpotlight();
+  teach.online = false; // the open box comes back with the new socket's hello
   showClass();
   connect((teach.proposed = proposeCode())); // the next class gets a code of its own
 });
