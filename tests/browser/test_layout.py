@@ -93,6 +93,38 @@ def test_step_through_fits_the_screen_with_its_close_button(device, viewport, ar
     assert pg.get_by_test_id("stepper-panel").is_hidden()
 
 
+# The step-through card's sideways overflow, its stage title's box and the card's right edge.
+STEPPER_FIT = """() => {
+  const card = document.querySelector("[data-testid=stepper-panel]");
+  const title = document.querySelector("[data-testid=stepper-stage-title]").getBoundingClientRect();
+  return {over: card.scrollWidth - card.clientWidth, title: [title.width, title.height],
+          right: card.getBoundingClientRect().right};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "dataset"), [("ko", "xor"), ("en", "mnist"), ("ko", "mnist")], ids=lambda v: v
+)
+def test_step_through_on_a_phone_reads_in_every_stage(device, lang, dataset, artifacts):
+    """At 390 px the Korean title keeps its width (it read one letter a line), and no stage
+    (MNIST's 64 activation bars, its 16 dW images, long formulas) widens the card."""
+    pg = device(PHONE, f"/#lang={lang}&dataset={dataset}")
+    pg.get_by_test_id("stepper-open").click()
+    pg.wait_for_function("() => window.__bp.stepper.trace !== null", timeout=30_000)
+    stages = pg.evaluate("() => window.__bp.stepper.stages.length")
+    for k in range(stages):
+        if k:
+            pg.get_by_test_id("stepper-next").click()
+            pg.wait_for_function("(k) => window.__bp.stepper.index === k", arg=k)
+        fit = pg.evaluate(STEPPER_FIT)
+        if k == 0:
+            pg.screenshot(path=artifacts / f"layout-stepper-phone-{lang}-{dataset}.png")
+        assert fit["over"] <= 1, (k, fit)
+        assert fit["right"] <= PHONE["width"]
+        assert fit["title"][0] >= 150 and fit["title"][1] < 80, (k, fit)
+        assert sideways(pg) == 0
+
+
 @pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
 def test_lessons_menu_and_card_fit_the_screen(device, viewport, artifacts):
     pg = device(viewport)
