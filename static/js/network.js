@@ -40,7 +40,10 @@ export function drawNetwork(svg, sizes, options = {}) {
   const L = sizes.length;
   const shownCount = sizes.map((n, l) => (n > o.maxNodes ? (l === 0 ? 1 : o.maxNodes) : n));
   const maxShown = Math.max(...shownCount.map((n, l) => (l === 0 && sizes[0] > o.maxNodes ? 4 : n)));
-  const top = 14, bottom = 26;
+  // The bottom line holds each hidden column's "distinct units" (lab/surgery.js, at H - 4);
+  // a column cut to maxNodes gets its "+N more" on a line of its own above that one.
+  const cut = sizes.some((n, l) => l > 0 && n > o.maxNodes);
+  const top = 14, bottom = cut ? 36 : 26;
   const pitch = (H - top - bottom) / Math.max(maxShown, 1);
   const s = Math.max(8, Math.min(o.nodeSize, pitch * 0.78));
   // Room for the labels beside the input and output columns ("sin(X₁)" is wider than "X₁").
@@ -91,7 +94,7 @@ export function drawNetwork(svg, sizes, options = {}) {
         col.push({ x, y, rect, image, g });
       }
       if (sizes[l] > n) {
-        const t = el("text", { x, y: y0 + colH + 14, class: "more-label", "text-anchor": "middle" }, gNodes);
+        const t = el("text", { x, y: y0 + colH + 13, class: "more-label", "text-anchor": "middle" }, gNodes);
         t.textContent = tr("net.more", { n: sizes[l] - n });
       }
     }

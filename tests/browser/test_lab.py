@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import frame_value
+from tests.browser.conftest import frame_value, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -95,6 +95,49 @@ def test_zero_init_shows_one_distinct_unit_per_layer(page, artifacts):
     )
     assert label.text_content() == "distinct units: 1 of 4"
     page.get_by_test_id("network").screenshot(path=artifacts / "symmetry.png")
+
+
+# Pairs of "+N more" and "distinct units" labels of the diagram whose boxes meet.
+LABELS_MEET = """() => {
+  const boxes = (sel) => [...document.querySelectorAll(`#network ${sel}`)]
+    .map((e) => [e.textContent, e.getBoundingClientRect()]);
+  const more = boxes(".more-label"), distinct = boxes(".distinct-label");
+  const meet = [];
+  for (const [a, r] of more) for (const [b, q] of distinct) {
+    if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom) {
+      meet.push(`${a} | ${b}`);
+    }
+  }
+  return [more.length, distinct.length, meet];
+}"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "viewport"),
+    [("en", (1366, 768)), ("ko", (1366, 768)), ("ko", (390, 844))],
+    ids=["en", "ko", "ko-phone"],
+)
+def test_more_and_distinct_labels_do_not_overlap_under_wide_layers(
+    browser, base_url, lang, viewport, artifacts
+):
+    """MNIST's 64 and 32 units show 16 each: "+48 more" sits under the column and
+    "distinct units: 64 of 64" on the line below it, both readable."""
+    ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    try:
+        pg = ctx.new_page()
+        pg.goto(f"{base_url}/#lang={lang}&dataset=mnist")
+        wait_drawn(pg)
+        pg.wait_for_function(
+            "() => document.querySelector('[data-testid=distinct-1]')?.textContent.length > 0"
+        )
+        pg.get_by_test_id("network").screenshot(
+            path=artifacts / f"more-distinct-{lang}-{viewport[0]}.png"
+        )
+        n_more, n_distinct, meet = pg.evaluate(LABELS_MEET)
+        assert n_more == 2 and n_distinct == 2
+        assert meet == []
+    finally:
+        ctx.close()
 
 
 def test_the_bug_hunt_lesson_plants_a_bug_and_opens_its_panel(page):
