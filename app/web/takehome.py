@@ -14,6 +14,7 @@ from app.training.takehome.runfile import load_run, run_filename, save_run
 from app.training.takehome.script import export_script, script_filename
 from app.training.teaching import bughunt
 from app.web import messages as m
+from app.web.classroom import refuse_locked
 
 
 class TakeHome:
@@ -46,6 +47,10 @@ class TakeHome:
         """Replace this tab's run by a saved one (paused at its step); the tab's pins stay
         unless the run brings its own. Raises ClientError and changes nothing if it is bad."""
         new = await asyncio.to_thread(load_run, run)  # validated before anything changes
+        # A class's locks hold for a run file too: it may not bring other values of them.
+        old_config = self.session.config.model_dump()
+        differs = {k: v for k, v in new.config.model_dump().items() if v != old_config[k]}
+        refuse_locked(self.locks, differs, self.session.config)
         if self.playing:
             await self._pause()
 

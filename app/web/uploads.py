@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from app.data import parse_csv
 from app.errors import ClientError
+from app.web.classroom import refuse_locked
 
 FORM_SLACK = 64 * 1024  # multipart boundaries, headers and the small form fields
 
@@ -88,6 +89,8 @@ async def load_upload(runner, upload: Upload) -> dict[str, Any]:
     """Parse the upload as a CSV (off the event loop) and make it `runner`'s dataset; its
     socket gets the dataset and a step-0 frame. Raises DataError naming the row or column."""
     cfg = runner.session.config
+    if "dataset" in runner.locks:  # a class's teacher chose the data
+        refuse_locked(runner.locks, {"dataset": "upload"}, cfg)
     ds = await asyncio.to_thread(
         parse_csv,
         upload.data,

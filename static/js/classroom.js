@@ -120,6 +120,12 @@ function applyLocks() {
     if (note) { note.hidden = !on; note.textContent = t("class.locked_note"); }
     if (on) el.title = t("class.locked_note");
   }
+  // A CSV upload replaces the data: it is locked with the dataset (the server refuses it too).
+  const upload = document.getElementById("upload");
+  if (upload) {
+    upload.disabled = locked.has("dataset");
+    upload.closest("label")?.classList.toggle("class-locked", locked.has("dataset"));
+  }
 }
 const later = () => setTimeout(applyLocks, 0); // after the page's own handlers rebuilt them
 

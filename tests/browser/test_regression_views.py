@@ -133,4 +133,12 @@ def test_clicking_a_point_on_the_curve_traces_that_example(page, watch):
     target = page.evaluate("(k) => window.__bp.state.dataset.train.y[k]", pt["k"])
     shown = float(row.split("(target ")[1].rstrip(")").replace("−", "-"))
     assert shown == pytest.approx(target, abs=1e-3) and len(row.split("(target ")[1]) <= 9
+    # Backward through the output: t is the target value, rounded, and no class is named.
+    L = len(trace["layers"])
+    page.locator(".sv-stages button", has_text="← out").first.click()
+    page.locator(f'#stepper .node[data-layer="{L}"][data-index="0"]').dispatch_event("click")
+    formula = page.get_by_test_id("stepper-formula").inner_text()
+    assert "target value" in formula and "class" not in formula, formula
+    exact = trace["labels"][0]
+    assert repr(exact) not in formula and f"{exact:.4g}".replace("-", "−") in formula
     assert watch.errors == []

@@ -76,6 +76,13 @@ def test_teacher_page_with_three_students(open_page, base_url, watch, artifacts)
         assert pg.locator("#cfg-learning_rate").is_disabled()
         assert not pg.locator("#cfg-activation").is_disabled()
     mina.screenshot(path=str(artifacts / "teach-student-locked.png"))
+    # The dataset's lock also holds the CSV upload, which would replace the data.
+    teacher.get_by_test_id("lock-dataset").check()
+    for pg in students:
+        pg.get_by_test_id("locked-dataset").wait_for()
+        assert pg.get_by_test_id("upload").is_disabled()
+    teacher.get_by_test_id("lock-dataset").uncheck()
+    mina.wait_for_function("() => !document.getElementById('upload').disabled")
 
     # Sort by test loss: the cards follow the roster's losses.
     teacher.get_by_test_id("sort").select_option("test_loss")

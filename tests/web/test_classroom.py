@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 
+import httpx
 import pytest
 import websockets
 
@@ -208,6 +209,49 @@ def test_join_refusals_and_a_latecomer_gets_the_push(server):
         await _next(ws, "class_joined")
         status = await _next(ws, "status", lambda m: m["config"]["activation"] == "sigmoid")
         assert status["rebuilt"]
+        await ws.close()
+        await teacher.close()
+
+    run_in_thread(scenario)
+
+
+def test_locks_hold_for_a_run_file_and_an_upload(server):
+    """A student may not get past a lock by opening a saved run that brings another value of
+    a locked key, nor by uploading a CSV when the dataset is locked; a run that keeps the
+    locked values opens."""
+    from app.training.live.config import TrainingConfig
+    from app.training.live.session import TrainingSession
+    from app.training.takehome.runfile import save_run
+
+    relu = save_run(TrainingSession(TrainingConfig(activation="relu")))
+    same = save_run(TrainingSession(TrainingConfig(learning_rate=0.1)))  # tanh, the default
+
+    async def scenario():
+        teacher, opened = await _open(server.ws_url)
+        key = opened["key"]
+        ws, sid = await _join(server.ws_url, opened["code"], "Ana")
+        fields = ["activation", "dataset"]
+        await teacher.send(json.dumps({"type": "class_lock", "key": key, "fields": fields}))
+        await _next(ws, "class_locked")
+        await ws.send(json.dumps({"type": "load", "run": relu}))
+        err = await _next(ws, "error")
+        assert err["code"] == "locked" and err["field"] == "activation"
+        r = await asyncio.to_thread(
+            httpx.post,
+            f"{server.url}/api/sessions/{sid}/upload",
+            files={"file": ("d.csv", b"x1,x2,label\n0,1,0\n1,0,1\n1,1,0\n0,0,1\n")},
+            timeout=30,
+        )
+        assert r.status_code == 400, r.text
+        assert r.json()["error"]["code"] == "locked" and r.json()["error"]["field"] == "dataset"
+        await ws.send(json.dumps({"type": "configure", "config": {"speed": 1}}))
+        status = await _next(ws, "status", lambda m: m.get("config", {}).get("speed") == 1)
+        assert status["config"]["activation"] == "tanh" and status["config"]["dataset"] == "xor"
+        await ws.send(json.dumps({"type": "load", "run": same}))  # keeps the locked values
+        status = await _next(
+            ws, "status", lambda m: m.get("config", {}).get("learning_rate") == 0.1
+        )
+        assert status["config"]["activation"] == "tanh"
         await ws.close()
         await teacher.close()
 

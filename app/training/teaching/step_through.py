@@ -76,6 +76,7 @@ def run_trace(session, example: int | None = None, split: str = "train") -> dict
         "inputs": exact(Xb) if Xb.size <= MAX_LISTED else None,
         "input_names": list(s.data.input_names) if Xb.shape[1] <= 64 else None,
         "labels": yb.tolist(),
+        "task": s.data.task,  # "regression": labels are target values, not classes
         "y_hat": y_hat,
         "class_names": list(s.data.class_names),
         "layers": layers,

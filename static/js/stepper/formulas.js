@@ -133,8 +133,12 @@ export function backwardNeuron(t, c, k, n) {
     const y = target(t, n, k);
     const pred = t.loss_name === "mse" ? layer.z[n][k] : layer.a[n][k];
     const [P, T] = { cross_entropy: ["ŷ", "y"], binary_cross_entropy: ["p", "y"], mse: ["z", "t"] }[t.loss_name] ?? ["ŷ", "y"];
-    html += line(`${DZ} = (${v(P, k + 1)} − ${v(T, k + 1)}) / N = (${num(pred)} − ${y}) / ${N} = ${num(dz, { q: "dL_dz" })}`)
-      + note(tr("eq.target_note", { T, y, c: esc(className(t, k)), i: n + 1, label: esc(className(t, t.labels[n])) }));
+    // a regression's target is a real number: no class to name, and shown rounded
+    const values = t.task === "regression";
+    const yShown = values ? num(y) : y;
+    html += line(`${DZ} = (${v(P, k + 1)} − ${v(T, k + 1)}) / N = (${num(pred)} − ${yShown}) / ${N} = ${num(dz, { q: "dL_dz" })}`)
+      + note(values ? tr("eq.target_value_note", { T, y: yShown, i: n + 1 })
+        : tr("eq.target_note", { T, y, c: esc(className(t, k)), i: n + 1, label: esc(className(t, t.labels[n])) }));
   } else {
     const next = t.layers[c];
     const da = layer.dL_da[n][k];

@@ -321,7 +321,10 @@ function formula(t, s) {
     body = `<p>${tr("sv.click_something")}</p>`;
   } else if (sel.type === "neuron") {
     const { col: c, k } = sel;
+    // an output of several classes is named as the diagram labels it: by its class
+    const outClass = c === t.layers.length && t.layers[c - 1].z[0].length > 1 && t.task !== "regression";
     head = c === 0 ? tr("sv.input_head", { k: k + 1 })
+      : outClass ? tr("sv.neuron_class_head", { k: k + 1, c: t.class_names?.[k] ?? String(k) })
       : tr(c === t.layers.length ? "sv.neuron_out_head" : "sv.neuron_head", { k: k + 1, l: c });
     if (c === 0) body = inputNeuron(t, k, n);
     else if (s.kind === "forward") body = c <= s.layer ? forwardNeuron(t, c, k, n) : notYet(tr("sv.wait_forward"));
