@@ -18,7 +18,16 @@ import statistics
 import time
 
 import numpy as np
-from engine import MLP, QUICK, ROOT, blas_threads, make_optimizer, numpy_steps, torch, torch_steps
+from engine import (
+    MLP,
+    QUICK,
+    ROOT,
+    blas_threads,
+    make_optimizer,
+    numpy_steps,
+    torch,
+    torch_steps,
+)
 
 
 def layers_case(sizes, activation, loss, batch, repeats, rng):
@@ -46,8 +55,11 @@ def layers_case(sizes, activation, loss, batch, repeats, rng):
     if torch is not None:
         runners["torch_plain"] = torch_steps(sizes, activation, X, y, batch, 0.01)
         runners["torch_bn_dropout"] = torch_steps(sizes, activation, X, y, batch, 0.01, dropout=0.2)
-        # as bench/engine.py: one thread for the tiny net, whose ops have nothing to split
-        torch.set_num_threads(1 if sizes[1] <= 8 else blas_threads())
+        # One thread: PyTorch's idle OpenMP threads spin after each op and would take the CPU
+        # from our side, timed next (OMP_WAIT_POLICY=passive makes each of its steps 2x
+        # slower instead). Its own ratio is the figure here; its step beside ours is with
+        # its one thread against NumPy's BLAS threads.
+        torch.set_num_threads(1)
     for run in runners.values():  # warm-up: the workspaces
         run()
     times: dict[str, list[float]] = {k: [] for k in runners}
@@ -104,8 +116,8 @@ def layers_report(results: dict, reps: int, rng) -> None:
         )
         if torch is not None:
             print(
-                f"    PyTorch {torch.__version__}: plain {_us(e, 'torch_plain')}, bn+dropout "
-                f"{_us(e, 'torch_bn_dropout')}: its own ratio {_x(e['torch_ratio'])}; "
+                f"    PyTorch {torch.__version__} (one thread): plain {_us(e, 'torch_plain')}, "
+                f"bn+dropout {_us(e, 'torch_bn_dropout')}: its own ratio {_x(e['torch_ratio'])}; "
                 f"our bn+dropout step is {_x(e['bn_dropout_vs_torch'])} quicker than its"
             )
 
