@@ -13,8 +13,11 @@ from app.training.teaching.stuck import chance_accuracy
 
 class Stops:
     async def _watch(self, frame: dict[str, Any]) -> None:
-        """Say so, once, when the network is stuck (a status with its code and params)."""
+        """Say so, once, when the network is stuck (a status with its code and params); not
+        in a bug hunt, whose planted bug is the cause the advice would send a student past."""
         s = self.session
+        if s.hunt is not None:
+            return
         if self._chance[0] != s.generation:
             self._chance = (s.generation, chance_accuracy(s.y_train))
         found = self._stuck.check(frame, s.generation, self._chance[1])

@@ -304,6 +304,9 @@ $("btn-regen").addEventListener("click", () => {
 });
 $("show-grads").addEventListener("change", (e) => {
   tellView({ grads: e.target.checked });
+  const caption = document.querySelector(".net-legend"); // what the edges show now
+  caption.dataset.i18nHtml = e.target.checked ? "net.legend_grads" : "net.legend";
+  caption.innerHTML = t(caption.dataset.i18nHtml);
   drawnFrame = null;
   schedule();
 });

@@ -69,7 +69,10 @@ def test_the_socket_opens_before_the_modules_and_its_first_frames_are_small(
 def test_the_page_plane_follows_the_gradients_toggle_and_keeps_drawing(page):
     page.wait_for_function("() => window.__bp.state.frame.plane_by === 'page'")
     assert page.evaluate("() => window.__bp.state.frame.layers[0].dW") is None
+    caption = page.locator(".net-legend")
+    assert "dL/dW" not in caption.inner_text()
     page.get_by_test_id("show-grads").check()
+    assert "dL/dW" in caption.inner_text()  # the caption says what the edges now show
     page.wait_for_function("() => window.__bp.state.frame.layers[0].dW !== null")
     drawn = page.evaluate("() => window.__bp.draws")
     page.wait_for_function(f"() => window.__bp.draws > {drawn + 3}")

@@ -10,6 +10,7 @@ import pytest
 from websockets.sync.client import connect
 
 from app.nn.bugs import BUGS
+from app.training.teaching.stuck import CODES
 
 LIMIT = 3000  # messages read while waiting for one
 
@@ -213,3 +214,36 @@ def test_a_hunt_goes_on_in_a_run_opened_in_the_same_tab(tab):
     assert tab.gradcheck("W2", [0, 0]) > 1e-3  # still planted in the opened run
     tab.send_json({"type": "guess", "bug": "no_batch_mean"})
     assert tab.until("guess")["correct"] is True
+
+
+def _stuck_said(tab: Tab, steps: int) -> list[str]:
+    """Play a dying ReLU net until `steps` (or until it stops by itself); the stuck codes the
+    session said meanwhile."""
+    said, ran = [], False
+    tab.send_json({"type": "play"})
+    while True:
+        msg = tab.receive_json()
+        if msg["type"] == "status" and msg.get("code") in CODES:
+            said.append(msg["code"])
+        if msg["type"] == "frame":
+            ran = ran or msg["state"] == "running"
+            if msg["step"] >= steps or (ran and msg["state"] != "running"):
+                tab.paused()
+                return said
+
+
+def test_a_bug_hunt_gets_no_stuck_advice(tab):
+    """The stuck note would send a student to the learning rate or the init; in a bug hunt
+    the planted bug is the cause, so the session keeps quiet."""
+    tab.paused()
+    dying = {"activation": "relu", "learning_rate": 3, "init": "he_normal"}
+    tab.send_json({"type": "configure", "config": dying})
+    tab.until("status", lambda m: m.get("config", {}).get("learning_rate") == 3)
+    assert _stuck_said(tab, 3000)  # this run is named stuck ...
+    # the bias's gradient summed the wrong way: the weights still take the big steps that
+    # kill the layer, so the hunted run dies the same way
+    tab.send_json({"type": "bughunt", "bug": "bias_wrong_axis"})
+    tab.until("bughunt")
+    tab.send_json({"type": "reset"})
+    tab.until("frame", lambda f: f["step"] == 0)
+    assert _stuck_said(tab, 3000) == []  # ... but not in a hunt
