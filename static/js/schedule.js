@@ -150,5 +150,12 @@ on("status", (s) => {
 });
 on("frame", (f) => {
   const el = $("sched-rate");
-  if (el && f.learning_rate !== undefined) el.textContent = t("sched.rate_now", { lr: fmt(f.learning_rate) });
+  if (!el || f.learning_rate === undefined) return;
+  let text = t("sched.rate_now", { lr: fmt(f.learning_rate) });
+  // A schedule counts epochs, and a small dataset trains dozens a second: say when it has
+  // decayed the rate to next to nothing, or learning seems to stop for no reason.
+  const base = state.config.learning_rate;
+  if (base > 0 && f.learning_rate < 0.01 * base) text += ` ${t("sched.rate_spent", { base: fmt(base) })}`;
+  el.textContent = text;
+  el.classList.toggle("warn", base > 0 && f.learning_rate < 0.01 * base);
 });

@@ -40,7 +40,10 @@ def test_a_stop_condition_set_on_the_page_stops_and_marks_the_curves(page, watch
     page.wait_for_function(f"() => window.__bp.state.frame.step === {params['step']}")
     rate = page.evaluate("() => window.__bp.state.frame.learning_rate")
     assert rate == pytest.approx(0.03 * 0.5 ** params["epoch"])
-    assert "Learning rate now" in page.locator("[data-testid=sched-rate]").inner_text()
+    shown = page.locator("[data-testid=sched-rate]").inner_text()
+    assert "Learning rate now" in shown
+    # under 1 % of the rate set, the line says training has all but stopped
+    assert ("all but stopped" in shown) == (rate < 0.01 * 0.03), (rate, shown)
     page.locator("#curves").scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "schedule-stop.png", full_page=True)
     # A bad part is refused by the server, named, and the box shows the session's value again.
